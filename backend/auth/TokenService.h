@@ -1,0 +1,58 @@
+#pragma once
+
+#include "Credential.h"
+#include "core/Result.h"
+#include "store/AccessToken.h"
+#include "store/Keyset.h"
+
+#include <QCache>
+#include <QMutex>
+
+namespace quorum {
+
+class AuditLog;
+class Clock;
+class Database;
+
+struct NewPersonalToken
+{
+    AccessTokenRecord record;
+    QString secret;            // shown once, never stored
+};
+
+// Personal access tokens and the authentication of bearer tokens. Only the SHA-256 of a
+// secret is stored. Authentication results are cached for a few seconds per node; a
+// revocation through this node drops the cache entry at once.
+class TokenService final
+{
+public:
+    TokenService(Database &database, const Clock &clock, AuditLog &audit);
+
+    Result<Credential> authenticate(const QByteArray &bearer);
+
+    Result<NewPersonalToken> createPersonal(const QString &userId, const QString &name,
+                                            const QStringList &scopes, qint64 ttlSeconds,
+                                            const QString &actorId,
+                                            const QString &clientAddress);
+    Result<Page<AccessTokenRecord>> listPersonal(const QString &userId, const PageRequest &page);
+    Status revoke(const QString &userId, const QString &tokenId, const QString &actorId,
+                  const QString &clientAddress);
+
+    static QString hashSecret(const QByteArray &secret);
+
+private:
+    struct CachedCredential
+    {
+        Credential credential;
+        qint64 expiresAtMs = 0;        // token expiry
+        qint64 cachedUntilMs = 0;
+    };
+
+    Database &m_database;
+    const Clock &m_clock;
+    AuditLog &m_audit;
+    QMutex m_cacheMutex;
+    QHash<QString, CachedCredential> m_cache;   // by token hash
+};
+
+} // namespace quorum

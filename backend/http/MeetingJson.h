@@ -1,0 +1,27 @@
+#pragma once
+
+#include "core/Meeting.h"
+#include "core/MeetingPatch.h"
+#include "core/Result.h"
+
+#include <QJsonObject>
+
+namespace quorum {
+
+struct MeetingView;
+
+// The JSON shape of a meeting, in and out.
+namespace meetingjson {
+
+// A new meeting from a POST body: every field validated with the same validators that PATCH
+// and joinToken use.
+Result<Meeting> parseNew(const QJsonObject &body);
+// A JSON merge patch (RFC 7396) against `current`: a start_time without offset is read in
+// the patch's timezone, else the meeting's; null clears the passcode.
+Result<MeetingPatch> parsePatch(const QJsonObject &body, const Meeting &current);
+
+QJsonObject toJson(const MeetingView &view, const QString &publicUrl);
+QByteArray etag(const Meeting &meeting);
+
+} // namespace meetingjson
+} // namespace quorum

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "ApiRequest.h"
+#include "ApiResponse.h"
+
+#include <QList>
+#include <QString>
+
+#include <functional>
+
+namespace quorum {
+
+// How a route authenticates its caller.
+enum class AuthMode {
+    None,            // public
+    Bearer,          // a valid bearer token is required
+    OptionalBearer,  // a bearer token is checked if present (joinToken for guests)
+};
+
+struct Route
+{
+    QByteArray method;
+    QString pattern;                 // "/v1/meetings/{id}:end"
+    AuthMode auth = AuthMode::Bearer;
+    QString scope;                   // required scope, empty for none
+    bool firstPartyOnly = false;
+    std::function<ApiResponse(ApiRequest &)> handler;
+};
+
+// The one route table. Patterns are matched segment by segment on the encoded path; a
+// placeholder matches one segment of [A-Za-z0-9_-] and may be followed by a literal suffix
+// (":end"), so "/v1/meetings/{id}:end" and "/v1/meetings/{id}" never shadow each other.
+class Router final
+{
+public:
+    void add(Route route);
+
+    struct Match
+    {
+        const Route *route = nullptr;
+        QHash<QString, QString> params;
+        bool pathMatched = false;       // the path matched but not the method: 405
+        QByteArrayList allowedMethods;
+    };
+    Match match(const QByteArray &method, const QString &path) const;
+    const QList<Route> &routes() const { return m_routes; }
+
+private:
+    struct Segment
+    {
+        QString literal;                // a literal segment, or the suffix after a placeholder
+        QString placeholder;            // empty for a literal segment
+    };
+    struct CompiledRoute
+    {
+        QList<Segment> segments;
+    };
+    static CompiledRoute compile(const QString &pattern);
+    static bool matchPath(const CompiledRoute &compiled, const QList<QStringView> &parts,
+                          QHash<QString, QString> *params);
+
+    QList<Route> m_routes;
+    QList<CompiledRoute> m_compiled;
+};
+
+} // namespace quorum

@@ -1,0 +1,49 @@
+#include "SystemHandlers.h"
+
+#include "Metrics.h"
+#include "Router.h"
+#include "crypto/SigningKeyRing.h"
+#include "server/Services.h"
+#include "store/Database.h"
+
+#include <QFile>
+#include <QSqlQuery>
+
+namespace quorum {
+
+void SystemHandlers::registerRoutes(Router &router, Services &services)
+{
+    router.add({"GET", QStringLiteral("/healthz"), AuthMode::None, QString(), false,
+                [](ApiRequest &) {
+                    return ApiResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}});
+                }});
+    router.add({"GET", QStringLiteral("/readyz"), AuthMode::None, QString(), false,
+                [&services](ApiRequest &) {
+                    QSqlQuery probe(services.database.connection());
+                    const bool databaseUp = probe.exec(QStringLiteral("SELECT 1"));
+                    const bool ready = services.ready.load() && databaseUp;
+                    return ApiResponse::json(
+                        ready ? 200 : 503,
+                        {{QStringLiteral("status"),
+                          ready ? QStringLiteral("ready") : QStringLiteral("not_ready")},
+                         {QStringLiteral("database"), databaseUp}});
+                }});
+    router.add({"GET", QStringLiteral("/metrics"), AuthMode::None, QString(), false,
+                [&services](ApiRequest &) {
+                    return ApiResponse::text(200, "text/plain; version=0.0.4",
+                                             services.metrics.render());
+                }});
+    router.add({"GET", QStringLiteral("/.well-known/jwks.json"), AuthMode::None, QString(), false,
+                [&services](ApiRequest &) {
+                    return ApiResponse::json(200, services.keys.jwks())
+                        .withHeader("Cache-Control", "public, max-age=60");
+                }});
+    router.add({"GET", QStringLiteral("/v1/openapi.yaml"), AuthMode::None, QString(), false,
+                [](ApiRequest &) {
+                    QFile spec(QStringLiteral(":/quorum/openapi.yaml"));
+                    spec.open(QIODevice::ReadOnly);
+                    return ApiResponse::text(200, "application/yaml", spec.readAll());
+                }});
+}
+
+} // namespace quorum

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "auth/Credential.h"
+#include "core/Result.h"
+
+#include <QString>
+
+#include <optional>
+
+namespace quorum {
+
+class AuditLog;
+class Clock;
+class Database;
+class RateLimiter;
+class SigningKeyRing;
+struct Settings;
+namespace crypto {
+class SecretBox;
+}
+
+struct JoinTokenRequest
+{
+    QString meetingId;
+    std::optional<Credential> caller;      // none: a guest of the join page
+    bool guest = false;
+    QString displayName;
+    std::optional<QString> passcode;
+    QString region;
+    QString clientKey;                     // the credential, else the client address
+    QString clientAddress;
+};
+
+struct JoinToken
+{
+    QString jwt;
+    QString sfuUrl;
+    int expiresIn = 0;
+    QString participantRole;
+};
+
+// What the endpoint answers: the token, or an error with the pacing that goes with it.
+struct JoinTokenOutcome
+{
+    std::optional<JoinToken> token;
+    Error error;
+    int retryAfterSeconds = 0;             // for 429
+    int delayMs = 0;                       // a failing caller slowed down during a surge
+};
+
+// Issues the short-lived JWT a client presents to the media plane (DESIGN.md *Join tokens*):
+// identity and role from the bearer or a fresh guest identity, the passcode with its
+// per-client lockout and meeting-wide slowdown, and the media node chosen once per meeting.
+class JoinTokenService final
+{
+public:
+    JoinTokenService(Database &database, const crypto::SecretBox &box, const Clock &clock,
+                     const Settings &settings, SigningKeyRing &keys, AuditLog &audit,
+                     RateLimiter &limiter);
+
+    JoinTokenOutcome issue(const JoinTokenRequest &request);
+
+private:
+    JoinTokenOutcome refuse(Error error, int retryAfterSeconds = 0, int delayMs = 0) const;
+    QString sfuUrl() const;
+
+    Database &m_database;
+    const crypto::SecretBox &m_box;
+    const Clock &m_clock;
+    const Settings &m_settings;
+    SigningKeyRing &m_keys;
+    AuditLog &m_audit;
+    RateLimiter &m_limiter;
+};
+
+} // namespace quorum

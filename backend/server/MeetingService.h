@@ -1,0 +1,54 @@
+#pragma once
+
+#include "auth/Credential.h"
+#include "core/Meeting.h"
+#include "core/MeetingPatch.h"
+#include "core/Result.h"
+#include "store/Keyset.h"
+#include "store/MeetingRepository.h"
+
+#include <optional>
+
+namespace quorum {
+
+class Clock;
+class Database;
+namespace crypto {
+class SecretBox;
+}
+
+// A meeting as its caller may see it.
+struct MeetingView
+{
+    Meeting meeting;
+    bool mayChange = false;    // the passcode is shown only then
+};
+
+// Scheduling, reading, changing, cancelling and listing meetings, with the permission rules
+// applied to every object: a meeting the caller may not read is NotFound, like a missing one.
+class MeetingService final
+{
+public:
+    MeetingService(Database &database, const crypto::SecretBox &box, const Clock &clock);
+
+    Result<MeetingView> create(const Credential &caller, Meeting draft);
+    Result<MeetingView> get(const Credential &caller, const QString &id);
+    Result<MeetingView> update(const Credential &caller, const QString &id,
+                               const MeetingPatch &patch, std::optional<qint64> ifMatchVersion);
+    Result<MeetingView> cancel(const Credential &caller, const QString &id,
+                               std::optional<qint64> ifMatchVersion);
+    Result<Page<MeetingView>> list(const Credential &caller, MeetingFilter filter,
+                                   const PageRequest &page);
+
+private:
+    // Loads the meeting and checks that the caller may read it (NotFound) and, for writes,
+    // change it (Forbidden for a co-host, NotFound for anyone else).
+    Result<MeetingView> load(QSqlDatabase db, const Credential &caller, const QString &id,
+                             bool forChange);
+
+    Database &m_database;
+    const crypto::SecretBox &m_box;
+    const Clock &m_clock;
+};
+
+} // namespace quorum

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <atomic>
+
+namespace quorum {
+
+class AuditLog;
+class Clock;
+class CursorCodec;
+class Database;
+class JoinTokenService;
+class MeetingService;
+class Metrics;
+class RateLimiter;
+class SigningKeyRing;
+class TokenService;
+struct Settings;
+namespace crypto {
+class SecretBox;
+}
+
+// The services a request may need, owned by QuorumServer and shared by every worker thread
+// (each is thread-safe).
+struct Services
+{
+    const Settings &settings;
+    const Clock &clock;
+    Database &database;
+    const crypto::SecretBox &box;
+    AuditLog &audit;
+    TokenService &tokens;
+    SigningKeyRing &keys;
+    MeetingService &meetings;
+    JoinTokenService &joinTokens;
+    RateLimiter &requestLimiter;
+    Metrics &metrics;
+    const CursorCodec &cursors;
+    std::atomic<bool> &ready;
+};
+
+} // namespace quorum

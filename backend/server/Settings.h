@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+
+namespace quorum {
+
+// Every setting of the server, resolved from the command line, the environment and the INI
+// file (in that order of precedence). Every timeout and period is here, so tests can run
+// time-dependent rules in seconds.
+struct Settings
+{
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 listenPort = 8080;
+    QString dataDir;
+    QString publicUrl;                 // base of join_url, start_url and file URLs
+    QString advertiseUrl;              // this node's own address, base of sfu_url
+    bool publicUrlDefaulted = false;   // derived from the listen address (fixed up for port 0)
+    bool advertiseUrlDefaulted = false;
+    QString database;                  // "sqlite:" or "sqlite:/path/file.db"
+    QString masterKeyFile;
+    QString tlsCertFile;
+    QString tlsKeyFile;
+    QString media = QStringLiteral("auto");
+    bool rateLimits = true;
+    bool webhooksAllowPrivateNetworks = false;
+    bool sqliteFullSync = false;
+    int workerThreads = 2;
+    QStringList trustedProxies;        // addresses or CIDR subnets whose X-Forwarded-* we honour
+    QStringList corsOrigins;
+    QString nodeName = QStringLiteral("local");
+    QString region = QStringLiteral("local");
+
+    // Limits and periods.
+    int rateLimitWindowSeconds = 60;
+    int rateLimitPerCredential = 6000;
+    int rateLimitPerAddress = 3000;
+    int passcodeMaxFailures = 10;
+    int passcodeWindowSeconds = 600;
+    int passcodeSurgeFailures = 50;
+    int passcodeSurgeDelayMs = 1000;
+    int joinNotFoundLimit = 30;        // 404s on joinToken per client and window
+    qint64 keyRotationSeconds = 86400;
+    int joinTokenTtlSeconds = 300;
+    int shutdownGraceSeconds = 10;
+    int idempotencyTtlSeconds = 86400;
+
+    QString sqlitePath() const;
+    QString effectiveMasterKeyFile() const;
+};
+
+} // namespace quorum

@@ -1,0 +1,252 @@
+#include "SettingsLoader.h"
+
+#include <QDir>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QUrl>
+
+using namespace Qt::StringLiterals;
+
+namespace quorum {
+
+QString Settings::sqlitePath() const
+{
+    const QString prefix = QStringLiteral("sqlite:");
+    QString path = database.startsWith(prefix) ? database.mid(prefix.size()) : QString();
+    if (path.isEmpty())
+        path = QDir(dataDir).filePath(QStringLiteral("quorum.db"));
+    return path;
+}
+
+QString Settings::effectiveMasterKeyFile() const
+{
+    return masterKeyFile.isEmpty() ? QDir(dataDir).filePath(QStringLiteral("master.key"))
+                                   : masterKeyFile;
+}
+
+SettingsLoader::SettingsLoader()
+{
+    m_options = {
+        {u"config"_s, u"FILE"_s, u"The INI file to read settings from."_s},
+        {u"listen"_s, u"HOST:PORT"_s,
+         u"Where the API and signalling listen (default 127.0.0.1:8080; port 0 picks a free "
+         "port and prints it)."_s},
+        {u"data-dir"_s, u"DIR"_s, u"Database, keys and recordings (default: the user's data "
+                                    "directory)."_s},
+        {u"public-url"_s, u"URL"_s, u"Base of join_url, start_url and file URLs (default: "
+                                      "http:// + the listen address)."_s},
+        {u"advertise-url"_s, u"URL"_s, u"This node's own address, base of sfu_url (default: "
+                                         "the public URL)."_s},
+        {u"database"_s, u"URL"_s, u"sqlite: (default, in the data dir) or sqlite:/path/file.db."_s},
+        {u"database-password-file"_s, u"FILE"_s, u"The database password (PostgreSQL, not yet "
+                                                    "supported)."_s},
+        {u"master-key-file"_s, u"FILE"_s, u"The master key (default: master.key in the data "
+                                            "dir, created 0600 at first start)."_s},
+        {u"tls-cert"_s, u"FILE"_s, u"PEM certificate: serve HTTPS and WSS directly."_s},
+        {u"tls-key"_s, u"FILE"_s, u"PEM private key for --tls-cert."_s},
+        {u"media"_s, u"ADAPTER"_s, u"The media-plane adapter: builtin, janus or auto "
+                                     "(default auto; only builtin exists so far)."_s},
+        {u"rate-limits"_s, u"on|off"_s, u"General rate limits (default on)."_s},
+        {u"webhooks-allow-private-networks"_s, QString(),
+         u"Allow webhook targets on loopback and private networks."_s},
+        {u"sqlite-synchronous"_s, u"normal|full"_s,
+         u"SQLite durability: normal survives a killed process, full also power loss "
+         "(default normal)."_s},
+        {u"workers"_s, u"N"_s, u"HTTP worker threads (default 2)."_s},
+        {u"trusted-proxies"_s, u"LIST"_s, u"Comma-separated addresses or subnets whose "
+                                            "X-Forwarded-For is honoured."_s},
+        {u"cors-origins"_s, u"LIST"_s, u"Comma-separated origins allowed by CORS (default "
+                                         "none)."_s},
+        {u"node-name"_s, u"NAME"_s, u"This node's name, the audience of its join tokens "
+                                      "(default local)."_s},
+        {u"region"_s, u"NAME"_s, u"This node's media region (default local)."_s},
+        {u"rate-limit-window"_s, u"SECONDS"_s, u"Rate-limit window (default 60)."_s},
+        {u"rate-limit-per-credential"_s, u"N"_s, u"Requests per window and credential "
+                                                   "(default 6000)."_s},
+        {u"rate-limit-per-address"_s, u"N"_s, u"Requests per window and client address "
+                                                "(default 3000)."_s},
+        {u"passcode-max-failures"_s, u"N"_s, u"Wrong passcodes per client and meeting before "
+                                               "a lockout (default 10)."_s},
+        {u"passcode-window"_s, u"SECONDS"_s, u"Passcode failure window and lockout (default "
+                                               "600)."_s},
+        {u"passcode-surge-failures"_s, u"N"_s, u"Wrong passcodes per meeting and window that "
+                                                 "slow every failing caller (default 50)."_s},
+        {u"passcode-surge-delay"_s, u"MS"_s, u"Delay of a failing answer during a surge "
+                                               "(default 1000)."_s},
+        {u"join-not-found-limit"_s, u"N"_s, u"joinToken 404s per client and window before "
+                                              "429 (default 30)."_s},
+        {u"key-rotation"_s, u"SECONDS"_s, u"Join-token signing key rotation period (default "
+                                            "86400)."_s},
+        {u"shutdown-grace"_s, u"SECONDS"_s, u"How long requests in flight may finish at "
+                                              "shutdown (default 10)."_s},
+    };
+}
+
+void SettingsLoader::addOptionsTo(QCommandLineParser &parser) const
+{
+    for (const Option &option : m_options) {
+        if (option.valueName.isEmpty())
+            parser.addOption(QCommandLineOption(option.name, option.description));
+        else
+            parser.addOption(QCommandLineOption(option.name, option.description,
+                                                option.valueName));
+    }
+}
+
+namespace {
+
+QString environmentName(const QString &option)
+{
+    return u"QUORUM_"_s + option.toUpper().replace(u'-', u'_');
+}
+
+bool parseSwitch(const QString &text, bool *value)
+{
+    const QString lower = text.toLower();
+    if (lower == u"on" || lower == u"true" || lower == u"1" || lower == u"yes") {
+        *value = true;
+        return true;
+    }
+    if (lower == u"off" || lower == u"false" || lower == u"0" || lower == u"no") {
+        *value = false;
+        return true;
+    }
+    return false;
+}
+
+} // namespace
+
+Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
+                                      const QProcessEnvironment &environment) const
+{
+    QString configFile = parser.value(u"config"_s);
+    if (configFile.isEmpty())
+        configFile = environment.value(u"QUORUM_CONFIG"_s);
+    std::unique_ptr<QSettings> ini;
+    if (!configFile.isEmpty()) {
+        if (!QFile::exists(configFile))
+            return Error{ErrorCode::InvalidParameter,
+                         u"The configuration file %1 does not exist."_s.arg(configFile)};
+        ini = std::make_unique<QSettings>(configFile, QSettings::IniFormat);
+    }
+
+    // flag > environment > INI file
+    auto lookup = [&](const Option &option) -> std::optional<QString> {
+        if (parser.isSet(option.name))
+            return option.valueName.isEmpty() ? u"true"_s : parser.value(option.name);
+        const QString env = environmentName(option.name);
+        if (environment.contains(env))
+            return environment.value(env);
+        if (ini && ini->contains(option.name))
+            return ini->value(option.name).toString();
+        return std::nullopt;
+    };
+
+    Settings s;
+    QStringList problems;
+    auto number = [&](const QString &name, auto *target, qint64 min, qint64 max) {
+        for (const Option &option : m_options) {
+            if (option.name != name)
+                continue;
+            if (const auto text = lookup(option)) {
+                bool ok = false;
+                const qint64 value = text->toLongLong(&ok);
+                if (!ok || value < min || value > max)
+                    problems << u"--%1 must be a number from %2 to %3"_s.arg(name).arg(min).arg(max);
+                else
+                    *target = static_cast<std::remove_pointer_t<decltype(target)>>(value);
+            }
+        }
+    };
+    auto text = [&](const QString &name) -> std::optional<QString> {
+        for (const Option &option : m_options) {
+            if (option.name == name)
+                return lookup(option);
+        }
+        return std::nullopt;
+    };
+
+    if (const auto listen = text(u"listen"_s)) {
+        const qsizetype colon = listen->lastIndexOf(u':');
+        bool ok = false;
+        const uint port = listen->mid(colon + 1).toUInt(&ok);
+        QString host = listen->left(colon);
+        if (host.startsWith(u'[') && host.endsWith(u']'))
+            host = host.mid(1, host.size() - 2);
+        const QHostAddress address(host == u"localhost" ? u"127.0.0.1"_s : host);
+        if (colon < 0 || !ok || port > 65535 || address.isNull())
+            problems << u"--listen must be HOST:PORT with a literal address, e.g. 127.0.0.1:8080"_s;
+        else {
+            s.listenAddress = address;
+            s.listenPort = quint16(port);
+        }
+    }
+    s.dataDir = text(u"data-dir"_s).value_or(QString());
+    if (s.dataDir.isEmpty())
+        s.dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+            + u"/quorumd"_s;
+    s.publicUrl = text(u"public-url"_s).value_or(QString());
+    s.advertiseUrl = text(u"advertise-url"_s).value_or(QString());
+    s.database = text(u"database"_s).value_or(u"sqlite:"_s);
+    if (!s.database.startsWith(u"sqlite:"))
+        problems << u"--database: only sqlite: is supported so far (PostgreSQL is planned)"_s;
+    s.masterKeyFile = text(u"master-key-file"_s).value_or(QString());
+    s.tlsCertFile = text(u"tls-cert"_s).value_or(QString());
+    s.tlsKeyFile = text(u"tls-key"_s).value_or(QString());
+    if (s.tlsCertFile.isEmpty() != s.tlsKeyFile.isEmpty())
+        problems << u"--tls-cert and --tls-key go together"_s;
+    s.media = text(u"media"_s).value_or(u"auto"_s);
+    if (s.media != u"auto" && s.media != u"builtin" && s.media != u"janus")
+        problems << u"--media must be builtin, janus or auto"_s;
+    else if (s.media == u"janus")
+        problems << u"--media janus is not available yet; use builtin or auto"_s;
+    if (const auto value = text(u"rate-limits"_s); value && !parseSwitch(*value, &s.rateLimits))
+        problems << u"--rate-limits must be on or off"_s;
+    if (const auto value = text(u"webhooks-allow-private-networks"_s);
+        value && !parseSwitch(*value, &s.webhooksAllowPrivateNetworks))
+        problems << u"QUORUM_WEBHOOKS_ALLOW_PRIVATE_NETWORKS must be true or false"_s;
+    if (const auto value = text(u"sqlite-synchronous"_s)) {
+        if (*value != u"normal" && *value != u"full")
+            problems << u"--sqlite-synchronous must be normal or full"_s;
+        s.sqliteFullSync = *value == u"full";
+    }
+    if (const auto value = text(u"trusted-proxies"_s))
+        s.trustedProxies = value->split(u',', Qt::SkipEmptyParts);
+    if (const auto value = text(u"cors-origins"_s))
+        s.corsOrigins = value->split(u',', Qt::SkipEmptyParts);
+    s.nodeName = text(u"node-name"_s).value_or(s.nodeName);
+    s.region = text(u"region"_s).value_or(s.region);
+
+    number(u"workers"_s, &s.workerThreads, 1, 64);
+    number(u"rate-limit-window"_s, &s.rateLimitWindowSeconds, 1, 86400);
+    number(u"rate-limit-per-credential"_s, &s.rateLimitPerCredential, 1, 100000000);
+    number(u"rate-limit-per-address"_s, &s.rateLimitPerAddress, 1, 100000000);
+    number(u"passcode-max-failures"_s, &s.passcodeMaxFailures, 1, 1000);
+    number(u"passcode-window"_s, &s.passcodeWindowSeconds, 1, 86400);
+    number(u"passcode-surge-failures"_s, &s.passcodeSurgeFailures, 1, 1000000);
+    number(u"passcode-surge-delay"_s, &s.passcodeSurgeDelayMs, 0, 60000);
+    number(u"join-not-found-limit"_s, &s.joinNotFoundLimit, 1, 1000000);
+    number(u"key-rotation"_s, &s.keyRotationSeconds, 1, 365 * 86400);
+    number(u"shutdown-grace"_s, &s.shutdownGraceSeconds, 0, 3600);
+
+    if (!problems.isEmpty())
+        return Error{ErrorCode::InvalidParameter, problems.join(u"; ")};
+
+    const bool tls = !s.tlsCertFile.isEmpty();
+    s.publicUrlDefaulted = s.publicUrl.isEmpty();
+    s.advertiseUrlDefaulted = s.advertiseUrl.isEmpty();
+    if (s.publicUrl.isEmpty()) {
+        const QString host = s.listenAddress.protocol() == QAbstractSocket::IPv6Protocol
+            ? u"[%1]"_s.arg(s.listenAddress.toString())
+            : s.listenAddress.toString();
+        s.publicUrl = u"%1://%2:%3"_s.arg(tls ? u"https"_s : u"http"_s, host)
+                          .arg(s.listenPort);
+    }
+    while (s.publicUrl.endsWith(u'/'))
+        s.publicUrl.chop(1);
+    if (s.advertiseUrl.isEmpty())
+        s.advertiseUrl = s.publicUrl;
+    return s;
+}
+
+} // namespace quorum

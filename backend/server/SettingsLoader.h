@@ -1,0 +1,32 @@
+#pragma once
+
+#include "Settings.h"
+#include "core/Result.h"
+
+#include <QCommandLineParser>
+#include <QProcessEnvironment>
+
+namespace quorum {
+
+// Reads Settings from flags, QUORUM_* environment variables and the INI file, in that
+// order. The option table is the single source of `quorumd --help`.
+class SettingsLoader final
+{
+public:
+    SettingsLoader();
+
+    void addOptionsTo(QCommandLineParser &parser) const;
+    Result<Settings> load(const QCommandLineParser &parser,
+                          const QProcessEnvironment &environment) const;
+
+private:
+    struct Option
+    {
+        QString name;          // flag name, INI key, and QUORUM_<NAME> in upper snake case
+        QString valueName;     // empty for a switch
+        QString description;
+    };
+    QList<Option> m_options;
+};
+
+} // namespace quorum

@@ -1,0 +1,226 @@
+#include "Database.h"
+
+#include "SqlDialect.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <QThreadStorage>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcStore, "quorum.store")
+
+namespace quorum {
+
+namespace {
+
+// Removes a thread's connection when the thread ends. QSqlDatabase::removeDatabase must run
+// in the thread that used the connection, after every handle to it is gone.
+struct ThreadConnections
+{
+    QStringList names;
+    ~ThreadConnections()
+    {
+        for (const QString &name : std::as_const(names)) {
+            {
+                QSqlDatabase db = QSqlDatabase::database(name, false);
+                if (db.isValid())
+                    db.close();
+            }
+            QSqlDatabase::removeDatabase(name);
+        }
+    }
+};
+
+QThreadStorage<ThreadConnections *> g_threadConnections;
+
+QStringList splitStatements(const QString &script)
+{
+    QStringList statements;
+    QString current;
+    const QStringList lines = script.split(u'\n');
+    for (const QString &line : lines) {
+        const QString trimmed = line.trimmed();
+        if (trimmed.startsWith(u"--"))
+            continue;
+        current += line + u'\n';
+        if (trimmed.endsWith(u';')) {
+            current = current.trimmed();
+            current.chop(1);
+            statements << current;
+            current.clear();
+        }
+    }
+    if (!current.trimmed().isEmpty())
+        statements << current.trimmed();
+    return statements;
+}
+
+} // namespace
+
+Error sqlError(const QSqlQuery &query, const char *what)
+{
+    qCWarning(lcStore) << what << "failed:" << query.lastError().text();
+    return {ErrorCode::Internal, QStringLiteral("The database refused the operation.")};
+}
+
+Database::Database(Options options)
+    : m_options(std::move(options))
+    , m_connectionPrefix(QUuid::createUuid().toString(QUuid::Id128))
+{
+    m_dialect = std::make_unique<SqliteDialect>(m_options.synchronous == Synchronous::Full,
+                                                m_options.busyTimeoutMs);
+}
+
+Database::~Database() = default;
+
+const SqlDialect &Database::dialect() const
+{
+    return *m_dialect;
+}
+
+QSqlDatabase Database::connection()
+{
+    const QString name = m_connectionPrefix + u'-'
+        + QString::number(reinterpret_cast<quintptr>(QThread::currentThread()), 16);
+    QSqlDatabase db = QSqlDatabase::database(name, false);
+    if (db.isValid() && db.isOpen())
+        return db;
+    return openConnection(name);
+}
+
+QSqlDatabase Database::openConnection(const QString &name)
+{
+    QSqlDatabase db = QSqlDatabase::contains(name)
+        ? QSqlDatabase::database(name, false)
+        : QSqlDatabase::addDatabase(m_dialect->driverName(), name);
+    db.setDatabaseName(m_options.sqlitePath);
+    if (!db.open()) {
+        qCCritical(lcStore) << "cannot open the database" << m_options.sqlitePath << ":"
+                            << db.lastError().text();
+        return db;
+    }
+
+    QSqlQuery query(db);
+    for (const QString &statement : m_dialect->connectionSetup()) {
+        if (!query.exec(statement))
+            qCWarning(lcStore) << "connection setup failed:" << statement
+                               << query.lastError().text();
+    }
+
+    if (!g_threadConnections.hasLocalData())
+        g_threadConnections.setLocalData(new ThreadConnections);
+    g_threadConnections.localData()->names << name;
+    return db;
+}
+
+Status Database::open()
+{
+    if (m_options.engine != Engine::Sqlite)
+        return Error{ErrorCode::Internal, QStringLiteral("Only SQLite is supported so far.")};
+
+    QDir().mkpath(QFileInfo(m_options.sqlitePath).absolutePath());
+    QSqlDatabase db = connection();
+    if (!db.isOpen())
+        return Error{ErrorCode::Unavailable,
+                     QStringLiteral("Cannot open the database at %1.").arg(m_options.sqlitePath)};
+    QFile::setPermissions(m_options.sqlitePath, QFile::ReadOwner | QFile::WriteOwner);
+    return migrate(db);
+}
+
+Status Database::migrate(QSqlDatabase db)
+{
+    WriteTransaction transaction(*this);
+    if (!transaction.isActive())
+        return Error{ErrorCode::Unavailable, QStringLiteral("Cannot start the migration.")};
+
+    QSqlQuery query(db);
+    if (!query.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                   "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)")))
+        return sqlError(query, "creating schema_migrations");
+
+    int current = 0;
+    if (!query.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")))
+        return sqlError(query, "reading the schema version");
+    if (query.next())
+        current = query.value(0).toInt();
+
+    const QDir migrations(QStringLiteral(":/quorum/migrations"));
+    const QStringList files = migrations.entryList({QStringLiteral("*.sql")}, QDir::Files,
+                                                   QDir::Name);
+    static const QRegularExpression numbered(QStringLiteral("^(\\d+)_.*\\.sql$"));
+    for (const QString &file : files) {
+        const auto match = numbered.match(file);
+        if (!match.hasMatch())
+            continue;
+        const int version = match.captured(1).toInt();
+        if (version <= current)
+            continue;
+
+        QFile script(migrations.filePath(file));
+        if (!script.open(QIODevice::ReadOnly))
+            return Error{ErrorCode::Internal, QStringLiteral("Cannot read migration %1.").arg(file)};
+        for (const QString &statement : splitStatements(QString::fromUtf8(script.readAll()))) {
+            if (!query.exec(statement))
+                return sqlError(query, qPrintable(QStringLiteral("migration %1").arg(file)));
+        }
+        query.prepare(QStringLiteral(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"));
+        query.addBindValue(version);
+        query.addBindValue(QDateTime::currentMSecsSinceEpoch());
+        if (!query.exec())
+            return sqlError(query, "recording the migration");
+        qCInfo(lcStore) << "applied migration" << file;
+    }
+    return transaction.commit();
+}
+
+Status Database::backupTo(const QString &file)
+{
+    if (QFileInfo::exists(file))
+        return Error{ErrorCode::Conflict, QStringLiteral("%1 exists already.").arg(file)};
+    QSqlQuery query(connection());
+    query.prepare(QStringLiteral("VACUUM INTO ?"));
+    query.addBindValue(file);
+    if (!query.exec())
+        return sqlError(query, "backup");
+    QFile::setPermissions(file, QFile::ReadOwner | QFile::WriteOwner);
+    return success();
+}
+
+Database::WriteTransaction::WriteTransaction(Database &database)
+    : m_database(database), m_db(database.connection())
+{
+    if (database.dialect().serialisesWriters())
+        m_lock = std::unique_lock<QMutex>(database.m_writeMutex);
+    QSqlQuery query(m_db);
+    m_active = query.exec(database.dialect().beginWrite());
+    if (!m_active)
+        qCWarning(lcStore) << "cannot begin a write transaction:" << query.lastError().text();
+}
+
+Database::WriteTransaction::~WriteTransaction()
+{
+    if (m_active) {
+        QSqlQuery query(m_db);
+        query.exec(QStringLiteral("ROLLBACK"));
+    }
+}
+
+Status Database::WriteTransaction::commit()
+{
+    if (!m_active)
+        return Error{ErrorCode::Internal, QStringLiteral("No transaction to commit.")};
+    QSqlQuery query(m_db);
+    if (!query.exec(QStringLiteral("COMMIT")))
+        return sqlError(query, "commit");
+    m_active = false;
+    return success();
+}
+
+} // namespace quorum

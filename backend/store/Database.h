@@ -1,0 +1,81 @@
+#pragma once
+
+#include "core/Result.h"
+
+#include <QMutex>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+
+namespace quorum {
+
+class SqlDialect;
+
+// Where the data lives and how to reach it. One Database serves every thread: each thread
+// gets a connection of its own on first use (QtSql connections must not cross threads), and
+// the connection goes away with the thread.
+class Database final
+{
+public:
+    enum class Engine { Sqlite, Postgres };
+    enum class Synchronous { Normal, Full };
+
+    struct Options
+    {
+        Engine engine = Engine::Sqlite;
+        QString sqlitePath;                       // the database file
+        Synchronous synchronous = Synchronous::Normal;
+        int busyTimeoutMs = 5000;
+    };
+
+    explicit Database(Options options);
+    ~Database();
+    Q_DISABLE_COPY_MOVE(Database)
+
+    // Opens the calling thread's connection and applies pending migrations (in one
+    // transaction). Call once at start, before serving.
+    Status open();
+
+    // The calling thread's connection, opened on first use.
+    QSqlDatabase connection();
+    const SqlDialect &dialect() const;
+    const Options &options() const { return m_options; }
+
+    // A write transaction. SQLite allows one writer at a time; taking our own lock first
+    // spares the threads SQLite's sleeping busy handler, which costs milliseconds under load.
+    class WriteTransaction
+    {
+    public:
+        explicit WriteTransaction(Database &database);
+        ~WriteTransaction();                       // rolls back unless committed
+        Q_DISABLE_COPY_MOVE(WriteTransaction)
+
+        QSqlDatabase &db() { return m_db; }
+        bool isActive() const { return m_active; }
+        Status commit();
+
+    private:
+        Database &m_database;
+        QSqlDatabase m_db;
+        std::unique_lock<QMutex> m_lock;
+        bool m_active = false;
+    };
+
+    // Copies a consistent snapshot of the database into `file` (SQLite's VACUUM INTO).
+    Status backupTo(const QString &file);
+
+private:
+    QSqlDatabase openConnection(const QString &name);
+    Status migrate(QSqlDatabase db);
+
+    Options m_options;
+    std::unique_ptr<SqlDialect> m_dialect;
+    QString m_connectionPrefix;
+    QMutex m_writeMutex;
+};
+
+// Logs the query's error and turns it into an internal Error.
+Error sqlError(const class QSqlQuery &query, const char *what);
+
+} // namespace quorum

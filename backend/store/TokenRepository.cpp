@@ -1,0 +1,126 @@
+#include "TokenRepository.h"
+
+#include "Database.h"
+#include "SqlValues.h"
+
+#include <QSqlQuery>
+
+namespace quorum {
+
+using namespace sqlvalues;
+
+namespace {
+
+const auto kColumns = QStringLiteral("id, token_hash, kind, workspace_id, user_id, client_id, name, "
+                                     "scopes, first_party, created_at, expires_at, revoked_at");
+
+AccessTokenRecord readToken(const QSqlQuery &query)
+{
+    AccessTokenRecord token;
+    token.id = query.value(0).toString();
+    token.tokenHash = query.value(1).toString();
+    token.kind = query.value(2).toString();
+    token.workspaceId = query.value(3).toString();
+    token.userId = query.value(4).toString();
+    token.clientId = query.value(5).toString();
+    token.name = query.value(6).toString();
+    token.scopes = query.value(7).toString().split(u' ', Qt::SkipEmptyParts);
+    token.firstParty = query.value(8).toInt() != 0;
+    token.createdAt = toTime(query.value(9));
+    token.expiresAt = toTime(query.value(10));
+    token.revokedAt = toTime(query.value(11));
+    return token;
+}
+
+} // namespace
+
+Status TokenRepository::insert(const AccessTokenRecord &token)
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("INSERT INTO access_tokens (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                                 "?, ?, ?, ?)")
+                      .arg(kColumns));
+    query.addBindValue(token.id);
+    query.addBindValue(token.tokenHash);
+    query.addBindValue(token.kind);
+    query.addBindValue(token.workspaceId);
+    query.addBindValue(fromText(token.userId));
+    query.addBindValue(fromText(token.clientId));
+    query.addBindValue(token.name);
+    query.addBindValue(token.scopes.join(u' '));
+    query.addBindValue(token.firstParty ? 1 : 0);
+    query.addBindValue(fromTime(token.createdAt));
+    query.addBindValue(fromTime(token.expiresAt));
+    query.addBindValue(fromTime(token.revokedAt));
+    if (!query.exec())
+        return sqlError(query, "inserting a token");
+    return success();
+}
+
+std::optional<AccessTokenRecord> TokenRepository::byHash(const QString &tokenHash)
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("SELECT %1 FROM access_tokens WHERE token_hash = ?").arg(kColumns));
+    query.addBindValue(tokenHash);
+    if (!query.exec() || !query.next())
+        return std::nullopt;
+    return readToken(query);
+}
+
+std::optional<AccessTokenRecord> TokenRepository::byId(const QString &id)
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("SELECT %1 FROM access_tokens WHERE id = ?").arg(kColumns));
+    query.addBindValue(id);
+    if (!query.exec() || !query.next())
+        return std::nullopt;
+    return readToken(query);
+}
+
+Result<Page<AccessTokenRecord>> TokenRepository::listForUser(const QString &userId,
+                                                             const PageRequest &page)
+{
+    QSqlQuery query(m_db);
+    QString sql = QStringLiteral("SELECT %1 FROM access_tokens WHERE user_id = ? AND kind = "
+                                 "'personal' AND revoked_at IS NULL")
+                      .arg(kColumns);
+    if (page.after)
+        sql += QStringLiteral(" AND (created_at > ? OR (created_at = ? AND id > ?))");
+    sql += QStringLiteral(" ORDER BY created_at, id LIMIT ?");
+    query.prepare(sql);
+    query.addBindValue(userId);
+    if (page.after) {
+        query.addBindValue(page.after->sortKey);
+        query.addBindValue(page.after->sortKey);
+        query.addBindValue(page.after->id);
+    }
+    query.addBindValue(page.size + 1);
+    if (!query.exec())
+        return sqlError(query, "listing tokens");
+
+    Page<AccessTokenRecord> result;
+    while (query.next())
+        result.items << readToken(query);
+    if (result.items.size() > page.size) {
+        result.items.removeLast();
+        const auto &last = result.items.constLast();
+        result.next = KeysetPosition{last.createdAt.toMSecsSinceEpoch(), last.id};
+    }
+    return result;
+}
+
+Status TokenRepository::revoke(const QString &id, const QDateTime &when)
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral(
+        "UPDATE access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"));
+    query.addBindValue(fromTime(when));
+    query.addBindValue(id);
+    if (!query.exec())
+        return sqlError(query, "revoking a token");
+    if (query.numRowsAffected() != 1)
+        return Error{ErrorCode::NotFound, QStringLiteral("No such token.")};
+    return success();
+}
+
+} // namespace quorum

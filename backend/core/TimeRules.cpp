@@ -66,6 +66,20 @@ std::optional<ParsedTimestamp> parseTimestamp(const QString &text)
     return parsed;
 }
 
+// The wall time as milliseconds since the epoch, as if the wall clock showed UTC.
+qint64 wallMsOf(const ParsedTimestamp &parsed)
+{
+    return QDateTime(parsed.date, parsed.time, Qt::UTC).toMSecsSinceEpoch();
+}
+
+// The instant a timestamp with an offset names.
+QDateTime instantOf(const ParsedTimestamp &parsed)
+{
+    Q_ASSERT(parsed.offsetSeconds);
+    const qint64 utcMs = wallMsOf(parsed) - *parsed.offsetSeconds * kMsPerSecond;
+    return QDateTime::fromMSecsSinceEpoch(utcMs, Qt::UTC);
+}
+
 qint64 offsetMsAt(const QTimeZone &zone, qint64 utcMs)
 {
     return zone.offsetFromUtc(QDateTime::fromMSecsSinceEpoch(utcMs, Qt::UTC)) * kMsPerSecond;
@@ -183,7 +197,7 @@ Result<ResolvedTime> resolveStartTime(const QString &text, const QString &timeZo
                                                 "\"Europe/Berlin\" or \"UTC\" to place a "
                                                 "start_time without an offset"));
     }
-    return resolveWallTime(zoneNamed(timeZone), wallMs);
+    return resolveWallTime(zoneNamed(timeZone), wallMsOf(*parsed));
 }
 
 QString formatUtc(const QDateTime &t)
@@ -213,8 +227,7 @@ std::optional<QDateTime> parseRfc3339Instant(const QString &text)
     if (!parsed || !parsed->offsetSeconds)
         return std::nullopt;
 
-    const qint64 wallMs = QDateTime(parsed->date, parsed->time, Qt::UTC).toMSecsSinceEpoch();
-    return QDateTime::fromMSecsSinceEpoch(wallMs - *parsed->offsetSeconds * kMsPerSecond, Qt::UTC);
+    return instantOf(*parsed);
 }
 
 } // namespace quorum::timerules

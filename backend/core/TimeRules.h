@@ -15,8 +15,9 @@
 // leap second ":60" (QDateTime cannot hold it).
 namespace quorum::timerules {
 
-// QTimeZone knows the zone (from /usr/share/zoneinfo), or the name is "UTC". Names that are
-// not shaped like IANA names (UTC offsets such as "UTC+02:00", paths) are refused.
+// The tz database lists the zone (QTimeZone::isTimeZoneIdAvailable: the canonical names of
+// zone.tab, such as "Europe/Berlin"), or the name is "UTC". Backward-compatible aliases
+// ("US/Pacific", "Etc/UTC") are refused, and so are Qt's own offset ids ("UTC+02:00").
 bool isKnownTimeZone(const QString &ianaName);
 
 struct ResolvedTime

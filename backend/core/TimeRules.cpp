@@ -49,8 +49,8 @@ std::optional<ParsedTimestamp> parseTimestamp(const QString &text)
     if (!date.isValid() || hour > 23 || minute > 59 || second > 59)
         return std::nullopt;
 
-    const int ms
-        = match.capturedView(7).left(3).toString().leftJustified(3, QLatin1Char('0')).toInt();
+    // Milliseconds are all QDateTime keeps: ".5" is 500 ms, ".123987" is 123 ms.
+    const int ms = match.captured(7).left(3).leftJustified(3, QLatin1Char('0')).toInt();
     ParsedTimestamp parsed {date, QTime(hour, minute, second, ms), std::nullopt};
 
     if (match.capturedLength(8) == 1) {
@@ -151,13 +151,6 @@ ResolvedTime resolveWallTime(const QTimeZone &zone, qint64 wallMs)
     return resolved;
 }
 
-QTimeZone zoneNamed(const QString &ianaName)
-{
-    if (ianaName == u"UTC")
-        return QTimeZone(QByteArrayLiteral("UTC"));
-    return QTimeZone(ianaName.toUtf8());
-}
-
 } // namespace
 
 bool isKnownTimeZone(const QString &ianaName)
@@ -185,11 +178,8 @@ Result<ResolvedTime> resolveStartTime(const QString &text, const QString &timeZo
                                                 "the offset for wall time in timezone"));
     }
 
-    const qint64 wallMs = QDateTime(parsed->date, parsed->time, Qt::UTC).toMSecsSinceEpoch();
-    if (parsed->offsetSeconds) {
-        const qint64 utcMs = wallMs - *parsed->offsetSeconds * kMsPerSecond;
-        return ResolvedTime {QDateTime::fromMSecsSinceEpoch(utcMs, Qt::UTC)};
-    }
+    if (parsed->offsetSeconds)
+        return ResolvedTime {instantOf(*parsed)};
 
     if (!isKnownTimeZone(timeZone)) {
         return Error::validation(QStringLiteral("timezone"),
@@ -197,7 +187,7 @@ Result<ResolvedTime> resolveStartTime(const QString &text, const QString &timeZo
                                                 "\"Europe/Berlin\" or \"UTC\" to place a "
                                                 "start_time without an offset"));
     }
-    return resolveWallTime(zoneNamed(timeZone), wallMsOf(*parsed));
+    return resolveWallTime(QTimeZone(timeZone.toUtf8()), wallMsOf(*parsed));
 }
 
 QString formatUtc(const QDateTime &t)

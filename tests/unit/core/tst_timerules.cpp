@@ -107,6 +107,13 @@ void tst_TimeRules::resolveStartTime_data()
     QTest::newRow("Los Angeles 00:59:59 right before the overlap is plain PDT")
         << QStringLiteral("2026-11-01T00:59:59") << losAngeles
         << QStringLiteral("2026-11-01T07:59:59Z") << false << false;
+    // Far years come from the zone's recurring rule rather than from listed transitions.
+    QTest::newRow("Los Angeles 02:30 in the 2040 March gap moves forward to 03:30 PDT")
+        << QStringLiteral("2040-03-11T02:30:00") << losAngeles
+        << QStringLiteral("2040-03-11T10:30:00Z") << true << false;
+    QTest::newRow("Los Angeles 01:30 in the 2040 November overlap takes the earlier instant")
+        << QStringLiteral("2040-11-04T01:30:00") << losAngeles
+        << QStringLiteral("2040-11-04T08:30:00Z") << false << true;
     QTest::newRow("Berlin 02:30 in the March gap moves forward to 03:30 CEST")
         << QStringLiteral("2026-03-29T02:30:00") << berlin << QStringLiteral("2026-03-29T01:30:00Z")
         << true << false;

@@ -1,0 +1,418 @@
+#include "ApiDispatcher.h"
+
+#include "Metrics.h"
+#include "ProblemMap.h"
+#include "RateLimiter.h"
+#include "auth/TokenService.h"
+#include "core/Clock.h"
+#include "crypto/Hashing.h"
+#include "crypto/Random.h"
+#include "server/Services.h"
+#include "server/Settings.h"
+#include "store/Database.h"
+#include "store/IdempotencyRepository.h"
+
+#include <QElapsedTimer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QHttpServerResponse>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QStringDecoder>
+#include <QTcpSocket>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcHttp, "quorum.http")
+Q_LOGGING_CATEGORY(lcAccess, "quorum.http.access")
+
+using namespace Qt::StringLiterals;
+
+namespace quorum {
+
+namespace {
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get:
+        return "GET";
+    case QHttpServerRequest::Method::Put:
+        return "PUT";
+    case QHttpServerRequest::Method::Delete:
+        return "DELETE";
+    case QHttpServerRequest::Method::Post:
+        return "POST";
+    case QHttpServerRequest::Method::Head:
+        return "HEAD";
+    case QHttpServerRequest::Method::Options:
+        return "OPTIONS";
+    case QHttpServerRequest::Method::Patch:
+        return "PATCH";
+    case QHttpServerRequest::Method::Connect:
+        return "CONNECT";
+    case QHttpServerRequest::Method::Trace:
+        return "TRACE";
+    default:
+        return "UNKNOWN";
+    }
+}
+
+bool isJsonContentType(const QByteArray &contentType, bool allowMergePatch)
+{
+    const QList<QByteArray> parts = contentType.split(';');
+    const QByteArray type = parts.value(0).trimmed().toLower();
+    if (type != "application/json" && !(allowMergePatch && type == "application/merge-patch+json"))
+        return false;
+    for (qsizetype i = 1; i < parts.size(); ++i) {
+        const QByteArray parameter = parts.at(i).trimmed().toLower();
+        if (parameter.startsWith("charset=") && parameter != "charset=utf-8"
+            && parameter != "charset=\"utf-8\"")
+            return false;
+    }
+    return true;
+}
+
+// Idempotency keys are short printable ASCII, so they can be logged and stored as they are.
+bool isValidIdempotencyKey(const QByteArray &key)
+{
+    if (key.isEmpty() || key.size() > 255)
+        return false;
+    for (char c : key) {
+        if (c < 0x21 || c > 0x7e)
+            return false;
+    }
+    return true;
+}
+
+ApiResponse problem(ErrorCode code, const QString &detail)
+{
+    return problems::response({code, detail, {}});
+}
+
+} // namespace
+
+ApiDispatcher::ApiDispatcher(Services &services, Router router)
+    : m_services(services), m_router(std::move(router))
+{
+    for (const QString &entry : services.settings.trustedProxies) {
+        const auto subnet = QHostAddress::parseSubnet(entry.contains(u'/') ? entry
+                                                      : entry.contains(u':') ? entry + u"/128"
+                                                                             : entry + u"/32");
+        if (!subnet.first.isNull())
+            m_trustedProxies << subnet;
+        else
+            qCWarning(lcHttp) << "ignoring a trusted proxy that is not an address:" << entry;
+    }
+}
+
+QString ApiDispatcher::clientAddressOf(const QHostAddress &peer,
+                                       const QByteArray &forwardedFor) const
+{
+    auto trusted = [this](const QHostAddress &address) {
+        for (const auto &subnet : m_trustedProxies) {
+            if (address.isInSubnet(subnet))
+                return true;
+        }
+        return false;
+    };
+    QHostAddress client = peer;
+    if (!trusted(client) || forwardedFor.isEmpty())
+        return client.toString();
+
+    // Walk X-Forwarded-For from the right: the first hop we do not trust is the client.
+    const QList<QByteArray> hops = forwardedFor.split(',');
+    for (qsizetype i = hops.size() - 1; i >= 0; --i) {
+        const QHostAddress hop(QString::fromLatin1(hops.at(i).trimmed()));
+        if (hop.isNull())
+            break;
+        client = hop;
+        if (!trusted(hop))
+            break;
+    }
+    return client.toString();
+}
+
+void ApiDispatcher::addCors(const ApiRequest &request, ApiResponse &response) const
+{
+    const QByteArray origin = request.header("origin");
+    if (origin.isEmpty() || !m_services.settings.corsOrigins.contains(QString::fromLatin1(origin)))
+        return;
+    response.withHeader("Access-Control-Allow-Origin", origin)
+        .withHeader("Vary", "Origin")
+        .withHeader("Access-Control-Expose-Headers",
+                    "ETag, Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, "
+                    "RateLimit-Reset, X-Request-Id");
+}
+
+void ApiDispatcher::handle(const QHttpServerRequest &httpRequest, QHttpServerResponder &&responder)
+{
+    QElapsedTimer timer;
+    timer.start();
+
+    ApiRequest request;
+    request.method = methodName(httpRequest.method());
+    const QUrl url = httpRequest.url();
+    request.path = url.path(QUrl::FullyEncoded);
+    request.query = QUrlQuery(url.query(QUrl::FullyEncoded));
+    for (const auto &[name, value] : httpRequest.headers())
+        request.headers.insert(name.toLower(), value);
+    request.body = httpRequest.body();
+    request.peer = httpRequest.remoteAddress();
+    request.clientAddress = clientAddressOf(request.peer, request.header("x-forwarded-for"));
+    request.requestId = QString::fromLatin1(crypto::randomBytes(8).toHex());
+
+    ApiResponse response = dispatch(request);
+
+    addCors(request, response);
+    response.withHeader("X-Request-Id", request.requestId.toLatin1());
+    if (request.path.startsWith(u"/v1/") && response.header("Cache-Control").isEmpty())
+        response.withHeader("Cache-Control", "no-store");
+
+    const double seconds = timer.nsecsElapsed() / 1e9;
+    m_services.metrics.observeRequest(request.routePattern.isEmpty() ? QStringLiteral("unmatched")
+                                                                     : request.routePattern,
+                                      request.method, response.status, seconds);
+    qCDebug(lcAccess).noquote() << request.requestId << request.clientAddress << request.method
+                                << request.path << response.status
+                                << QString::number(seconds * 1000, 'f', 2) + u"ms";
+
+    auto write = [](QHttpServerResponder &&target, const ApiResponse &answer) {
+        QHttpServerResponse out(answer.contentType, answer.body,
+                                QHttpServerResponder::StatusCode(answer.status));
+        for (const auto &[name, value] : answer.headers)
+            out.addHeader(QByteArray(name), QByteArray(value));
+        out.write(std::move(target));
+    };
+    if (response.delayMs <= 0) {
+        write(std::move(responder), response);
+        return;
+    }
+
+    // A slowed-down answer: hold the responder without blocking the thread, and never write
+    // to a connection that has gone away meanwhile.
+    auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
+    QPointer<QTcpSocket> socket = held->socket();
+    QTimer::singleShot(response.delayMs, socket, [held, socket, response, write]() mutable {
+        if (socket && socket->state() == QAbstractSocket::ConnectedState)
+            write(std::move(*held), response);
+    });
+}
+
+ApiResponse ApiDispatcher::dispatch(ApiRequest &request)
+{
+    const Settings &settings = m_services.settings;
+
+    if (request.method == "OPTIONS" && !request.header("origin").isEmpty()
+        && !request.header("access-control-request-method").isEmpty()) {
+        ApiResponse preflight = ApiResponse::noContent();
+        if (settings.corsOrigins.contains(QString::fromLatin1(request.header("origin"))))
+            preflight.withHeader("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE")
+                .withHeader("Access-Control-Allow-Headers",
+                            "Authorization, Content-Type, Idempotency-Key, If-Match")
+                .withHeader("Access-Control-Max-Age", "600");
+        return preflight;
+    }
+
+    const Router::Match match = m_router.match(request.method, request.path);
+    if (!match.route) {
+        if (match.pathMatched)
+            return problem(ErrorCode::MethodNotAllowed,
+                           QStringLiteral("Use one of: %1.")
+                               .arg(QString::fromLatin1(match.allowedMethods.join(", "))))
+                .withHeader("Allow", match.allowedMethods.join(", "));
+        return problem(ErrorCode::NotFound, QStringLiteral("No such resource."));
+    }
+    const Route &route = *match.route;
+    request.routePattern = route.pattern;
+    request.params = match.params;
+
+    ApiResponse limitHeaders;
+    if (settings.rateLimits) {
+        if (auto limited = applyRateLimit(request, u"addr:"_s + request.clientAddress,
+                                          settings.rateLimitPerAddress, &limitHeaders))
+            return *limited;
+    }
+    if (auto refused = authenticate(request, route))
+        return *refused;
+    if (settings.rateLimits && request.credential) {
+        if (auto limited = applyRateLimit(request, u"tok:"_s + request.credential->tokenId,
+                                          settings.rateLimitPerCredential, &limitHeaders))
+            return *limited;
+    }
+    if (auto refused = readBody(request))
+        return *refused;
+
+    ApiResponse response = runWithIdempotency(request, route);
+    for (const auto &header : std::as_const(limitHeaders.headers))
+        response.headers << header;
+    return response;
+}
+
+std::optional<ApiResponse> ApiDispatcher::applyRateLimit(ApiRequest &, const QString &key,
+                                                         int limit, ApiResponse *headersFor)
+{
+    const RateLimiter::Decision decision = m_services.requestLimiter.hit(key, limit);
+    // The stricter of the two limits is what the client sees.
+    const QByteArray remaining = headersFor->header("RateLimit-Remaining");
+    if (remaining.isEmpty() || decision.remaining < remaining.toInt()) {
+        headersFor->headers.clear();
+        headersFor->withHeader("RateLimit-Limit", QByteArray::number(decision.limit))
+            .withHeader("RateLimit-Remaining", QByteArray::number(decision.remaining))
+            .withHeader("RateLimit-Reset", QByteArray::number(decision.resetSeconds));
+    }
+    if (decision.allowed)
+        return std::nullopt;
+
+    ApiResponse limited = problem(ErrorCode::RateLimited,
+                                  QStringLiteral("Too many requests; retry after %1 s.")
+                                      .arg(decision.resetSeconds));
+    limited.withHeader("Retry-After", QByteArray::number(decision.resetSeconds))
+        .withHeader("RateLimit-Limit", QByteArray::number(decision.limit))
+        .withHeader("RateLimit-Remaining", "0")
+        .withHeader("RateLimit-Reset", QByteArray::number(decision.resetSeconds));
+    return limited;
+}
+
+std::optional<ApiResponse> ApiDispatcher::authenticate(ApiRequest &request, const Route &route)
+{
+    if (route.auth == AuthMode::None)
+        return std::nullopt;
+
+    const QByteArray authorization = request.header("authorization");
+    if (authorization.isEmpty()) {
+        if (route.auth == AuthMode::OptionalBearer)
+            return std::nullopt;
+        return problem(ErrorCode::Unauthorized,
+                       QStringLiteral("This needs an Authorization: Bearer token."))
+            .withHeader("WWW-Authenticate", "Bearer realm=\"quorum\"");
+    }
+
+    const QByteArray scheme = authorization.left(7);
+    if (scheme.compare("Bearer ", Qt::CaseInsensitive) != 0)
+        return problem(ErrorCode::Unauthorized,
+                       QStringLiteral("Only the Bearer authorization scheme is supported."))
+            .withHeader("WWW-Authenticate", "Bearer realm=\"quorum\", error=\"invalid_request\"");
+    auto credential = m_services.tokens.authenticate(authorization.mid(7).trimmed());
+    if (!credential)
+        return problems::response(credential.error())
+            .withHeader("WWW-Authenticate", "Bearer realm=\"quorum\", error=\"invalid_token\"");
+    request.credential = *credential;
+
+    if (route.firstPartyOnly && !credential->firstParty)
+        return problem(ErrorCode::FirstPartyOnly,
+                       QStringLiteral("Third-party apps may not use this endpoint."));
+    if (!route.scope.isEmpty() && !credential->hasScope(route.scope))
+        return problem(ErrorCode::InsufficientScope,
+                       QStringLiteral("The token lacks the %1 scope.").arg(route.scope))
+            .withHeader("WWW-Authenticate", "Bearer realm=\"quorum\", error=\"insufficient_scope\", "
+                                            "scope=\"" + route.scope.toLatin1() + '"');
+    return std::nullopt;
+}
+
+std::optional<ApiResponse> ApiDispatcher::readBody(ApiRequest &request)
+{
+    if (request.body.isEmpty())
+        return std::nullopt;
+    if (request.method == "GET" || request.method == "HEAD" || request.method == "DELETE") {
+        if (request.body.trimmed() == "{}")
+            return std::nullopt;
+        return problem(ErrorCode::InvalidRequest, QStringLiteral("This request takes no body."));
+    }
+    if (!isJsonContentType(request.header("content-type"), request.method == "PATCH"))
+        return problem(ErrorCode::UnsupportedMediaType,
+                       request.method == "PATCH"
+                           ? QStringLiteral("Send application/json or application/merge-patch+json "
+                                            "(UTF-8).")
+                           : QStringLiteral("Send application/json (UTF-8)."));
+
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = utf8.decode(request.body);
+    if (utf8.hasError())
+        return problem(ErrorCode::InvalidRequest, QStringLiteral("The body is not valid UTF-8."));
+
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);
+    if (error.error != QJsonParseError::NoError)
+        return problem(ErrorCode::InvalidRequest,
+                       QStringLiteral("The body is not valid JSON: %1 at offset %2.")
+                           .arg(error.errorString())
+                           .arg(error.offset));
+    if (!document.isObject())
+        return problem(ErrorCode::InvalidRequest, QStringLiteral("The body must be a JSON object."));
+    request.json = document.object();
+    return std::nullopt;
+}
+
+ApiResponse ApiDispatcher::runWithIdempotency(ApiRequest &request, const Route &route)
+{
+    const QByteArray key = request.header("idempotency-key");
+    if (request.method != "POST" || key.isEmpty() || !request.path.startsWith(u"/v1/"))
+        return route.handler(request);
+    if (!isValidIdempotencyKey(key))
+        return problems::response({ErrorCode::InvalidRequest,
+                                   QStringLiteral("Idempotency-Key must be 1 to 255 printable "
+                                                  "ASCII characters."),
+                                   {{QStringLiteral("Idempotency-Key"),
+                                     QStringLiteral("1 to 255 printable ASCII characters")}}});
+
+    const QString scope = request.callerKey();
+    const QString idempotencyKey = QString::fromLatin1(key);
+    const QString requestHash = QString::fromLatin1(
+        crypto::sha256(request.method + ' ' + request.path.toUtf8() + '\n' + request.body).toHex());
+    const QDateTime now = m_services.clock.now();
+
+    std::optional<IdempotencyRecord> existing;
+    {
+        Database::WriteTransaction transaction(m_services.database);
+        auto claimed = IdempotencyRepository(transaction.db())
+                           .claim(scope, idempotencyKey, requestHash, now,
+                                  now.addSecs(-m_services.settings.idempotencyTtlSeconds));
+        if (!claimed)
+            return problems::response(claimed.error());
+        if (const Status committed = transaction.commit(); !committed)
+            return problems::response(committed.error());
+        existing = *claimed;
+    }
+
+    if (existing) {
+        if (existing->requestHash != requestHash)
+            return problem(ErrorCode::IdempotencyKeyReused,
+                           QStringLiteral("This Idempotency-Key was used with another request."));
+        if (!existing->completed)
+            return problem(ErrorCode::IdempotencyInProgress,
+                           QStringLiteral("The first request with this Idempotency-Key is still "
+                                          "running; retry shortly."));
+        ApiResponse replay;
+        replay.status = existing->status;
+        replay.body = existing->body;
+        const QJsonObject headers = QJsonDocument::fromJson(existing->headers).object();
+        for (auto it = headers.constBegin(); it != headers.constEnd(); ++it) {
+            if (it.key() == u"Content-Type")
+                replay.contentType = it.value().toString().toLatin1();
+            else
+                replay.withHeader(it.key().toLatin1(), it.value().toString().toLatin1());
+        }
+        return replay.withHeader("Idempotent-Replayed", "true");
+    }
+
+    ApiResponse response = route.handler(request);
+
+    Database::WriteTransaction transaction(m_services.database);
+    IdempotencyRepository repository(transaction.db());
+    if (response.status >= 500 || response.status == 429) {
+        // Nothing was done; let the client retry with the same key.
+        (void)repository.release(scope, idempotencyKey);
+    } else {
+        QJsonObject headers{{QStringLiteral("Content-Type"), QString::fromLatin1(response.contentType)}};
+        for (const auto &[name, value] : std::as_const(response.headers))
+            headers.insert(QString::fromLatin1(name), QString::fromLatin1(value));
+        (void)repository.complete(scope, idempotencyKey, response.status,
+                                  QJsonDocument(headers).toJson(QJsonDocument::Compact),
+                                  response.body);
+    }
+    (void)transaction.commit();
+    return response;
+}
+
+} // namespace quorum

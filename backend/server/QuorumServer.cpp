@@ -1,0 +1,219 @@
+#include "QuorumServer.h"
+
+#include "Bootstrap.h"
+#include "JoinTokenService.h"
+#include "MeetingService.h"
+#include "Services.h"
+#include "auth/AuditLog.h"
+#include "auth/TokenService.h"
+#include "core/Clock.h"
+#include "crypto/MasterKey.h"
+#include "crypto/SecretBox.h"
+#include "crypto/SigningKeyRing.h"
+#include "http/AccountHandlers.h"
+#include "http/ApiDispatcher.h"
+#include "http/CursorCodec.h"
+#include "http/HttpFront.h"
+#include "http/MeetingHandlers.h"
+#include "http/Metrics.h"
+#include "http/RateLimiter.h"
+#include "http/SystemHandlers.h"
+#include "store/Database.h"
+
+#include <QDir>
+#include <QFile>
+#include <QLoggingCategory>
+#include <QSqlQuery>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcServer, "quorum.server")
+
+namespace quorum {
+
+namespace {
+
+// The database remembers which master key sealed its secrets; a node started with another
+// key would fail to open them, so it refuses to start instead.
+Status checkMasterKeyFingerprint(Database &database, const QByteArray &fingerprint)
+{
+    Database::WriteTransaction transaction(database);
+    QSqlQuery query(transaction.db());
+    query.prepare(QStringLiteral("SELECT value FROM server_settings WHERE name = ?"));
+    query.addBindValue(QStringLiteral("master_key_fingerprint"));
+    if (!query.exec())
+        return sqlError(query, "reading the master key fingerprint");
+    if (query.next()) {
+        if (query.value(0).toString().toLatin1() != fingerprint)
+            return Error{ErrorCode::Unavailable,
+                         QStringLiteral("The master key does not match the one this database was "
+                                        "created with; start with the original key file.")};
+        return success();
+    }
+    query.prepare(QStringLiteral("INSERT INTO server_settings (name, value) VALUES (?, ?)"));
+    query.addBindValue(QStringLiteral("master_key_fingerprint"));
+    query.addBindValue(QString::fromLatin1(fingerprint));
+    if (!query.exec())
+        return sqlError(query, "storing the master key fingerprint");
+    return transaction.commit();
+}
+
+Result<QSslConfiguration> loadTls(const Settings &settings)
+{
+    QFile certFile(settings.tlsCertFile);
+    QFile keyFile(settings.tlsKeyFile);
+    if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly))
+        return Error{ErrorCode::InvalidParameter,
+                     QStringLiteral("Cannot read --tls-cert or --tls-key.")};
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+    const QByteArray keyPem = keyFile.readAll();
+    QSslKey key(keyPem, QSsl::Ec, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(keyPem, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(keyPem, QSsl::Opaque, QSsl::Pem);
+    if (chain.isEmpty() || key.isNull())
+        return Error{ErrorCode::InvalidParameter,
+                     QStringLiteral("--tls-cert or --tls-key holds no usable PEM certificate or key.")};
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    return tls;
+}
+
+} // namespace
+
+QuorumServer::QuorumServer(Settings settings, QObject *parent)
+    : QObject(parent), m_settings(std::move(settings))
+{
+}
+
+QuorumServer::~QuorumServer() = default;
+
+Status QuorumServer::start()
+{
+    m_clock = std::make_unique<SystemClock>();
+
+    if (!QDir().mkpath(m_settings.dataDir))
+        return Error{ErrorCode::Unavailable,
+                     QStringLiteral("Cannot create the data directory %1.").arg(m_settings.dataDir)};
+    QFile::setPermissions(m_settings.dataDir,
+                          QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+
+    auto masterKey = crypto::masterkey::loadOrCreate(m_settings.effectiveMasterKeyFile());
+    if (!masterKey)
+        return masterKey.error();
+    m_box = std::make_unique<crypto::SecretBox>(*masterKey);
+
+    Database::Options options;
+    options.sqlitePath = m_settings.sqlitePath();
+    options.synchronous = m_settings.sqliteFullSync ? Database::Synchronous::Full
+                                                    : Database::Synchronous::Normal;
+    m_database = std::make_unique<Database>(options);
+    if (const Status opened = m_database->open(); !opened)
+        return opened;
+    if (const Status keyMatches = checkMasterKeyFingerprint(*m_database, m_box->fingerprint());
+        !keyMatches)
+        return keyMatches;
+
+    auto password = bootstrap::ensureDefaultWorkspace(*m_database, *m_clock);
+    if (!password)
+        return password.error();
+    m_initialAdminPassword = *password;
+
+    m_audit = std::make_unique<AuditLog>(*m_database, *m_clock);
+    m_tokens = std::make_unique<TokenService>(*m_database, *m_clock, *m_audit);
+    m_keys = std::make_unique<SigningKeyRing>(*m_database, *m_box, *m_clock, *m_audit,
+                                              m_settings.keyRotationSeconds,
+                                              m_settings.joinTokenTtlSeconds);
+    if (const Status loaded = m_keys->refresh(); !loaded)
+        return loaded;
+
+    m_requestLimiter = std::make_unique<RateLimiter>(*m_clock, m_settings.rateLimitWindowSeconds);
+    m_joinLimiter = std::make_unique<RateLimiter>(*m_clock, m_settings.passcodeWindowSeconds);
+    m_meetings = std::make_unique<MeetingService>(*m_database, *m_box, *m_clock);
+    m_joinTokens = std::make_unique<JoinTokenService>(*m_database, *m_box, *m_clock, m_settings,
+                                                      *m_keys, *m_audit, *m_joinLimiter);
+    m_metrics = std::make_unique<Metrics>();
+    m_cursors = std::make_unique<CursorCodec>(m_box->deriveKey("pagination-cursor"));
+    m_services.reset(new Services{m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,
+                                  *m_keys, *m_meetings, *m_joinTokens, *m_requestLimiter,
+                                  *m_metrics, *m_cursors, m_ready});
+
+    Router router;
+    SystemHandlers::registerRoutes(router, *m_services);
+    MeetingHandlers::registerRoutes(router, *m_services);
+    AccountHandlers::registerRoutes(router, *m_services);
+    m_dispatcher = std::make_unique<ApiDispatcher>(*m_services, std::move(router));
+
+    HttpFrontConfig config;
+    config.address = m_settings.listenAddress;
+    config.port = m_settings.listenPort;
+    config.workerThreads = m_settings.workerThreads;
+    if (!m_settings.tlsCertFile.isEmpty()) {
+        auto tls = loadTls(m_settings);
+        if (!tls)
+            return tls.error();
+        config.tls = *tls;
+    }
+    ApiDispatcher *dispatcher = m_dispatcher.get();
+    m_front = std::make_unique<HttpFront>(
+        config, [dispatcher](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            dispatcher->handle(request, std::move(responder));
+        });
+    connect(m_front.get(), &HttpFront::stopped, this, &QuorumServer::stopped);
+    QString error;
+    if (!m_front->start(&error))
+        return Error{ErrorCode::Unavailable, QStringLiteral("Cannot listen: %1").arg(error)};
+
+    if (m_settings.listenPort == 0) {
+        // The port is known only now: derive the default URLs from it.
+        Settings fixed = m_settings;
+        fixed.listenPort = m_front->port();
+        const bool tls = !m_settings.tlsCertFile.isEmpty();
+        const QString host = m_settings.listenAddress.protocol() == QAbstractSocket::IPv6Protocol
+            ? QStringLiteral("[%1]").arg(m_settings.listenAddress.toString())
+            : m_settings.listenAddress.toString();
+        const QString base = QStringLiteral("%1://%2:%3")
+                                 .arg(tls ? QStringLiteral("https") : QStringLiteral("http"), host)
+                                 .arg(m_front->port());
+        if (m_settings.publicUrlDefaulted)
+            m_settings.publicUrl = base;
+        if (m_settings.advertiseUrlDefaulted)
+            m_settings.advertiseUrl = m_settings.publicUrl;
+        m_settings.listenPort = m_front->port();
+    }
+
+    m_keyTimer = new QTimer(this);
+    m_keyTimer->setInterval(int(qBound<qint64>(1000, m_settings.keyRotationSeconds * 1000 / 10,
+                                               60 * 1000)));
+    connect(m_keyTimer, &QTimer::timeout, this, [this] {
+        if (const Status refreshed = m_keys->refresh(); !refreshed)
+            qCWarning(lcServer) << "signing key refresh failed:" << refreshed.error().detail;
+    });
+    m_keyTimer->start();
+
+    m_ready = true;
+    return success();
+}
+
+void QuorumServer::stop()
+{
+    m_ready = false;
+    if (m_keyTimer)
+        m_keyTimer->stop();
+    if (m_front)
+        m_front->stop(m_settings.shutdownGraceSeconds * 1000);
+    else
+        Q_EMIT stopped();
+}
+
+quint16 QuorumServer::port() const
+{
+    return m_front ? m_front->port() : 0;
+}
+
+} // namespace quorum

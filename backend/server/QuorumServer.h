@@ -1,0 +1,80 @@
+#pragma once
+
+#include "Settings.h"
+#include "core/Result.h"
+
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+class QTimer;
+
+namespace quorum {
+
+class ApiDispatcher;
+class AuditLog;
+class Clock;
+class CursorCodec;
+class Database;
+class HttpFront;
+class JoinTokenService;
+class MeetingService;
+class Metrics;
+class RateLimiter;
+class SigningKeyRing;
+class TokenService;
+struct Services;
+namespace crypto {
+class SecretBox;
+}
+
+// The whole server: storage, keys, services and the HTTP front, assembled from Settings.
+// quorumd runs one; the desktop app embeds one; integration tests start quorumd itself.
+class QuorumServer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(QuorumServer)
+
+public:
+    explicit QuorumServer(Settings settings, QObject *parent = nullptr);
+    ~QuorumServer() override;
+
+    // Opens the database (creating the workspace `default` and its owner on the first start),
+    // loads the keys and starts listening.
+    Status start();
+    // Lets requests in flight finish, then emits stopped().
+    void stop();
+
+    quint16 port() const;
+    const Settings &settings() const { return m_settings; }
+    // Set on the first start: the owner's initial password, to print once.
+    QString initialAdminPassword() const { return m_initialAdminPassword; }
+
+Q_SIGNALS:
+    void stopped();
+
+private:
+    Settings m_settings;
+    QString m_initialAdminPassword;
+    std::atomic<bool> m_ready{false};
+
+    std::unique_ptr<Clock> m_clock;
+    std::unique_ptr<Database> m_database;
+    std::unique_ptr<crypto::SecretBox> m_box;
+    std::unique_ptr<AuditLog> m_audit;
+    std::unique_ptr<TokenService> m_tokens;
+    std::unique_ptr<SigningKeyRing> m_keys;
+    std::unique_ptr<RateLimiter> m_requestLimiter;
+    std::unique_ptr<RateLimiter> m_joinLimiter;
+    std::unique_ptr<MeetingService> m_meetings;
+    std::unique_ptr<JoinTokenService> m_joinTokens;
+    std::unique_ptr<Metrics> m_metrics;
+    std::unique_ptr<CursorCodec> m_cursors;
+    std::unique_ptr<Services> m_services;
+    std::unique_ptr<ApiDispatcher> m_dispatcher;
+    std::unique_ptr<HttpFront> m_front;
+    QTimer *m_keyTimer = nullptr;
+};
+
+} // namespace quorum

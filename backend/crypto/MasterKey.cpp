@@ -144,20 +144,24 @@ Result<QByteArray> createKey(const QString &path, int *openError)
 
     const QByteArray key = randomBytes(KeySize);
     qsizetype written = 0;
-    while (written < key.size()) {
+    int error = 0;
+    while (written < key.size() && error == 0) {
         const ssize_t count
             = ::write(fd.get(), key.constData() + written, size_t(key.size() - written));
-        if (count < 0 && errno == EINTR)
-            continue;
-        if (count <= 0)
-            break;
-        written += count;
+        if (count < 0 && errno != EINTR)
+            error = errno;
+        else if (count == 0)
+            error = EIO;
+        else if (count > 0)
+            written += count;
     }
+    if (error == 0 && ::fsync(fd.get()) != 0)
+        error = errno;
+    if (::close(fd.release()) != 0 && error == 0)
+        error = errno;
 
     // A half-written key would be refused at the next start anyway; remove it now.
-    const bool synced = written == key.size() && ::fsync(fd.get()) == 0;
-    const int error = errno;
-    if (!synced || ::close(fd.release()) != 0) {
+    if (error != 0) {
         ::unlink(nativePath.constData());
         return fileError(path, QStringLiteral("could not be written: %1").arg(systemError(error)));
     }

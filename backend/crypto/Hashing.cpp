@@ -11,13 +11,6 @@ namespace {
 
 constexpr int Sha256Size = 32;
 
-const unsigned char *bytesOf(QByteArrayView view)
-{
-    // OpenSSL wants a valid pointer even for zero bytes; a default view has none.
-    static const unsigned char empty = 0;
-    return view.isEmpty() ? &empty : reinterpret_cast<const unsigned char *>(view.data());
-}
-
 bool isBase64UrlCharacter(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArrayView>
 #include <QLoggingCategory>
 
 #include <openssl/bio.h>
@@ -29,6 +30,9 @@ using KdfPtr = std::unique_ptr<EVP_KDF, OpenSslDeleter<EVP_KDF, EVP_KDF_free>>;
 using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, OpenSslDeleter<EVP_KDF_CTX, EVP_KDF_CTX_free>>;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, OpenSslDeleter<EVP_PKEY, EVP_PKEY_free>>;
 using BioPtr = std::unique_ptr<BIO, OpenSslDeleter<BIO, BIO_free_all>>;
+
+// The bytes of a view as OpenSSL takes them: a valid pointer even for an empty (null) view.
+const unsigned char *bytesOf(QByteArrayView view);
 
 // Empties this thread's OpenSSL error queue. Failed verifications leave entries there, and
 // Qt's TLS backend reads the same queue, so a stale entry could be blamed on a socket.

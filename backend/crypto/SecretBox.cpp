@@ -23,11 +23,6 @@ unsigned char *writable(QByteArray &bytes, qsizetype offset = 0)
     return reinterpret_cast<unsigned char *>(bytes.data()) + offset;
 }
 
-const unsigned char *readable(QByteArrayView bytes, qsizetype offset = 0)
-{
-    return reinterpret_cast<const unsigned char *>(bytes.data()) + offset;
-}
-
 // Feeds associated data to an initialised GCM context (en- or decrypting alike).
 bool addAssociatedData(EVP_CIPHER_CTX *ctx, QByteArrayView associatedData, bool encrypt)
 {
@@ -36,8 +31,8 @@ bool addAssociatedData(EVP_CIPHER_CTX *ctx, QByteArrayView associatedData, bool 
 
     int length = 0;
     const auto size = static_cast<int>(associatedData.size());
-    return encrypt ? EVP_EncryptUpdate(ctx, nullptr, &length, readable(associatedData), size) == 1
-                   : EVP_DecryptUpdate(ctx, nullptr, &length, readable(associatedData), size) == 1;
+    return encrypt ? EVP_EncryptUpdate(ctx, nullptr, &length, bytesOf(associatedData), size) == 1
+                   : EVP_DecryptUpdate(ctx, nullptr, &length, bytesOf(associatedData), size) == 1;
 }
 
 } // namespace
@@ -70,13 +65,12 @@ QByteArray SecretBox::seal(QByteArrayView plaintext, QByteArrayView associatedDa
     CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
     int length = 0;
     bool ok = ctx
-        && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, readable(m_key),
-                              readable(nonce))
+        && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, bytesOf(m_key), bytesOf(nonce))
             == 1
         && addAssociatedData(ctx.get(), associatedData, true);
     if (ok && !plaintext.isEmpty()) {
-        ok = EVP_EncryptUpdate(ctx.get(), writable(sealed, HeaderSize), &length,
-                               readable(plaintext), static_cast<int>(plaintext.size()))
+        ok = EVP_EncryptUpdate(ctx.get(), writable(sealed, HeaderSize), &length, bytesOf(plaintext),
+                               static_cast<int>(plaintext.size()))
             == 1;
     }
     int finalLength = 0;
@@ -111,12 +105,11 @@ std::optional<QByteArray> SecretBox::open(QByteArrayView sealed,
     CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
     int length = 0;
     bool ok = ctx
-        && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, readable(m_key),
-                              readable(nonce))
+        && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, bytesOf(m_key), bytesOf(nonce))
             == 1
         && addAssociatedData(ctx.get(), associatedData, false);
     if (ok && cipherSize > 0) {
-        ok = EVP_DecryptUpdate(ctx.get(), writable(plaintext), &length, readable(ciphertext),
+        ok = EVP_DecryptUpdate(ctx.get(), writable(plaintext), &length, bytesOf(ciphertext),
                                static_cast<int>(cipherSize))
             == 1;
     }

@@ -11,12 +11,6 @@ namespace {
 constexpr int Ed25519KeySize = 32;
 constexpr int Ed25519SignatureSize = 64;
 
-const unsigned char *readable(QByteArrayView bytes)
-{
-    static const unsigned char empty = 0;
-    return bytes.isEmpty() ? &empty : reinterpret_cast<const unsigned char *>(bytes.data());
-}
-
 // Refuses encrypted PEM instead of letting OpenSSL prompt on the terminal for a passphrase.
 int noPassphrase(char *, int, int, void *)
 {
@@ -82,7 +76,7 @@ std::optional<SigningKey> SigningKey::fromPrivateRaw(QByteArrayView seed)
     if (seed.size() != Ed25519KeySize)
         return std::nullopt;
 
-    PkeyPtr key(EVP_PKEY_new_raw_private_key_ex(nullptr, "ED25519", nullptr, readable(seed),
+    PkeyPtr key(EVP_PKEY_new_raw_private_key_ex(nullptr, "ED25519", nullptr, bytesOf(seed),
                                                 size_t(seed.size())));
     if (!key) {
         discardOpenSslErrors();
@@ -147,7 +141,7 @@ QByteArray SigningKey::sign(QByteArrayView data) const
     const bool ok = ctx
         && EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, m_key.get()) == 1
         && EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char *>(signature.data()), &length,
-                          readable(data), size_t(data.size()))
+                          bytesOf(data), size_t(data.size()))
             == 1;
     if (!ok || length != Ed25519SignatureSize) {
         discardOpenSslErrors();
@@ -167,13 +161,13 @@ bool verifyEd25519(QByteArrayView publicRaw, QByteArrayView data, QByteArrayView
     if (publicRaw.size() != Ed25519KeySize || signature.size() != Ed25519SignatureSize)
         return false;
 
-    PkeyPtr key(EVP_PKEY_new_raw_public_key_ex(nullptr, "ED25519", nullptr, readable(publicRaw),
+    PkeyPtr key(EVP_PKEY_new_raw_public_key_ex(nullptr, "ED25519", nullptr, bytesOf(publicRaw),
                                                size_t(publicRaw.size())));
     MdCtxPtr ctx(EVP_MD_CTX_new());
     const bool ok = key && ctx
         && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1
-        && EVP_DigestVerify(ctx.get(), readable(signature), size_t(signature.size()),
-                            readable(data), size_t(data.size()))
+        && EVP_DigestVerify(ctx.get(), bytesOf(signature), size_t(signature.size()), bytesOf(data),
+                            size_t(data.size()))
             == 1;
     if (!ok)
         discardOpenSslErrors();

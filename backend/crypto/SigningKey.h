@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+// Declared here so that users of SigningKey need no OpenSSL headers.
 typedef struct evp_pkey_st EVP_PKEY;
 
 namespace quorum::crypto {

@@ -1,0 +1,352 @@
+#include "Cli.h"
+
+#include "Bootstrap.h"
+#include "QuorumServer.h"
+#include "SettingsLoader.h"
+#include "SignalWatcher.h"
+#include "auth/AuditLog.h"
+#include "auth/Scopes.h"
+#include "auth/TokenService.h"
+#include "core/Clock.h"
+#include "core/TimeRules.h"
+#include "crypto/MasterKey.h"
+#include "crypto/SecretBox.h"
+#include "store/Database.h"
+#include "store/DirectoryRepository.h"
+#include "store/TokenRepository.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace quorum {
+
+namespace {
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+int fail(const QString &message)
+{
+    err() << "quorumd: " << message << Qt::endl;
+    return 1;
+}
+
+const char *kCommandsHelp =
+    "Commands (run without a server; they use the same data directory and settings):\n"
+    "  (none)                                   serve the API\n"
+    "  token create --user NAME [--workspace W] [--scopes a,b] [--ttl 1h] [--name N]\n"
+    "                                           print a new personal access token\n"
+    "  token list --user NAME [--workspace W]   list a user's tokens\n"
+    "  token revoke ID                          revoke a token\n"
+    "  workspace create NAME                    create a workspace\n"
+    "  user create NAME --workspace W --role owner|admin|member [--password-file F]\n"
+    "                                           create a user (password from F or stdin)\n"
+    "  user set-password NAME [--workspace W] [--password-file F]\n"
+    "  backup DIR                               copy the database consistently into DIR\n"
+    "  master-key create FILE                   write a new master key (0600)\n";
+
+// "90", "90s", "30m", "1h", "7d" -> seconds; -1 when malformed.
+qint64 parseDuration(const QString &text)
+{
+    static const QRegularExpression pattern(QStringLiteral("^(\\d{1,9})([smhd]?)$"));
+    const auto match = pattern.match(text.trimmed());
+    if (!match.hasMatch())
+        return -1;
+    const qint64 value = match.captured(1).toLongLong();
+    const QString unit = match.captured(2);
+    if (unit == u"m")
+        return value * 60;
+    if (unit == u"h")
+        return value * 3600;
+    if (unit == u"d")
+        return value * 86400;
+    return value;
+}
+
+Result<QString> readPassword(const QCommandLineParser &parser)
+{
+    QString password;
+    if (parser.isSet(QStringLiteral("password-file"))) {
+        QFile file(parser.value(QStringLiteral("password-file")));
+        if (!file.open(QIODevice::ReadOnly))
+            return Error{ErrorCode::InvalidParameter,
+                         QStringLiteral("Cannot read %1.").arg(file.fileName())};
+        password = QString::fromUtf8(file.readAll());
+    } else {
+        QFile input;
+        if (!input.open(stdin, QIODevice::ReadOnly))
+            return Error{ErrorCode::InvalidParameter, QStringLiteral("Cannot read stdin.")};
+        password = QString::fromUtf8(input.readLine());
+    }
+    while (password.endsWith(u'\n') || password.endsWith(u'\r'))
+        password.chop(1);
+    return password;
+}
+
+// What every command needs: the settings, the database (migrated, bootstrapped) and the key.
+struct CommandContext
+{
+    Settings settings;
+    SystemClock clock;
+    std::unique_ptr<crypto::SecretBox> box;
+    std::unique_ptr<Database> database;
+};
+
+Status openContext(CommandContext &context)
+{
+    QDir().mkpath(context.settings.dataDir);
+    auto key = crypto::masterkey::loadOrCreate(context.settings.effectiveMasterKeyFile());
+    if (!key)
+        return key.error();
+    context.box = std::make_unique<crypto::SecretBox>(*key);
+    Database::Options options;
+    options.sqlitePath = context.settings.sqlitePath();
+    context.database = std::make_unique<Database>(options);
+    if (const Status opened = context.database->open(); !opened)
+        return opened;
+    auto password = bootstrap::ensureDefaultWorkspace(*context.database, context.clock);
+    if (!password)
+        return password.error();
+    if (!password->isEmpty())
+        err() << "Created workspace 'default' with owner 'admin' (password: " << *password
+              << "). Keep it safe; it is shown only once." << Qt::endl;
+    return success();
+}
+
+std::optional<User> findUser(CommandContext &context, const QString &workspaceName,
+                             const QString &userName)
+{
+    DirectoryRepository directory(context.database->connection());
+    const auto workspace = directory.workspaceByName(workspaceName);
+    return workspace ? directory.userByName(workspace->id, userName) : std::nullopt;
+}
+
+int tokenCommand(CommandContext &context, const QCommandLineParser &parser,
+                 const QStringList &args)
+{
+    const QString action = args.value(1);
+    const QString workspace = parser.value(QStringLiteral("workspace"));
+    if (action == u"create" || action == u"list") {
+        const QString userName = parser.value(QStringLiteral("user"));
+        if (userName.isEmpty())
+            return fail(QStringLiteral("token %1 needs --user NAME").arg(action));
+        const auto user = findUser(context, workspace, userName);
+        if (!user)
+            return fail(QStringLiteral("no user %1 in workspace %2").arg(userName, workspace));
+
+        AuditLog audit(*context.database, context.clock);
+        TokenService tokens(*context.database, context.clock, audit);
+        if (action == u"list") {
+            auto page = tokens.listPersonal(user->id, PageRequest{300, std::nullopt});
+            if (!page)
+                return fail(page.error().detail);
+            for (const AccessTokenRecord &token : std::as_const(page->items))
+                out() << token.id << '\t' << token.name << '\t' << token.scopes.join(u',') << '\t'
+                      << timerules::formatUtc(token.createdAt) << '\t'
+                      << (token.expiresAt.isValid() ? timerules::formatUtc(token.expiresAt)
+                                                    : QStringLiteral("never"))
+                      << Qt::endl;
+            return 0;
+        }
+
+        QStringList scopes = scopes::all();
+        if (parser.isSet(QStringLiteral("scopes")))
+            scopes = parser.value(QStringLiteral("scopes")).split(u',', Qt::SkipEmptyParts);
+        qint64 ttl = 0;
+        if (parser.isSet(QStringLiteral("ttl"))) {
+            ttl = parseDuration(parser.value(QStringLiteral("ttl")));
+            if (ttl <= 0)
+                return fail(QStringLiteral("--ttl must look like 3600, 90m, 1h or 30d"));
+        }
+        const QString name = parser.isSet(QStringLiteral("name"))
+            ? parser.value(QStringLiteral("name"))
+            : QStringLiteral("command line");
+        auto created = tokens.createPersonal(user->id, name, scopes, ttl, user->id, QString());
+        if (!created)
+            return fail(created.error().detail);
+        out() << created->secret << Qt::endl;
+        return 0;
+    }
+    if (action == u"revoke") {
+        const QString id = args.value(2);
+        const auto token = TokenRepository(context.database->connection()).byId(id);
+        if (!token)
+            return fail(QStringLiteral("no token %1").arg(id));
+        AuditLog audit(*context.database, context.clock);
+        TokenService tokens(*context.database, context.clock, audit);
+        if (const Status revoked = tokens.revoke(token->userId, id, QString(), QString()); !revoked)
+            return fail(revoked.error().detail);
+        err() << "revoked " << id << Qt::endl;
+        return 0;
+    }
+    return fail(QStringLiteral("token needs create, list or revoke"));
+}
+
+int userCommand(CommandContext &context, const QCommandLineParser &parser,
+                const QStringList &args)
+{
+    const QString action = args.value(1);
+    const QString name = args.value(2);
+    if (name.isEmpty())
+        return fail(QStringLiteral("user %1 needs a NAME").arg(action));
+    auto password = readPassword(parser);
+    if (!password)
+        return fail(password.error().detail);
+    const QString workspace = parser.value(QStringLiteral("workspace"));
+    if (action == u"create") {
+        const auto role = roleFromName(parser.value(QStringLiteral("role")));
+        if (!role)
+            return fail(QStringLiteral("--role must be owner, admin or member"));
+        auto user = bootstrap::createUser(*context.database, context.clock, workspace, name, *role,
+                                          *password);
+        if (!user)
+            return fail(user.error().detail);
+        out() << user->id << Qt::endl;
+        return 0;
+    }
+    if (action == u"set-password") {
+        if (const Status set = bootstrap::setPassword(*context.database, workspace, name, *password);
+            !set)
+            return fail(set.error().detail);
+        err() << "password changed" << Qt::endl;
+        return 0;
+    }
+    return fail(QStringLiteral("user needs create or set-password"));
+}
+
+int serve(Settings settings)
+{
+    QuorumServer server(std::move(settings));
+    if (const Status started = server.start(); !started)
+        return fail(started.error().detail);
+
+    const Settings &live = server.settings();
+    if (!server.initialAdminPassword().isEmpty()) {
+        err() << "First start: created workspace 'default' with owner 'admin'.\n"
+              << "  Initial password for admin: " << server.initialAdminPassword()
+              << " (shown only once)\n"
+              << "  Get an API token:  quorumd token create --user admin --data-dir "
+              << live.dataDir << Qt::endl;
+    }
+    // The one line scripts and tests read to learn the port.
+    out() << "quorumd listening on " << live.publicUrl << " (port " << server.port() << ")"
+          << Qt::endl;
+
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &server,
+                     [&server](int) { server.stop(); });
+    QObject::connect(&server, &QuorumServer::stopped, qApp, &QCoreApplication::quit);
+    return QCoreApplication::exec();
+}
+
+} // namespace
+
+int runQuorumd(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("quorumd"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(QUORUM_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Quorum's server: meetings, join tokens and the management API.\n\n")
+        + QString::fromLatin1(kCommandsHelp));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    SettingsLoader loader;
+    loader.addOptionsTo(parser);
+    parser.addOption({QStringLiteral("user"), QStringLiteral("User name (commands)."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("workspace"), QStringLiteral("Workspace name (commands)."),
+                      QStringLiteral("NAME"), QStringLiteral("default")});
+    parser.addOption({QStringLiteral("scopes"), QStringLiteral("Comma-separated scopes (token "
+                                                               "create; default all)."),
+                      QStringLiteral("LIST")});
+    parser.addOption({QStringLiteral("ttl"), QStringLiteral("Token lifetime: 3600, 90m, 1h, 30d "
+                                                            "(token create; default none)."),
+                      QStringLiteral("DURATION")});
+    parser.addOption({QStringLiteral("name"), QStringLiteral("Token name (token create)."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("role"), QStringLiteral("owner, admin or member (user "
+                                                             "create)."),
+                      QStringLiteral("ROLE"), QStringLiteral("member")});
+    parser.addOption({QStringLiteral("password-file"), QStringLiteral("Read the password from "
+                                                                      "FILE instead of stdin."),
+                      QStringLiteral("FILE")});
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See Commands above."),
+                                 QStringLiteral("[command ...]"));
+    parser.process(app);
+
+    auto settings = loader.load(parser, QProcessEnvironment::systemEnvironment());
+    if (!settings)
+        return fail(settings.error().detail);
+
+    const QStringList args = parser.positionalArguments();
+    if (args.isEmpty())
+        return serve(*settings);
+
+    const QString command = args.first();
+    if (command == u"master-key") {
+        if (args.value(1) != u"create" || args.value(2).isEmpty())
+            return fail(QStringLiteral("usage: quorumd master-key create FILE"));
+        if (const Status created = crypto::masterkey::create(args.value(2)); !created)
+            return fail(created.error().detail);
+        err() << "wrote a new master key to " << args.value(2)
+              << "; keep it with your backups: without it, sealed secrets are lost" << Qt::endl;
+        return 0;
+    }
+
+    CommandContext context;
+    context.settings = *settings;
+    if (const Status opened = openContext(context); !opened)
+        return fail(opened.error().detail);
+
+    if (command == u"token")
+        return tokenCommand(context, parser, args);
+    if (command == u"user")
+        return userCommand(context, parser, args);
+    if (command == u"workspace") {
+        if (args.value(1) != u"create" || args.value(2).isEmpty())
+            return fail(QStringLiteral("usage: quorumd workspace create NAME"));
+        auto workspace = bootstrap::createWorkspace(*context.database, context.clock, args.value(2));
+        if (!workspace)
+            return fail(workspace.error().detail);
+        out() << workspace->id << Qt::endl;
+        return 0;
+    }
+    if (command == u"backup") {
+        const QString dir = args.value(1);
+        if (dir.isEmpty())
+            return fail(QStringLiteral("usage: quorumd backup DIR"));
+        QDir().mkpath(dir);
+        const QString file = QDir(dir).filePath(
+            QStringLiteral("quorum-%1.db")
+                .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
+        if (const Status copied = context.database->backupTo(file); !copied)
+            return fail(copied.error().detail);
+        out() << file << Qt::endl;
+        err() << "Backed up the database to " << file << ".\n"
+              << "Keep the master key (" << context.settings.effectiveMasterKeyFile()
+              << ") with it: without the key, sealed secrets in the backup are lost." << Qt::endl;
+        return 0;
+    }
+    return fail(QStringLiteral("unknown command %1; see --help").arg(command));
+}
+
+} // namespace quorum

@@ -32,8 +32,8 @@ struct HttpFrontConfig
 // Called in the worker thread that owns the connection. It either answers at once through the
 // responder or moves the responder into a holder and answers later from the same thread
 // (holding a QPointer to responder.socket(), never writing after the socket is gone).
-using RequestHandler =
-        std::function<void(const QHttpServerRequest &request, QHttpServerResponder &&responder)>;
+using RequestHandler
+    = std::function<void(const QHttpServerRequest &request, QHttpServerResponder &&responder)>;
 
 // Called in the worker thread for a request with `Upgrade: websocket` whose path was registered
 // with setUpgradeHandler(). The socket still holds the unread handshake bytes and is detached

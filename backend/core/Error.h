@@ -49,6 +49,12 @@ enum class ErrorCode {
 
 struct Error
 {
+    Error() = default;
+    Error(ErrorCode code, QString detail = {}, QList<FieldError> fields = {})
+        : code(code), detail(std::move(detail)), fields(std::move(fields))
+    {
+    }
+
     ErrorCode code = ErrorCode::Internal;
     QString detail;
     QList<FieldError> fields;

@@ -97,8 +97,8 @@ ApiDispatcher::ApiDispatcher(Services &services, Router router)
 {
     for (const QString &entry : services.settings.trustedProxies) {
         const auto subnet = QHostAddress::parseSubnet(entry.contains(u'/') ? entry
-                                                      : entry.contains(u':') ? entry + u"/128"
-                                                                             : entry + u"/32");
+                                                      : entry.contains(u':') ? entry + QStringLiteral("/128")
+                                                                             : entry + QStringLiteral("/32"));
         if (!subnet.first.isNull())
             m_trustedProxies << subnet;
         else
@@ -175,7 +175,7 @@ void ApiDispatcher::handle(const QHttpServerRequest &httpRequest, QHttpServerRes
                                       request.method, response.status, seconds);
     qCDebug(lcAccess).noquote() << request.requestId << request.clientAddress << request.method
                                 << request.path << response.status
-                                << QString::number(seconds * 1000, 'f', 2) + u"ms";
+                                << QString::number(seconds * 1000, 'f', 2) + QStringLiteral("ms");
 
     auto write = [](QHttpServerResponder &&target, const ApiResponse &answer) {
         QHttpServerResponse out(answer.contentType, answer.body,

@@ -113,7 +113,7 @@ Result<Meeting> parseNew(const QJsonObject &body)
         meeting.startTime = *start;
     if (const auto duration = input.integer(QStringLiteral("duration_minutes"), true)) {
         check(input, QStringLiteral("duration_minutes"), validation::checkDurationMinutes(*duration));
-        meeting.durationMinutes = int(qBound<qint64>(0, *duration, 100000));
+        meeting.durationMinutes = int(std::clamp<qint64>(*duration, 0, 100000));
     }
     if (const auto passcode = input.string(QStringLiteral("passcode"))) {
         check(input, QStringLiteral("passcode"), validation::checkPasscode(*passcode));
@@ -153,7 +153,7 @@ Result<MeetingPatch> parsePatch(const QJsonObject &body, const Meeting &current)
         patch.startTime = *start;
     if (const auto duration = input.integer(QStringLiteral("duration_minutes"))) {
         check(input, QStringLiteral("duration_minutes"), validation::checkDurationMinutes(*duration));
-        patch.durationMinutes = int(qBound<qint64>(0, *duration, 100000));
+        patch.durationMinutes = int(std::clamp<qint64>(*duration, 0, 100000));
     }
     if (input.has(QStringLiteral("passcode"))) {
         if (input.isNull(QStringLiteral("passcode"))) {

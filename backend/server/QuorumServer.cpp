@@ -188,7 +188,7 @@ Status QuorumServer::start()
     }
 
     m_keyTimer = new QTimer(this);
-    m_keyTimer->setInterval(int(qBound<qint64>(1000, m_settings.keyRotationSeconds * 1000 / 10,
+    m_keyTimer->setInterval(int(std::clamp<qint64>(m_settings.keyRotationSeconds * 1000 / 10, 1000,
                                                60 * 1000)));
     connect(m_keyTimer, &QTimer::timeout, this, [this] {
         if (const Status refreshed = m_keys->refresh(); !refreshed)

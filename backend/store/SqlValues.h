@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QSqlQuery>
+#include <QTimeZone>
 #include <QVariant>
 
 #include <optional>
@@ -19,7 +20,7 @@ inline QDateTime toTime(const QVariant &value)
 {
     if (value.isNull())
         return {};
-    return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), QTimeZone::UTC);
+    return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
 }
 
 inline QVariant fromText(const QString &text)

@@ -419,8 +419,8 @@ void TestHttpFront::tlsIsGuardedToo()
 
 void TestHttpFront::upgradeIsHandedToOurWebSocketServer()
 {
-    // The WebSocket server lives in the worker threads' stead: handleConnection() is called
-    // there, so each worker thread gets the server through a queued call to this thread.
+    // The upgrade handler runs in a worker thread; the WebSocket server lives in this one, so
+    // the handler moves the socket here and hands it over through a queued call.
     QWebSocketServer wsServer(QStringLiteral("quorum"), QWebSocketServer::NonSecureMode);
     wsServer.setSupportedSubprotocols({QStringLiteral("quorum.v1")});
     QList<QWebSocket *> accepted;

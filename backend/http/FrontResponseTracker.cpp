@@ -5,6 +5,7 @@ namespace quorum {
 QByteArray FrontResponseTracker::observe(QByteArrayView bytes)
 {
     QByteArray rewritten;
+    bool injected = false;
     qsizetype copiedUpTo = 0;
     qsizetype i = 0;
 
@@ -29,6 +30,7 @@ QByteArray FrontResponseTracker::observe(QByteArrayView bytes)
             rewritten += bytes.sliced(copiedUpTo, i - copiedUpTo);
             rewritten += "Connection: close\r\n";
             copiedUpTo = i;
+            injected = true;
         }
         m_lineStart = false;
         ++i;
@@ -40,7 +42,7 @@ QByteArray FrontResponseTracker::observe(QByteArrayView bytes)
         }
     }
 
-    if (copiedUpTo == 0)
+    if (!injected)
         return {};
     rewritten += bytes.sliced(copiedUpTo);
     return rewritten;

@@ -11,7 +11,10 @@ class Database;
 class AuditLog final
 {
 public:
-    AuditLog(Database &database, const Clock &clock) : m_database(database), m_clock(clock) { }
+    AuditLog(Database &database, const Clock &clock)
+        : m_database(database)
+        , m_clock(clock)
+    { }
 
     // Appends inside the caller's transaction when `db` is given, else in one of its own.
     void record(AuditEntry entry);

@@ -12,7 +12,7 @@ namespace quorum {
 struct Credential
 {
     QString tokenId;
-    QString kind;              // "personal"
+    QString kind; // "personal"
     QString workspaceId;
     QString userId;
     QString userName;

@@ -16,8 +16,8 @@ inline const QString WebhookWrite = QStringLiteral("webhook.write");
 
 inline QStringList all()
 {
-    return {MeetingRead,    MeetingWrite,   MeetingJoin, RecordingRead,
-            RecordingWrite, WebhookRead,    WebhookWrite};
+    return {MeetingRead,    MeetingWrite, MeetingJoin, RecordingRead,
+            RecordingWrite, WebhookRead,  WebhookWrite};
 }
 
 inline bool isKnown(const QString &scope)

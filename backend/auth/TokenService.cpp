@@ -24,15 +24,17 @@ constexpr int kMaxCacheEntries = 100000;
 
 Error invalidToken()
 {
-    return {ErrorCode::Unauthorized, QStringLiteral("The bearer token is invalid, expired or revoked.")};
+    return {ErrorCode::Unauthorized,
+            QStringLiteral("The bearer token is invalid, expired or revoked.")};
 }
 
 } // namespace
 
 TokenService::TokenService(Database &database, const Clock &clock, AuditLog &audit)
-    : m_database(database), m_clock(clock), m_audit(audit)
-{
-}
+    : m_database(database)
+    , m_clock(clock)
+    , m_audit(audit)
+{ }
 
 QString TokenService::hashSecret(const QByteArray &secret)
 {
@@ -83,9 +85,10 @@ Result<Credential> TokenService::authenticate(const QByteArray &bearer)
     QMutexLocker lock(&m_cacheMutex);
     if (m_cache.size() >= kMaxCacheEntries)
         m_cache.clear();
-    m_cache.insert(hash, {credential,
-                          token->expiresAt.isValid() ? token->expiresAt.toMSecsSinceEpoch() : 0,
-                          now + kCacheMs});
+    m_cache.insert(hash,
+                   {credential,
+                    token->expiresAt.isValid() ? token->expiresAt.toMSecsSinceEpoch() : 0,
+                    now + kCacheMs});
     return credential;
 }
 
@@ -104,7 +107,7 @@ Result<NewPersonalToken> TokenService::createPersonal(const QString &userId, con
     Database::WriteTransaction transaction(m_database);
     const auto user = DirectoryRepository(transaction.db()).userById(userId);
     if (!user || user->disabled)
-        return Error{ErrorCode::NotFound, QStringLiteral("No such user.")};
+        return Error {ErrorCode::NotFound, QStringLiteral("No such user.")};
 
     NewPersonalToken created;
     created.secret = crypto::randomToken(u"qpat_");
@@ -147,14 +150,14 @@ Result<Page<AccessTokenRecord>> TokenService::listPersonal(const QString &userId
     return TokenRepository(m_database.connection()).listForUser(userId, page);
 }
 
-Status TokenService::revoke(const QString &userId, const QString &tokenId,
-                            const QString &actorId, const QString &clientAddress)
+Status TokenService::revoke(const QString &userId, const QString &tokenId, const QString &actorId,
+                            const QString &clientAddress)
 {
     Database::WriteTransaction transaction(m_database);
     TokenRepository tokens(transaction.db());
     const auto token = tokens.byId(tokenId);
     if (!token || token->userId != userId || token->revokedAt.isValid())
-        return Error{ErrorCode::NotFound, QStringLiteral("No such token.")};
+        return Error {ErrorCode::NotFound, QStringLiteral("No such token.")};
     if (const Status revoked = tokens.revoke(tokenId, m_clock.now()); !revoked)
         return revoked;
 

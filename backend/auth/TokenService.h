@@ -17,7 +17,7 @@ class Database;
 struct NewPersonalToken
 {
     AccessTokenRecord record;
-    QString secret;            // shown once, never stored
+    QString secret; // shown once, never stored
 };
 
 // Personal access tokens and the authentication of bearer tokens. Only the SHA-256 of a
@@ -32,8 +32,7 @@ public:
 
     Result<NewPersonalToken> createPersonal(const QString &userId, const QString &name,
                                             const QStringList &scopes, qint64 ttlSeconds,
-                                            const QString &actorId,
-                                            const QString &clientAddress);
+                                            const QString &actorId, const QString &clientAddress);
     Result<Page<AccessTokenRecord>> listPersonal(const QString &userId, const PageRequest &page);
     Status revoke(const QString &userId, const QString &tokenId, const QString &actorId,
                   const QString &clientAddress);
@@ -44,7 +43,7 @@ private:
     struct CachedCredential
     {
         Credential credential;
-        qint64 expiresAtMs = 0;        // token expiry
+        qint64 expiresAtMs = 0; // token expiry
         qint64 cachedUntilMs = 0;
     };
 
@@ -52,7 +51,7 @@ private:
     const Clock &m_clock;
     AuditLog &m_audit;
     QMutex m_cacheMutex;
-    QHash<QString, CachedCredential> m_cache;   // by token hash
+    QHash<QString, CachedCredential> m_cache; // by token hash
 };
 
 } // namespace quorum

@@ -15,45 +15,46 @@ struct FieldError
 // Why an operation was refused. Each code maps to exactly one HTTP status in one place
 // (http/ProblemMap), so the domain never speaks HTTP and a code never means two things.
 enum class ErrorCode {
-    InvalidRequest,       // 400 malformed body, bad JSON, wrong types
-    ValidationFailed,     // 400 a field out of its range; errors[] names each field
-    UnknownField,         // 400 a field the resource does not have
-    InvalidCursor,        // 400 a tampered or foreign pagination cursor
-    InvalidParameter,     // 400 a query parameter out of range
-    Unauthorized,         // 401 missing or invalid bearer token
-    InsufficientScope,    // 403 the token lacks the route's scope
-    Forbidden,            // 403 the caller may not do this
-    FirstPartyOnly,       // 403 third-party apps may not use this route
-    WrongPasscode,        // 403
-    RemovedFromMeeting,   // 403
-    NotFound,             // 404 also for objects the caller may not see
-    MethodNotAllowed,     // 405
-    MeetingLive,          // 409 the change needs a meeting that is not LIVE
-    MeetingEnded,         // 409 joinToken on an ENDED meeting
-    MeetingClosed,        // 409 a change to an ENDED or CANCELLED meeting
+    InvalidRequest, // 400 malformed body, bad JSON, wrong types
+    ValidationFailed, // 400 a field out of its range; errors[] names each field
+    UnknownField, // 400 a field the resource does not have
+    InvalidCursor, // 400 a tampered or foreign pagination cursor
+    InvalidParameter, // 400 a query parameter out of range
+    Unauthorized, // 401 missing or invalid bearer token
+    InsufficientScope, // 403 the token lacks the route's scope
+    Forbidden, // 403 the caller may not do this
+    FirstPartyOnly, // 403 third-party apps may not use this route
+    WrongPasscode, // 403
+    RemovedFromMeeting, // 403
+    NotFound, // 404 also for objects the caller may not see
+    MethodNotAllowed, // 405
+    MeetingLive, // 409 the change needs a meeting that is not LIVE
+    MeetingEnded, // 409 joinToken on an ENDED meeting
+    MeetingClosed, // 409 a change to an ENDED or CANCELLED meeting
     IdempotencyInProgress, // 409 the first request with this key is still running
-    Conflict,             // 409 any other state conflict
-    MeetingCancelled,     // 410 joinToken on a CANCELLED meeting
-    LengthRequired,       // 411
-    PreconditionFailed,   // 412 stale If-Match
-    PayloadTooLarge,      // 413
+    Conflict, // 409 any other state conflict
+    MeetingCancelled, // 410 joinToken on a CANCELLED meeting
+    LengthRequired, // 411
+    PreconditionFailed, // 412 stale If-Match
+    PayloadTooLarge, // 413
     UnsupportedMediaType, // 415
     IdempotencyKeyReused, // 422 same key, another body
-    PolicyRefused,        // 422 a well-formed value refused by policy
-    RateLimited,          // 429
-    PasscodeLockedOut,    // 429
-    HeadersTooLarge,      // 431
-    Internal,             // 500
-    Unavailable,          // 503
+    PolicyRefused, // 422 a well-formed value refused by policy
+    RateLimited, // 429
+    PasscodeLockedOut, // 429
+    HeadersTooLarge, // 431
+    Internal, // 500
+    Unavailable, // 503
 };
 
 struct Error
 {
     Error() = default;
     Error(ErrorCode code, QString detail = {}, QList<FieldError> fields = {})
-        : code(code), detail(std::move(detail)), fields(std::move(fields))
-    {
-    }
+        : code(code)
+        , detail(std::move(detail))
+        , fields(std::move(fields))
+    { }
 
     ErrorCode code = ErrorCode::Internal;
     QString detail;

@@ -27,24 +27,22 @@ QByteArray keyContext(const QString &kid)
 
 } // namespace
 
-SigningKeyRing::SigningKeyRing(Database &database, const crypto::SecretBox &box,
-                               const Clock &clock, AuditLog &audit, qint64 rotationSeconds,
-                               int tokenTtlSeconds)
+SigningKeyRing::SigningKeyRing(Database &database, const crypto::SecretBox &box, const Clock &clock,
+                               AuditLog &audit, qint64 rotationSeconds, int tokenTtlSeconds)
     : m_database(database)
     , m_box(box)
     , m_clock(clock)
     , m_audit(audit)
     , m_rotationMs(rotationSeconds * 1000)
     , m_tokenTtlMs(qint64(tokenTtlSeconds) * 1000)
-{
-}
+{ }
 
 Status SigningKeyRing::refresh()
 {
     const QDateTime now = m_clock.now();
     Database::WriteTransaction transaction(m_database);
     if (!transaction.isActive())
-        return Error{ErrorCode::Unavailable, QStringLiteral("Cannot lock the signing keys.")};
+        return Error {ErrorCode::Unavailable, QStringLiteral("Cannot lock the signing keys.")};
     SigningKeyRepository repository(transaction.db());
 
     auto stored = repository.all();
@@ -57,7 +55,8 @@ Status SigningKeyRing::refresh()
             current = &key;
     }
 
-    if (!current || current->createdAt.toMSecsSinceEpoch() + m_rotationMs <= now.toMSecsSinceEpoch()) {
+    if (!current
+        || current->createdAt.toMSecsSinceEpoch() + m_rotationMs <= now.toMSecsSinceEpoch()) {
         const QDateTime publishUntil = now.addMSecs(m_tokenTtlMs + kPublishMarginMs);
         if (current) {
             if (const Status retired = repository.retire(current->kid, now, publishUntil); !retired)
@@ -97,11 +96,11 @@ Status SigningKeyRing::refresh()
         if (!signingKey) {
             qCCritical(lcKeys) << "cannot open signing key" << key.kid
                                << "(was the master key changed?)";
-            return Error{ErrorCode::Internal,
-                         QStringLiteral("A signing key cannot be opened with this master key.")};
+            return Error {ErrorCode::Internal,
+                          QStringLiteral("A signing key cannot be opened with this master key.")};
         }
-        published << Published{key.kid, *signingKey,
-                               key.retiredAt.isValid() ? key.publishUntil.toMSecsSinceEpoch() : 0};
+        published << Published {key.kid, *signingKey,
+                                key.retiredAt.isValid() ? key.publishUntil.toMSecsSinceEpoch() : 0};
         if (!key.retiredAt.isValid())
             newCurrent = {key.kid, *signingKey};
     }

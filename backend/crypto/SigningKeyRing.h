@@ -43,7 +43,7 @@ private:
     {
         QString kid;
         crypto::SigningKey key;
-        qint64 publishUntilMs = 0;     // 0: current
+        qint64 publishUntilMs = 0; // 0: current
     };
 
     Database &m_database;

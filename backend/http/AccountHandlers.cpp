@@ -35,22 +35,22 @@ QJsonArray sortedScopes(const QSet<QString> &scopes)
 ApiResponse me(ApiRequest &request, Services &services)
 {
     const Credential &caller = *request.credential;
-    const auto workspace =
-        DirectoryRepository(services.database.connection()).workspaceById(caller.workspaceId);
+    const auto workspace
+        = DirectoryRepository(services.database.connection()).workspaceById(caller.workspaceId);
     return ApiResponse::json(
         200,
         {{QStringLiteral("user"),
-          QJsonObject{{QStringLiteral("id"), caller.userId},
-                      {QStringLiteral("name"), caller.userName},
-                      {QStringLiteral("role"), roleName(caller.role)}}},
+          QJsonObject {{QStringLiteral("id"), caller.userId},
+                       {QStringLiteral("name"), caller.userName},
+                       {QStringLiteral("role"), roleName(caller.role)}}},
          {QStringLiteral("workspace"),
-          QJsonObject{{QStringLiteral("id"), caller.workspaceId},
-                      {QStringLiteral("name"), workspace ? workspace->name : QString()}}},
+          QJsonObject {{QStringLiteral("id"), caller.workspaceId},
+                       {QStringLiteral("name"), workspace ? workspace->name : QString()}}},
          {QStringLiteral("scopes"), sortedScopes(caller.scopes)},
          {QStringLiteral("credential"),
-          QJsonObject{{QStringLiteral("id"), caller.tokenId},
-                      {QStringLiteral("type"), caller.kind},
-                      {QStringLiteral("first_party"), caller.firstParty}}}});
+          QJsonObject {{QStringLiteral("id"), caller.tokenId},
+                       {QStringLiteral("type"), caller.kind},
+                       {QStringLiteral("first_party"), caller.firstParty}}}});
 }
 
 QJsonObject tokenJson(const AccessTokenRecord &token)
@@ -66,14 +66,14 @@ ApiResponse createToken(ApiRequest &request, Services &services)
 {
     const Credential &caller = *request.credential;
     JsonInput input(request.json);
-    input.allowOnly({QStringLiteral("name"), QStringLiteral("scopes"),
-                     QStringLiteral("expires_in_seconds")});
+    input.allowOnly(
+        {QStringLiteral("name"), QStringLiteral("scopes"), QStringLiteral("expires_in_seconds")});
     const QString name = input.string(QStringLiteral("name"), true).value_or(QString());
-    if (input.has(QStringLiteral("name")) && (validation::codePointCount(name) < 1
-                                              || validation::codePointCount(name) > 100))
+    if (input.has(QStringLiteral("name"))
+        && (validation::codePointCount(name) < 1 || validation::codePointCount(name) > 100))
         input.fail(QStringLiteral("name"), QStringLiteral("must be 1 to 100 characters"));
-    const QStringList scopeList =
-        input.stringList(QStringLiteral("scopes"), true).value_or(QStringList());
+    const QStringList scopeList
+        = input.stringList(QStringLiteral("scopes"), true).value_or(QStringList());
     for (const QString &scope : scopeList) {
         if (!scopes::isKnown(scope))
             input.fail(QStringLiteral("scopes"),
@@ -113,18 +113,19 @@ ApiResponse listTokens(ApiRequest &request, Services &services)
     QJsonArray items;
     for (const AccessTokenRecord &token : std::as_const(tokens->items))
         items.append(tokenJson(token));
-    return ApiResponse::json(200, {{QStringLiteral("tokens"), items},
-                                   {QStringLiteral("next_cursor"),
-                                    nextCursor(tokens->next, services.cursors, scope)}});
+    return ApiResponse::json(
+        200,
+        {{QStringLiteral("tokens"), items},
+         {QStringLiteral("next_cursor"), nextCursor(tokens->next, services.cursors, scope)}});
 }
 
 ApiResponse revokeToken(ApiRequest &request, Services &services)
 {
     if (const Status empty = requireEmptyBody(request); !empty)
         return fromError(empty.error());
-    const Status revoked = services.tokens.revoke(
-        request.credential->userId, request.param(QStringLiteral("id")),
-        request.credential->userId, request.clientAddress);
+    const Status revoked
+        = services.tokens.revoke(request.credential->userId, request.param(QStringLiteral("id")),
+                                 request.credential->userId, request.clientAddress);
     if (!revoked)
         return fromError(revoked.error());
     return ApiResponse::noContent();
@@ -137,7 +138,7 @@ ApiResponse listAudit(ApiRequest &request, Services &services)
     auto page = readPage(request, services.cursors, scope);
     if (!page)
         return fromError(page.error());
-    AuditVisibility visibility{caller.workspaceId, caller.isAdmin(), caller.userId};
+    AuditVisibility visibility {caller.workspaceId, caller.isAdmin(), caller.userId};
     auto entries = AuditRepository(services.database.connection()).list(visibility, *page);
     if (!entries)
         return fromError(entries.error());
@@ -147,19 +148,21 @@ ApiResponse listAudit(ApiRequest &request, Services &services)
         auto orNull = [](const QString &text) {
             return text.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
         };
-        items.append(QJsonObject{{QStringLiteral("id"), entry.id},
-                                 {QStringLiteral("occurred_at"), timerules::formatUtc(entry.occurredAt)},
-                                 {QStringLiteral("action"), entry.action},
-                                 {QStringLiteral("actor_id"), orNull(entry.actorId)},
-                                 {QStringLiteral("user_id"), orNull(entry.subjectUserId)},
-                                 {QStringLiteral("meeting_id"), orNull(entry.meetingId)},
-                                 {QStringLiteral("target_id"), orNull(entry.targetId)},
-                                 {QStringLiteral("client_address"), orNull(entry.clientAddress)},
-                                 {QStringLiteral("detail"), entry.detail}});
+        items.append(
+            QJsonObject {{QStringLiteral("id"), entry.id},
+                         {QStringLiteral("occurred_at"), timerules::formatUtc(entry.occurredAt)},
+                         {QStringLiteral("action"), entry.action},
+                         {QStringLiteral("actor_id"), orNull(entry.actorId)},
+                         {QStringLiteral("user_id"), orNull(entry.subjectUserId)},
+                         {QStringLiteral("meeting_id"), orNull(entry.meetingId)},
+                         {QStringLiteral("target_id"), orNull(entry.targetId)},
+                         {QStringLiteral("client_address"), orNull(entry.clientAddress)},
+                         {QStringLiteral("detail"), entry.detail}});
     }
-    return ApiResponse::json(200, {{QStringLiteral("entries"), items},
-                                   {QStringLiteral("next_cursor"),
-                                    nextCursor(entries->next, services.cursors, scope)}});
+    return ApiResponse::json(
+        200,
+        {{QStringLiteral("entries"), items},
+         {QStringLiteral("next_cursor"), nextCursor(entries->next, services.cursors, scope)}});
 }
 
 } // namespace
@@ -170,14 +173,14 @@ void AccountHandlers::registerRoutes(Router &router, Services &services)
         return [handler, &services](ApiRequest &request) { return handler(request, services); };
     };
     router.add({"GET", QStringLiteral("/v1/me"), AuthMode::Bearer, QString(), false, bind(me)});
-    router.add({"GET", QStringLiteral("/v1/tokens"), AuthMode::Bearer, QString(), true,
-                bind(listTokens)});
+    router.add(
+        {"GET", QStringLiteral("/v1/tokens"), AuthMode::Bearer, QString(), true, bind(listTokens)});
     router.add({"POST", QStringLiteral("/v1/tokens"), AuthMode::Bearer, QString(), true,
                 bind(createToken)});
     router.add({"DELETE", QStringLiteral("/v1/tokens/{id}"), AuthMode::Bearer, QString(), true,
                 bind(revokeToken)});
-    router.add({"GET", QStringLiteral("/v1/audit"), AuthMode::Bearer, QString(), true,
-                bind(listAudit)});
+    router.add(
+        {"GET", QStringLiteral("/v1/audit"), AuthMode::Bearer, QString(), true, bind(listAudit)});
 }
 
 } // namespace quorum

@@ -93,12 +93,14 @@ ApiResponse problem(ErrorCode code, const QString &detail)
 } // namespace
 
 ApiDispatcher::ApiDispatcher(Services &services, Router router)
-    : m_services(services), m_router(std::move(router))
+    : m_services(services)
+    , m_router(std::move(router))
 {
     for (const QString &entry : services.settings.trustedProxies) {
-        const auto subnet = QHostAddress::parseSubnet(entry.contains(u'/') ? entry
-                                                      : entry.contains(u':') ? entry + QStringLiteral("/128")
-                                                                             : entry + QStringLiteral("/32"));
+        const auto subnet
+            = QHostAddress::parseSubnet(entry.contains(u'/')       ? entry
+                                            : entry.contains(u':') ? entry + QStringLiteral("/128")
+                                                                   : entry + QStringLiteral("/32"));
         if (!subnet.first.isNull())
             m_trustedProxies << subnet;
         else
@@ -264,9 +266,9 @@ std::optional<ApiResponse> ApiDispatcher::applyRateLimit(ApiRequest &, const QSt
     if (decision.allowed)
         return std::nullopt;
 
-    ApiResponse limited = problem(ErrorCode::RateLimited,
-                                  QStringLiteral("Too many requests; retry after %1 s.")
-                                      .arg(decision.resetSeconds));
+    ApiResponse limited = problem(
+        ErrorCode::RateLimited,
+        QStringLiteral("Too many requests; retry after %1 s.").arg(decision.resetSeconds));
     limited.withHeader("Retry-After", QByteArray::number(decision.resetSeconds))
         .withHeader("RateLimit-Limit", QByteArray::number(decision.limit))
         .withHeader("RateLimit-Remaining", "0")
@@ -305,8 +307,10 @@ std::optional<ApiResponse> ApiDispatcher::authenticate(ApiRequest &request, cons
     if (!route.scope.isEmpty() && !credential->hasScope(route.scope))
         return problem(ErrorCode::InsufficientScope,
                        QStringLiteral("The token lacks the %1 scope.").arg(route.scope))
-            .withHeader("WWW-Authenticate", "Bearer realm=\"quorum\", error=\"insufficient_scope\", "
-                                            "scope=\"" + route.scope.toLatin1() + '"');
+            .withHeader("WWW-Authenticate",
+                        "Bearer realm=\"quorum\", error=\"insufficient_scope\", "
+                        "scope=\""
+                            + route.scope.toLatin1() + '"');
     return std::nullopt;
 }
 
@@ -339,7 +343,8 @@ std::optional<ApiResponse> ApiDispatcher::readBody(ApiRequest &request)
                            .arg(error.errorString())
                            .arg(error.offset));
     if (!document.isObject())
-        return problem(ErrorCode::InvalidRequest, QStringLiteral("The body must be a JSON object."));
+        return problem(ErrorCode::InvalidRequest,
+                       QStringLiteral("The body must be a JSON object."));
     request.json = document.object();
     return std::nullopt;
 }
@@ -404,7 +409,8 @@ ApiResponse ApiDispatcher::runWithIdempotency(ApiRequest &request, const Route &
         // Nothing was done; let the client retry with the same key.
         (void)repository.release(scope, idempotencyKey);
     } else {
-        QJsonObject headers{{QStringLiteral("Content-Type"), QString::fromLatin1(response.contentType)}};
+        QJsonObject headers {
+            {QStringLiteral("Content-Type"), QString::fromLatin1(response.contentType)}};
         for (const auto &[name, value] : std::as_const(response.headers))
             headers.insert(QString::fromLatin1(name), QString::fromLatin1(value));
         (void)repository.complete(scope, idempotencyKey, response.status,

@@ -18,9 +18,9 @@ namespace quorum {
 struct ApiRequest
 {
     QByteArray method;
-    QString path;                             // percent-encoded, as sent
+    QString path; // percent-encoded, as sent
     QUrlQuery query;
-    QHash<QByteArray, QByteArray> headers;    // names lower case
+    QHash<QByteArray, QByteArray> headers; // names lower case
     QByteArray body;
     QHostAddress peer;
     QString clientAddress;
@@ -28,7 +28,7 @@ struct ApiRequest
     QString routePattern;
     QHash<QString, QString> params;
     std::optional<Credential> credential;
-    QJsonObject json;                         // the parsed body, when it is a JSON object
+    QJsonObject json; // the parsed body, when it is a JSON object
 
     QByteArray header(const QByteArray &lowerCaseName) const
     {
@@ -38,7 +38,8 @@ struct ApiRequest
     // The key that limits and idempotency are scoped to: the credential, else the address.
     QString callerKey() const
     {
-        return credential ? QStringLiteral("tok:") + credential->tokenId : QStringLiteral("addr:") + clientAddress;
+        return credential ? QStringLiteral("tok:") + credential->tokenId
+                          : QStringLiteral("addr:") + clientAddress;
     }
 };
 

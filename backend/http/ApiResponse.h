@@ -16,7 +16,7 @@ struct ApiResponse
     QByteArray contentType;
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;
-    int delayMs = 0;           // answer later (a slowed-down failure), without blocking the thread
+    int delayMs = 0; // answer later (a slowed-down failure), without blocking the thread
 
     static ApiResponse json(int status, const QJsonObject &object);
     static ApiResponse noContent();

@@ -14,7 +14,9 @@ namespace quorum {
 class CursorCodec final
 {
 public:
-    explicit CursorCodec(QByteArray key) : m_key(std::move(key)) { }
+    explicit CursorCodec(QByteArray key)
+        : m_key(std::move(key))
+    { }
 
     QString encode(const QString &listScope, const KeysetPosition &position) const;
     Result<KeysetPosition> decode(const QString &listScope, const QString &cursor) const;

@@ -16,9 +16,9 @@ class JsonInput final
 {
 public:
     JsonInput(const QJsonObject &object, QString prefix = {})
-        : m_object(object), m_prefix(std::move(prefix))
-    {
-    }
+        : m_object(object)
+        , m_prefix(std::move(prefix))
+    { }
 
     // Records an unknown_field error for each member not in `allowed`.
     void allowOnly(const QStringList &allowed);

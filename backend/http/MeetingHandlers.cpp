@@ -57,8 +57,8 @@ ApiResponse patchMeeting(ApiRequest &request, Services &services)
     auto patch = meetingjson::parsePatch(request.json, current->meeting);
     if (!patch)
         return fromError(patch.error());
-    auto updated = services.meetings.update(*request.credential, id, *patch,
-                                            ifMatchVersion(request));
+    auto updated
+        = services.meetings.update(*request.credential, id, *patch, ifMatchVersion(request));
     if (!updated)
         return fromError(updated.error());
     return meetingResponse(200, *updated, services);
@@ -66,9 +66,8 @@ ApiResponse patchMeeting(ApiRequest &request, Services &services)
 
 ApiResponse cancelMeeting(ApiRequest &request, Services &services)
 {
-    auto cancelled = services.meetings.cancel(*request.credential,
-                                              request.param(QStringLiteral("id")),
-                                              ifMatchVersion(request));
+    auto cancelled = services.meetings.cancel(
+        *request.credential, request.param(QStringLiteral("id")), ifMatchVersion(request));
     if (!cancelled)
         return fromError(cancelled.error());
     return ApiResponse::noContent();
@@ -86,27 +85,27 @@ Result<MeetingFilter> readFilter(const ApiRequest &request, QString *scope)
             for (const QString &part : value.split(u',', Qt::SkipEmptyParts)) {
                 const auto state = meetingStateFromName(part.trimmed());
                 if (!state)
-                    problems << FieldError{QStringLiteral("state"),
-                                           QStringLiteral("must be SCHEDULED, LIVE, ENDED or "
-                                                          "CANCELLED (comma-separated)")};
+                    problems << FieldError {QStringLiteral("state"),
+                                            QStringLiteral("must be SCHEDULED, LIVE, ENDED or "
+                                                           "CANCELLED (comma-separated)")};
                 else
                     filter.states << *state;
             }
         } else if (name == u"from" || name == u"to") {
             const auto time = timerules::parseRfc3339Instant(value);
             if (!time)
-                problems << FieldError{name, QStringLiteral("must be an RFC 3339 time with an "
-                                                            "offset, e.g. 2026-05-04T09:00:00Z")};
+                problems << FieldError {name,
+                                        QStringLiteral("must be an RFC 3339 time with an "
+                                                       "offset, e.g. 2026-05-04T09:00:00Z")};
             else
                 (name == u"from" ? filter.from : filter.to) = *time;
         } else if (name != u"page_size" && name != u"cursor") {
-            problems << FieldError{name, QStringLiteral("unknown query parameter")};
+            problems << FieldError {name, QStringLiteral("unknown query parameter")};
         }
     }
     if (!problems.isEmpty())
-        return Error{ErrorCode::InvalidParameter, problems.constFirst().field + u' '
-                                                      + problems.constFirst().message,
-                     problems};
+        return Error {ErrorCode::InvalidParameter,
+                      problems.constFirst().field + u' ' + problems.constFirst().message, problems};
 
     QStringList states;
     for (MeetingState state : std::as_const(filter.states))
@@ -135,9 +134,10 @@ ApiResponse listMeetings(ApiRequest &request, Services &services)
     QJsonArray items;
     for (const MeetingView &view : std::as_const(meetings->items))
         items.append(meetingjson::toJson(view, services.settings.publicUrl));
-    return ApiResponse::json(200, {{QStringLiteral("meetings"), items},
-                                   {QStringLiteral("next_cursor"),
-                                    nextCursor(meetings->next, services.cursors, scope)}});
+    return ApiResponse::json(
+        200,
+        {{QStringLiteral("meetings"), items},
+         {QStringLiteral("next_cursor"), nextCursor(meetings->next, services.cursors, scope)}});
 }
 
 ApiResponse issueJoinToken(ApiRequest &request, Services &services)
@@ -151,7 +151,8 @@ ApiResponse issueJoinToken(ApiRequest &request, Services &services)
     join.caller = request.credential;
     join.guest = input.boolean(QStringLiteral("guest")).value_or(false);
     join.displayName = input.string(QStringLiteral("display_name")).value_or(QString());
-    if (input.has(QStringLiteral("display_name")) && !input.isNull(QStringLiteral("display_name"))) {
+    if (input.has(QStringLiteral("display_name"))
+        && !input.isNull(QStringLiteral("display_name"))) {
         if (const auto problem = validation::checkDisplayName(join.displayName))
             input.fail(QStringLiteral("display_name"), *problem);
     } else if (join.guest) {
@@ -189,11 +190,12 @@ ApiResponse issueJoinToken(ApiRequest &request, Services &services)
             response.withHeader("Retry-After", QByteArray::number(outcome.retryAfterSeconds));
         return response;
     }
-    return ApiResponse::json(200, {{QStringLiteral("jwt"), outcome.token->jwt},
-                                   {QStringLiteral("sfu_url"), outcome.token->sfuUrl},
-                                   {QStringLiteral("expires_in"), outcome.token->expiresIn},
-                                   {QStringLiteral("participant_role"),
-                                    outcome.token->participantRole}});
+    return ApiResponse::json(
+        200,
+        {{QStringLiteral("jwt"), outcome.token->jwt},
+         {QStringLiteral("sfu_url"), outcome.token->sfuUrl},
+         {QStringLiteral("expires_in"), outcome.token->expiresIn},
+         {QStringLiteral("participant_role"), outcome.token->participantRole}});
 }
 
 } // namespace
@@ -205,8 +207,8 @@ void MeetingHandlers::registerRoutes(Router &router, Services &services)
     };
     router.add({"POST", QStringLiteral("/v1/meetings"), AuthMode::Bearer, scopes::MeetingWrite,
                 false, bind(createMeeting)});
-    router.add({"GET", QStringLiteral("/v1/meetings"), AuthMode::Bearer, scopes::MeetingRead,
-                false, bind(listMeetings)});
+    router.add({"GET", QStringLiteral("/v1/meetings"), AuthMode::Bearer, scopes::MeetingRead, false,
+                bind(listMeetings)});
     router.add({"GET", QStringLiteral("/v1/meetings/{id}"), AuthMode::Bearer, scopes::MeetingRead,
                 false, bind(getMeeting)});
     router.add({"PATCH", QStringLiteral("/v1/meetings/{id}"), AuthMode::Bearer,

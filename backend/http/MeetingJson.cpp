@@ -9,12 +9,12 @@ namespace quorum::meetingjson {
 
 namespace {
 
-const QStringList kTopLevel{QStringLiteral("topic"),          QStringLiteral("start_time"),
-                            QStringLiteral("timezone"),       QStringLiteral("duration_minutes"),
-                            QStringLiteral("passcode"),       QStringLiteral("waiting_room"),
-                            QStringLiteral("settings"),       QStringLiteral("host_id")};
-const QStringList kSettings{QStringLiteral("auto_recording"), QStringLiteral("mute_upon_entry"),
-                            QStringLiteral("allow_join_before_host")};
+const QStringList kTopLevel {QStringLiteral("topic"),    QStringLiteral("start_time"),
+                             QStringLiteral("timezone"), QStringLiteral("duration_minutes"),
+                             QStringLiteral("passcode"), QStringLiteral("waiting_room"),
+                             QStringLiteral("settings"), QStringLiteral("host_id")};
+const QStringList kSettings {QStringLiteral("auto_recording"), QStringLiteral("mute_upon_entry"),
+                             QStringLiteral("allow_join_before_host")};
 
 void check(JsonInput &input, const QString &field, const std::optional<QString> &problem)
 {
@@ -41,12 +41,13 @@ SettingsInput readSettings(JsonInput &input)
         return settings;
     JsonInput nested(*object, QStringLiteral("settings"));
     nested.allowOnly(kSettings);
-    for (const QString &name : {QStringLiteral("mute_upon_entry"),
-                                QStringLiteral("allow_join_before_host")}) {
+    for (const QString &name :
+         {QStringLiteral("mute_upon_entry"), QStringLiteral("allow_join_before_host")}) {
         if (nested.has(name) && nested.isNull(name))
             nested.fail(name, QStringLiteral("cannot be null"));
     }
-    if (nested.has(QStringLiteral("auto_recording")) && nested.isNull(QStringLiteral("auto_recording")))
+    if (nested.has(QStringLiteral("auto_recording"))
+        && nested.isNull(QStringLiteral("auto_recording")))
         nested.fail(QStringLiteral("auto_recording"), QStringLiteral("cannot be null"));
     if (const auto mode = nested.string(QStringLiteral("auto_recording"))) {
         settings.autoRecording = autoRecordingFromName(*mode);
@@ -112,7 +113,8 @@ Result<Meeting> parseNew(const QJsonObject &body)
     if (const auto start = readStartTime(input, meeting.timeZone, true))
         meeting.startTime = *start;
     if (const auto duration = input.integer(QStringLiteral("duration_minutes"), true)) {
-        check(input, QStringLiteral("duration_minutes"), validation::checkDurationMinutes(*duration));
+        check(input, QStringLiteral("duration_minutes"),
+              validation::checkDurationMinutes(*duration));
         meeting.durationMinutes = int(std::clamp<qint64>(*duration, 0, 100000));
     }
     if (const auto passcode = input.string(QStringLiteral("passcode"))) {
@@ -139,9 +141,9 @@ Result<MeetingPatch> parsePatch(const QJsonObject &body, const Meeting &current)
     QStringList allowed = kTopLevel;
     allowed.removeAll(QStringLiteral("host_id"));
     input.allowOnly(allowed);
-    rejectNulls(input, {QStringLiteral("topic"), QStringLiteral("start_time"),
-                        QStringLiteral("timezone"), QStringLiteral("duration_minutes"),
-                        QStringLiteral("waiting_room")});
+    rejectNulls(input,
+                {QStringLiteral("topic"), QStringLiteral("start_time"), QStringLiteral("timezone"),
+                 QStringLiteral("duration_minutes"), QStringLiteral("waiting_room")});
 
     MeetingPatch patch;
     if (const auto topic = input.string(QStringLiteral("topic"))) {
@@ -152,7 +154,8 @@ Result<MeetingPatch> parsePatch(const QJsonObject &body, const Meeting &current)
     if (const auto start = readStartTime(input, patch.timeZone.value_or(current.timeZone), false))
         patch.startTime = *start;
     if (const auto duration = input.integer(QStringLiteral("duration_minutes"))) {
-        check(input, QStringLiteral("duration_minutes"), validation::checkDurationMinutes(*duration));
+        check(input, QStringLiteral("duration_minutes"),
+              validation::checkDurationMinutes(*duration));
         patch.durationMinutes = int(std::clamp<qint64>(*duration, 0, 100000));
     }
     if (input.has(QStringLiteral("passcode"))) {
@@ -182,7 +185,7 @@ static QJsonValue timeOrNull(const QDateTime &time)
 QJsonObject toJson(const MeetingView &view, const QString &publicUrl)
 {
     const Meeting &m = view.meeting;
-    QJsonObject json{
+    QJsonObject json {
         {QStringLiteral("id"), m.id},
         {QStringLiteral("workspace_id"), m.workspaceId},
         {QStringLiteral("host_id"), m.hostId},
@@ -193,13 +196,14 @@ QJsonObject toJson(const MeetingView &view, const QString &publicUrl)
         {QStringLiteral("has_passcode"), m.passcode.has_value()},
         {QStringLiteral("waiting_room"), m.waitingRoom},
         {QStringLiteral("settings"),
-         QJsonObject{{QStringLiteral("auto_recording"), autoRecordingName(m.settings.autoRecording)},
-                     {QStringLiteral("mute_upon_entry"), m.settings.muteUponEntry},
-                     {QStringLiteral("allow_join_before_host"), m.settings.allowJoinBeforeHost}}},
+         QJsonObject {
+             {QStringLiteral("auto_recording"), autoRecordingName(m.settings.autoRecording)},
+             {QStringLiteral("mute_upon_entry"), m.settings.muteUponEntry},
+             {QStringLiteral("allow_join_before_host"), m.settings.allowJoinBeforeHost}}},
         {QStringLiteral("state"), meetingStateName(m.state)},
         {QStringLiteral("join_url"), publicUrl + QStringLiteral("/j/") + m.id},
-        {QStringLiteral("start_url"), publicUrl + QStringLiteral("/j/") + m.id
-                                          + QStringLiteral("?as=host")},
+        {QStringLiteral("start_url"),
+         publicUrl + QStringLiteral("/j/") + m.id + QStringLiteral("?as=host")},
         {QStringLiteral("created_at"), timerules::formatUtc(m.createdAt)},
         {QStringLiteral("updated_at"), timerules::formatUtc(m.updatedAt)},
         {QStringLiteral("ended_at"), timeOrNull(m.endedAt)},
@@ -210,9 +214,9 @@ QJsonObject toJson(const MeetingView &view, const QString &publicUrl)
                     m.passcode ? QJsonValue(*m.passcode) : QJsonValue(QJsonValue::Null));
     if (m.state == MeetingState::Live)
         json.insert(QStringLiteral("live"),
-                    QJsonObject{{QStringLiteral("started_at"), timeOrNull(m.startedAt)},
-                                {QStringLiteral("participant_count"), 0},
-                                {QStringLiteral("recording"), QJsonValue(QJsonValue::Null)}});
+                    QJsonObject {{QStringLiteral("started_at"), timeOrNull(m.startedAt)},
+                                 {QStringLiteral("participant_count"), 0},
+                                 {QStringLiteral("recording"), QJsonValue(QJsonValue::Null)}});
     else
         json.insert(QStringLiteral("live"), QJsonValue(QJsonValue::Null));
     return json;

@@ -8,10 +8,12 @@
 namespace quorum {
 
 namespace {
-std::atomic<quint64> g_nextMetricsId{1};
+std::atomic<quint64> g_nextMetricsId {1};
 }
 
-Metrics::Metrics() : m_id(g_nextMetricsId++) { }
+Metrics::Metrics()
+    : m_id(g_nextMetricsId++)
+{ }
 
 Metrics::~Metrics() = default;
 
@@ -61,7 +63,8 @@ QByteArray Metrics::render() const
     }
 
     QByteArray out;
-    out += "# HELP quorum_http_requests_total HTTP requests answered, by route, method and status.\n"
+    out += "# HELP quorum_http_requests_total HTTP requests answered, by route, method and "
+           "status.\n"
            "# TYPE quorum_http_requests_total counter\n";
     auto labels = [](const QByteArray &key) {
         const QList<QByteArray> parts = key.split('\x1f');

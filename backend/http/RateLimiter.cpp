@@ -9,9 +9,9 @@ constexpr int kPurgeThreshold = 50000;
 }
 
 RateLimiter::RateLimiter(const Clock &clock, int windowSeconds)
-    : m_clock(clock), m_windowMs(qint64(windowSeconds) * 1000)
-{
-}
+    : m_clock(clock)
+    , m_windowMs(qint64(windowSeconds) * 1000)
+{ }
 
 RateLimiter::Decision RateLimiter::decide(const Window &window, int limit, qint64 nowMs) const
 {

@@ -18,7 +18,7 @@ public:
         bool allowed = true;
         int limit = 0;
         int remaining = 0;
-        int resetSeconds = 0;      // until the window ends
+        int resetSeconds = 0; // until the window ends
     };
 
     RateLimiter(const Clock &clock, int windowSeconds);

@@ -12,17 +12,17 @@ namespace quorum {
 
 // How a route authenticates its caller.
 enum class AuthMode {
-    None,            // public
-    Bearer,          // a valid bearer token is required
-    OptionalBearer,  // a bearer token is checked if present (joinToken for guests)
+    None, // public
+    Bearer, // a valid bearer token is required
+    OptionalBearer, // a bearer token is checked if present (joinToken for guests)
 };
 
 struct Route
 {
     QByteArray method;
-    QString pattern;                 // "/v1/meetings/{id}:end"
+    QString pattern; // "/v1/meetings/{id}:end"
     AuthMode auth = AuthMode::Bearer;
-    QString scope;                   // required scope, empty for none
+    QString scope; // required scope, empty for none
     bool firstPartyOnly = false;
     std::function<ApiResponse(ApiRequest &)> handler;
 };
@@ -39,7 +39,7 @@ public:
     {
         const Route *route = nullptr;
         QHash<QString, QString> params;
-        bool pathMatched = false;       // the path matched but not the method: 405
+        bool pathMatched = false; // the path matched but not the method: 405
         QByteArrayList allowedMethods;
     };
     Match match(const QByteArray &method, const QString &path) const;
@@ -48,8 +48,8 @@ public:
 private:
     struct Segment
     {
-        QString literal;                // a literal segment, or the suffix after a placeholder
-        QString placeholder;            // empty for a literal segment
+        QString literal; // a literal segment, or the suffix after a placeholder
+        QString placeholder; // empty for a literal segment
     };
     struct CompiledRoute
     {

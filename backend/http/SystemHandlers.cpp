@@ -13,10 +13,10 @@ namespace quorum {
 
 void SystemHandlers::registerRoutes(Router &router, Services &services)
 {
-    router.add({"GET", QStringLiteral("/healthz"), AuthMode::None, QString(), false,
-                [](ApiRequest &) {
-                    return ApiResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}});
-                }});
+    router.add(
+        {"GET", QStringLiteral("/healthz"), AuthMode::None, QString(), false, [](ApiRequest &) {
+             return ApiResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}});
+         }});
     router.add({"GET", QStringLiteral("/readyz"), AuthMode::None, QString(), false,
                 [&services](ApiRequest &) {
                     QSqlQuery probe(services.database.connection());

@@ -21,6 +21,7 @@
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTextStream>
 
 #include <cstdio>
@@ -47,19 +48,20 @@ int fail(const QString &message)
     return 1;
 }
 
-const char *kCommandsHelp =
-    "Commands (run without a server; they use the same data directory and settings):\n"
-    "  (none)                                   serve the API\n"
-    "  token create --user NAME [--workspace W] [--scopes a,b] [--ttl 1h] [--name N]\n"
-    "                                           print a new personal access token\n"
-    "  token list --user NAME [--workspace W]   list a user's tokens\n"
-    "  token revoke ID                          revoke a token\n"
-    "  workspace create NAME                    create a workspace\n"
-    "  user create NAME --workspace W --role owner|admin|member [--password-file F]\n"
-    "                                           create a user (password from F or stdin)\n"
-    "  user set-password NAME [--workspace W] [--password-file F]\n"
-    "  backup DIR                               copy the database consistently into DIR\n"
-    "  master-key create FILE                   write a new master key (0600)\n";
+const char *kCommandsHelp
+    = "Commands (run without a server; they use the same data directory and settings):\n"
+      "  (none)                                   serve the API\n"
+      "  token create --user NAME [--workspace W] [--scopes a,b] [--ttl 1h] [--name N]\n"
+      "                                           print a new personal access token\n"
+      "  token list --user NAME [--workspace W]   list a user's tokens\n"
+      "  token revoke ID                          revoke a token\n"
+      "  workspace create NAME                    create a workspace\n"
+      "  user create NAME --workspace W --role owner|admin|member [--password-file F]\n"
+      "                                           create a user (password from F or stdin)\n"
+      "  user set-password NAME [--workspace W] [--password-file F]\n"
+      "  backup DIR                               copy the database consistently into DIR\n"
+      "  master-key create FILE                   write a new master key (0600)\n"
+      "  routes                                   print every API route (METHOD /pattern)\n";
 
 // "90", "90s", "30m", "1h", "7d" -> seconds; -1 when malformed.
 qint64 parseDuration(const QString &text)
@@ -85,13 +87,13 @@ Result<QString> readPassword(const QCommandLineParser &parser)
     if (parser.isSet(QStringLiteral("password-file"))) {
         QFile file(parser.value(QStringLiteral("password-file")));
         if (!file.open(QIODevice::ReadOnly))
-            return Error{ErrorCode::InvalidParameter,
-                         QStringLiteral("Cannot read %1.").arg(file.fileName())};
+            return Error {ErrorCode::InvalidParameter,
+                          QStringLiteral("Cannot read %1.").arg(file.fileName())};
         password = QString::fromUtf8(file.readAll());
     } else {
         QFile input;
         if (!input.open(stdin, QIODevice::ReadOnly))
-            return Error{ErrorCode::InvalidParameter, QStringLiteral("Cannot read stdin.")};
+            return Error {ErrorCode::InvalidParameter, QStringLiteral("Cannot read stdin.")};
         password = QString::fromUtf8(input.readLine());
     }
     while (password.endsWith(u'\n') || password.endsWith(u'\r'))
@@ -137,8 +139,7 @@ std::optional<User> findUser(CommandContext &context, const QString &workspaceNa
     return workspace ? directory.userByName(workspace->id, userName) : std::nullopt;
 }
 
-int tokenCommand(CommandContext &context, const QCommandLineParser &parser,
-                 const QStringList &args)
+int tokenCommand(CommandContext &context, const QCommandLineParser &parser, const QStringList &args)
 {
     const QString action = args.value(1);
     const QString workspace = parser.value(QStringLiteral("workspace"));
@@ -153,7 +154,7 @@ int tokenCommand(CommandContext &context, const QCommandLineParser &parser,
         AuditLog audit(*context.database, context.clock);
         TokenService tokens(*context.database, context.clock, audit);
         if (action == u"list") {
-            auto page = tokens.listPersonal(user->id, PageRequest{300, std::nullopt});
+            auto page = tokens.listPersonal(user->id, PageRequest {300, std::nullopt});
             if (!page)
                 return fail(page.error().detail);
             for (const AccessTokenRecord &token : std::as_const(page->items))
@@ -198,8 +199,7 @@ int tokenCommand(CommandContext &context, const QCommandLineParser &parser,
     return fail(QStringLiteral("token needs create, list or revoke"));
 }
 
-int userCommand(CommandContext &context, const QCommandLineParser &parser,
-                const QStringList &args)
+int userCommand(CommandContext &context, const QCommandLineParser &parser, const QStringList &args)
 {
     const QString action = args.value(1);
     const QString name = args.value(2);
@@ -221,7 +221,8 @@ int userCommand(CommandContext &context, const QCommandLineParser &parser,
         return 0;
     }
     if (action == u"set-password") {
-        if (const Status set = bootstrap::setPassword(*context.database, workspace, name, *password);
+        if (const Status set
+            = bootstrap::setPassword(*context.database, workspace, name, *password);
             !set)
             return fail(set.error().detail);
         err() << "password changed" << Qt::endl;
@@ -271,23 +272,27 @@ int runQuorumd(int argc, char **argv)
     parser.addVersionOption();
     SettingsLoader loader;
     loader.addOptionsTo(parser);
-    parser.addOption({QStringLiteral("user"), QStringLiteral("User name (commands)."),
-                      QStringLiteral("NAME")});
+    parser.addOption(
+        {QStringLiteral("user"), QStringLiteral("User name (commands)."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("workspace"), QStringLiteral("Workspace name (commands)."),
                       QStringLiteral("NAME"), QStringLiteral("default")});
-    parser.addOption({QStringLiteral("scopes"), QStringLiteral("Comma-separated scopes (token "
-                                                               "create; default all)."),
+    parser.addOption({QStringLiteral("scopes"),
+                      QStringLiteral("Comma-separated scopes (token "
+                                     "create; default all)."),
                       QStringLiteral("LIST")});
-    parser.addOption({QStringLiteral("ttl"), QStringLiteral("Token lifetime: 3600, 90m, 1h, 30d "
-                                                            "(token create; default none)."),
+    parser.addOption({QStringLiteral("ttl"),
+                      QStringLiteral("Token lifetime: 3600, 90m, 1h, 30d "
+                                     "(token create; default none)."),
                       QStringLiteral("DURATION")});
     parser.addOption({QStringLiteral("name"), QStringLiteral("Token name (token create)."),
                       QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("role"), QStringLiteral("owner, admin or member (user "
-                                                             "create)."),
+    parser.addOption({QStringLiteral("role"),
+                      QStringLiteral("owner, admin or member (user "
+                                     "create)."),
                       QStringLiteral("ROLE"), QStringLiteral("member")});
-    parser.addOption({QStringLiteral("password-file"), QStringLiteral("Read the password from "
-                                                                      "FILE instead of stdin."),
+    parser.addOption({QStringLiteral("password-file"),
+                      QStringLiteral("Read the password from "
+                                     "FILE instead of stdin."),
                       QStringLiteral("FILE")});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("See Commands above."),
                                  QStringLiteral("[command ...]"));
@@ -302,6 +307,22 @@ int runQuorumd(int argc, char **argv)
         return serve(*settings);
 
     const QString command = args.first();
+    if (command == u"routes") {
+        // Starts a throwaway server on a free loopback port just to read its route table.
+        QTemporaryDir scratch;
+        Settings throwaway = *settings;
+        throwaway.dataDir = scratch.path();
+        throwaway.masterKeyFile.clear();
+        throwaway.database = QStringLiteral("sqlite:");
+        throwaway.listenAddress = QHostAddress::LocalHost;
+        throwaway.listenPort = 0;
+        QuorumServer server(throwaway);
+        if (const Status started = server.start(); !started)
+            return fail(started.error().detail);
+        for (const QString &route : server.routes())
+            out() << route << Qt::endl;
+        return 0;
+    }
     if (command == u"master-key") {
         if (args.value(1) != u"create" || args.value(2).isEmpty())
             return fail(QStringLiteral("usage: quorumd master-key create FILE"));
@@ -324,7 +345,8 @@ int runQuorumd(int argc, char **argv)
     if (command == u"workspace") {
         if (args.value(1) != u"create" || args.value(2).isEmpty())
             return fail(QStringLiteral("usage: quorumd workspace create NAME"));
-        auto workspace = bootstrap::createWorkspace(*context.database, context.clock, args.value(2));
+        auto workspace
+            = bootstrap::createWorkspace(*context.database, context.clock, args.value(2));
         if (!workspace)
             return fail(workspace.error().detail);
         out() << workspace->id << Qt::endl;

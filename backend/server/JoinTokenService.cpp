@@ -45,8 +45,7 @@ JoinTokenService::JoinTokenService(Database &database, const crypto::SecretBox &
     , m_keys(keys)
     , m_audit(audit)
     , m_limiter(limiter)
-{
-}
+{ }
 
 JoinTokenOutcome JoinTokenService::refuse(Error error, int retryAfterSeconds, int delayMs) const
 {
@@ -107,8 +106,9 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
         : request.caller              ? QString()
                                       : u"addr:"_s + request.clientAddress;
     if (!banSubject.isEmpty() && meetings.isBanned(meeting->id, banSubject))
-        return refuse({ErrorCode::RemovedFromMeeting,
-                       QStringLiteral("You were removed from this meeting and may not rejoin it.")});
+        return refuse(
+            {ErrorCode::RemovedFromMeeting,
+             QStringLiteral("You were removed from this meeting and may not rejoin it.")});
 
     // The passcode: a lockout answers 429 even to the right one, so it is no oracle.
     if (meeting->passcode) {
@@ -149,14 +149,15 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
                     delayMs = m_settings.passcodeSurgeDelayMs;
                     if (surge == surgeLimit) {
                         entry.action = QStringLiteral("passcode.surge");
-                        entry.detail = {{QStringLiteral("failures"), surge},
-                                        {QStringLiteral("window_seconds"),
-                                         m_limiter.windowSeconds()}};
+                        entry.detail
+                            = {{QStringLiteral("failures"), surge},
+                               {QStringLiteral("window_seconds"), m_limiter.windowSeconds()}};
                         m_audit.record(entry);
                     }
                 }
                 qCWarning(lcJoin) << "wrong passcode for meeting" << meeting->id;
-                return refuse({ErrorCode::WrongPasscode, QStringLiteral("The passcode is wrong."),
+                return refuse({ErrorCode::WrongPasscode,
+                               QStringLiteral("The passcode is wrong."),
                                {{QStringLiteral("passcode"), QStringLiteral("does not match")}}},
                               0, delayMs);
             }
@@ -178,7 +179,7 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
 
     const qint64 now = m_clock.nowMs() / 1000;
     const auto key = m_keys.current();
-    const QJsonObject claims{
+    const QJsonObject claims {
         {QStringLiteral("iss"), m_settings.publicUrl},
         {QStringLiteral("aud"), node},
         {QStringLiteral("sub"), subject},
@@ -192,8 +193,8 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
     };
 
     JoinTokenOutcome outcome;
-    outcome.token = JoinToken{QString::fromLatin1(crypto::jwt::sign(claims, key.kid, key.key)),
-                              sfuUrl(), m_settings.joinTokenTtlSeconds, role};
+    outcome.token = JoinToken {QString::fromLatin1(crypto::jwt::sign(claims, key.kid, key.key)),
+                               sfuUrl(), m_settings.joinTokenTtlSeconds, role};
     return outcome;
 }
 

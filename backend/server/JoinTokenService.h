@@ -22,12 +22,12 @@ class SecretBox;
 struct JoinTokenRequest
 {
     QString meetingId;
-    std::optional<Credential> caller;      // none: a guest of the join page
+    std::optional<Credential> caller; // none: a guest of the join page
     bool guest = false;
     QString displayName;
     std::optional<QString> passcode;
     QString region;
-    QString clientKey;                     // the credential, else the client address
+    QString clientKey; // the credential, else the client address
     QString clientAddress;
 };
 
@@ -44,8 +44,8 @@ struct JoinTokenOutcome
 {
     std::optional<JoinToken> token;
     Error error;
-    int retryAfterSeconds = 0;             // for 429
-    int delayMs = 0;                       // a failing caller slowed down during a surge
+    int retryAfterSeconds = 0; // for 429
+    int delayMs = 0; // a failing caller slowed down during a surge
 };
 
 // Issues the short-lived JWT a client presents to the media plane (DESIGN.md *Join tokens*):

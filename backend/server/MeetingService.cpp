@@ -19,19 +19,19 @@ Error notFound()
 Status checkVersion(const Meeting &meeting, std::optional<qint64> ifMatchVersion)
 {
     if (ifMatchVersion && *ifMatchVersion != meeting.version)
-        return Error{ErrorCode::PreconditionFailed,
-                     QStringLiteral("The meeting changed since you read it (If-Match is stale); "
-                                    "read it again and retry.")};
+        return Error {ErrorCode::PreconditionFailed,
+                      QStringLiteral("The meeting changed since you read it (If-Match is stale); "
+                                     "read it again and retry.")};
     return success();
 }
 
 } // namespace
 
-MeetingService::MeetingService(Database &database, const crypto::SecretBox &box,
-                               const Clock &clock)
-    : m_database(database), m_box(box), m_clock(clock)
-{
-}
+MeetingService::MeetingService(Database &database, const crypto::SecretBox &box, const Clock &clock)
+    : m_database(database)
+    , m_box(box)
+    , m_clock(clock)
+{ }
 
 Result<MeetingView> MeetingService::create(const Credential &caller, Meeting draft)
 {
@@ -52,19 +52,21 @@ Result<MeetingView> MeetingService::create(const Credential &caller, Meeting dra
         // Naming another host is for admins (and, later, apps acting for the workspace).
         const auto host = DirectoryRepository(transaction.db()).userById(draft.hostId);
         if (!caller.isAdmin())
-            return Error{ErrorCode::Forbidden,
-                         QStringLiteral("Only workspace admins may schedule for another host."),
-                         {{QStringLiteral("host_id"), QStringLiteral("must be your own user id")}}};
+            return Error {
+                ErrorCode::Forbidden,
+                QStringLiteral("Only workspace admins may schedule for another host."),
+                {{QStringLiteral("host_id"), QStringLiteral("must be your own user id")}}};
         if (!host || host->workspaceId != caller.workspaceId || host->disabled)
-            return Error::validation(QStringLiteral("host_id"),
-                                     QStringLiteral("No active user with this id in the workspace."));
+            return Error::validation(
+                QStringLiteral("host_id"),
+                QStringLiteral("No active user with this id in the workspace."));
     }
     MeetingRepository meetings(transaction.db(), m_box);
     if (const Status inserted = meetings.insert(draft); !inserted)
         return inserted.error();
     if (const Status committed = transaction.commit(); !committed)
         return committed.error();
-    return MeetingView{draft, true};
+    return MeetingView {draft, true};
 }
 
 Result<MeetingView> MeetingService::load(QSqlDatabase db, const Credential &caller,
@@ -80,10 +82,10 @@ Result<MeetingView> MeetingService::load(QSqlDatabase db, const Credential &call
         if (!cohost)
             return notFound();
         if (forChange)
-            return Error{ErrorCode::Forbidden,
-                         QStringLiteral("Co-hosts may not change or cancel the meeting.")};
+            return Error {ErrorCode::Forbidden,
+                          QStringLiteral("Co-hosts may not change or cancel the meeting.")};
     }
-    return MeetingView{*meeting, mayChange};
+    return MeetingView {*meeting, mayChange};
 }
 
 Result<MeetingView> MeetingService::get(const Credential &caller, const QString &id)
@@ -127,8 +129,8 @@ Result<MeetingView> MeetingService::cancel(const Credential &caller, const QStri
         return view;
     if (const Status fresh = checkVersion(view->meeting, ifMatchVersion); !fresh)
         return fresh.error();
-    if (const Status allowed =
-            meetingrules::checkTransition(view->meeting.state, meetingrules::Transition::Cancel);
+    if (const Status allowed
+        = meetingrules::checkTransition(view->meeting.state, meetingrules::Transition::Cancel);
         !allowed)
         return allowed.error();
 
@@ -156,7 +158,7 @@ Result<Page<MeetingView>> MeetingService::list(const Credential &caller, Meeting
     Page<MeetingView> views;
     views.next = meetings->next;
     for (const Meeting &meeting : std::as_const(meetings->items))
-        views.items << MeetingView{meeting, permissions::mayChangeMeeting(caller, meeting)};
+        views.items << MeetingView {meeting, permissions::mayChangeMeeting(caller, meeting)};
     return views;
 }
 

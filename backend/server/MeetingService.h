@@ -21,7 +21,7 @@ class SecretBox;
 struct MeetingView
 {
     Meeting meeting;
-    bool mayChange = false;    // the passcode is shown only then
+    bool mayChange = false; // the passcode is shown only then
 };
 
 // Scheduling, reading, changing, cancelling and listing meetings, with the permission rules

@@ -47,9 +47,9 @@ Status checkMasterKeyFingerprint(Database &database, const QByteArray &fingerpri
         return sqlError(query, "reading the master key fingerprint");
     if (query.next()) {
         if (query.value(0).toString().toLatin1() != fingerprint)
-            return Error{ErrorCode::Unavailable,
-                         QStringLiteral("The master key does not match the one this database was "
-                                        "created with; start with the original key file.")};
+            return Error {ErrorCode::Unavailable,
+                          QStringLiteral("The master key does not match the one this database was "
+                                         "created with; start with the original key file.")};
         return success();
     }
     query.prepare(QStringLiteral("INSERT INTO server_settings (name, value) VALUES (?, ?)"));
@@ -65,8 +65,8 @@ Result<QSslConfiguration> loadTls(const Settings &settings)
     QFile certFile(settings.tlsCertFile);
     QFile keyFile(settings.tlsKeyFile);
     if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly))
-        return Error{ErrorCode::InvalidParameter,
-                     QStringLiteral("Cannot read --tls-cert or --tls-key.")};
+        return Error {ErrorCode::InvalidParameter,
+                      QStringLiteral("Cannot read --tls-cert or --tls-key.")};
     const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
     const QByteArray keyPem = keyFile.readAll();
     QSslKey key(keyPem, QSsl::Ec, QSsl::Pem);
@@ -75,8 +75,9 @@ Result<QSslConfiguration> loadTls(const Settings &settings)
     if (key.isNull())
         key = QSslKey(keyPem, QSsl::Opaque, QSsl::Pem);
     if (chain.isEmpty() || key.isNull())
-        return Error{ErrorCode::InvalidParameter,
-                     QStringLiteral("--tls-cert or --tls-key holds no usable PEM certificate or key.")};
+        return Error {
+            ErrorCode::InvalidParameter,
+            QStringLiteral("--tls-cert or --tls-key holds no usable PEM certificate or key.")};
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     tls.setLocalCertificateChain(chain);
     tls.setPrivateKey(key);
@@ -87,9 +88,9 @@ Result<QSslConfiguration> loadTls(const Settings &settings)
 } // namespace
 
 QuorumServer::QuorumServer(Settings settings, QObject *parent)
-    : QObject(parent), m_settings(std::move(settings))
-{
-}
+    : QObject(parent)
+    , m_settings(std::move(settings))
+{ }
 
 QuorumServer::~QuorumServer() = default;
 
@@ -98,8 +99,9 @@ Status QuorumServer::start()
     m_clock = std::make_unique<SystemClock>();
 
     if (!QDir().mkpath(m_settings.dataDir))
-        return Error{ErrorCode::Unavailable,
-                     QStringLiteral("Cannot create the data directory %1.").arg(m_settings.dataDir)};
+        return Error {
+            ErrorCode::Unavailable,
+            QStringLiteral("Cannot create the data directory %1.").arg(m_settings.dataDir)};
     QFile::setPermissions(m_settings.dataDir,
                           QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
 
@@ -110,8 +112,8 @@ Status QuorumServer::start()
 
     Database::Options options;
     options.sqlitePath = m_settings.sqlitePath();
-    options.synchronous = m_settings.sqliteFullSync ? Database::Synchronous::Full
-                                                    : Database::Synchronous::Normal;
+    options.synchronous
+        = m_settings.sqliteFullSync ? Database::Synchronous::Full : Database::Synchronous::Normal;
     m_database = std::make_unique<Database>(options);
     if (const Status opened = m_database->open(); !opened)
         return opened;
@@ -139,9 +141,9 @@ Status QuorumServer::start()
                                                       *m_keys, *m_audit, *m_joinLimiter);
     m_metrics = std::make_unique<Metrics>();
     m_cursors = std::make_unique<CursorCodec>(m_box->deriveKey("pagination-cursor"));
-    m_services.reset(new Services{m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,
-                                  *m_keys, *m_meetings, *m_joinTokens, *m_requestLimiter,
-                                  *m_metrics, *m_cursors, m_ready});
+    m_services.reset(new Services {m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,
+                                   *m_keys, *m_meetings, *m_joinTokens, *m_requestLimiter,
+                                   *m_metrics, *m_cursors, m_ready});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);
@@ -167,7 +169,7 @@ Status QuorumServer::start()
     connect(m_front.get(), &HttpFront::stopped, this, &QuorumServer::stopped);
     QString error;
     if (!m_front->start(&error))
-        return Error{ErrorCode::Unavailable, QStringLiteral("Cannot listen: %1").arg(error)};
+        return Error {ErrorCode::Unavailable, QStringLiteral("Cannot listen: %1").arg(error)};
 
     if (m_settings.listenPort == 0) {
         // The port is known only now: derive the default URLs from it.
@@ -188,8 +190,8 @@ Status QuorumServer::start()
     }
 
     m_keyTimer = new QTimer(this);
-    m_keyTimer->setInterval(int(std::clamp<qint64>(m_settings.keyRotationSeconds * 1000 / 10, 1000,
-                                               60 * 1000)));
+    m_keyTimer->setInterval(
+        int(std::clamp<qint64>(m_settings.keyRotationSeconds * 1000 / 10, 1000, 60 * 1000)));
     connect(m_keyTimer, &QTimer::timeout, this, [this] {
         if (const Status refreshed = m_keys->refresh(); !refreshed)
             qCWarning(lcServer) << "signing key refresh failed:" << refreshed.error().detail;
@@ -209,6 +211,16 @@ void QuorumServer::stop()
         m_front->stop(m_settings.shutdownGraceSeconds * 1000);
     else
         Q_EMIT stopped();
+}
+
+QStringList QuorumServer::routes() const
+{
+    QStringList list;
+    if (m_dispatcher) {
+        for (const Route &route : m_dispatcher->router().routes())
+            list << QString::fromLatin1(route.method) + u' ' + route.pattern;
+    }
+    return list;
 }
 
 quint16 QuorumServer::port() const

@@ -47,6 +47,8 @@ public:
     void stop();
 
     quint16 port() const;
+    // "METHOD /pattern" for every route, in registration order.
+    QStringList routes() const;
     const Settings &settings() const { return m_settings; }
     // Set on the first start: the owner's initial password, to print once.
     QString initialAdminPassword() const { return m_initialAdminPassword; }
@@ -57,7 +59,7 @@ Q_SIGNALS:
 private:
     Settings m_settings;
     QString m_initialAdminPassword;
-    std::atomic<bool> m_ready{false};
+    std::atomic<bool> m_ready {false};
 
     std::unique_ptr<Clock> m_clock;
     std::unique_ptr<Database> m_database;

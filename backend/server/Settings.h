@@ -14,11 +14,11 @@ struct Settings
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 listenPort = 8080;
     QString dataDir;
-    QString publicUrl;                 // base of join_url, start_url and file URLs
-    QString advertiseUrl;              // this node's own address, base of sfu_url
-    bool publicUrlDefaulted = false;   // derived from the listen address (fixed up for port 0)
+    QString publicUrl; // base of join_url, start_url and file URLs
+    QString advertiseUrl; // this node's own address, base of sfu_url
+    bool publicUrlDefaulted = false; // derived from the listen address (fixed up for port 0)
     bool advertiseUrlDefaulted = false;
-    QString database;                  // "sqlite:" or "sqlite:/path/file.db"
+    QString database; // "sqlite:" or "sqlite:/path/file.db"
     QString masterKeyFile;
     QString tlsCertFile;
     QString tlsKeyFile;
@@ -27,7 +27,7 @@ struct Settings
     bool webhooksAllowPrivateNetworks = false;
     bool sqliteFullSync = false;
     int workerThreads = 2;
-    QStringList trustedProxies;        // addresses or CIDR subnets whose X-Forwarded-* we honour
+    QStringList trustedProxies; // addresses or CIDR subnets whose X-Forwarded-* we honour
     QStringList corsOrigins;
     QString nodeName = QStringLiteral("local");
     QString region = QStringLiteral("local");
@@ -40,7 +40,7 @@ struct Settings
     int passcodeWindowSeconds = 600;
     int passcodeSurgeFailures = 50;
     int passcodeSurgeDelayMs = 1000;
-    int joinNotFoundLimit = 30;        // 404s on joinToken per client and window
+    int joinNotFoundLimit = 30; // 404s on joinToken per client and window
     qint64 keyRotationSeconds = 86400;
     int joinTokenTtlSeconds = 300;
     int shutdownGraceSeconds = 10;

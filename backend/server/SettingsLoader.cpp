@@ -31,21 +31,27 @@ SettingsLoader::SettingsLoader()
         {u"listen"_s, u"HOST:PORT"_s,
          u"Where the API and signalling listen (default 127.0.0.1:8080; port 0 picks a free "
          "port and prints it)."_s},
-        {u"data-dir"_s, u"DIR"_s, u"Database, keys and recordings (default: the user's data "
-                                    "directory)."_s},
-        {u"public-url"_s, u"URL"_s, u"Base of join_url, start_url and file URLs (default: "
-                                      "http:// + the listen address)."_s},
-        {u"advertise-url"_s, u"URL"_s, u"This node's own address, base of sfu_url (default: "
-                                         "the public URL)."_s},
+        {u"data-dir"_s, u"DIR"_s,
+         u"Database, keys and recordings (default: the user's data "
+         "directory)."_s},
+        {u"public-url"_s, u"URL"_s,
+         u"Base of join_url, start_url and file URLs (default: "
+         "http:// + the listen address)."_s},
+        {u"advertise-url"_s, u"URL"_s,
+         u"This node's own address, base of sfu_url (default: "
+         "the public URL)."_s},
         {u"database"_s, u"URL"_s, u"sqlite: (default, in the data dir) or sqlite:/path/file.db."_s},
-        {u"database-password-file"_s, u"FILE"_s, u"The database password (PostgreSQL, not yet "
-                                                    "supported)."_s},
-        {u"master-key-file"_s, u"FILE"_s, u"The master key (default: master.key in the data "
-                                            "dir, created 0600 at first start)."_s},
+        {u"database-password-file"_s, u"FILE"_s,
+         u"The database password (PostgreSQL, not yet "
+         "supported)."_s},
+        {u"master-key-file"_s, u"FILE"_s,
+         u"The master key (default: master.key in the data "
+         "dir, created 0600 at first start)."_s},
         {u"tls-cert"_s, u"FILE"_s, u"PEM certificate: serve HTTPS and WSS directly."_s},
         {u"tls-key"_s, u"FILE"_s, u"PEM private key for --tls-cert."_s},
-        {u"media"_s, u"ADAPTER"_s, u"The media-plane adapter: builtin, janus or auto "
-                                     "(default auto; only builtin exists so far)."_s},
+        {u"media"_s, u"ADAPTER"_s,
+         u"The media-plane adapter: builtin, janus or auto "
+         "(default auto; only builtin exists so far)."_s},
         {u"rate-limits"_s, u"on|off"_s, u"General rate limits (default on)."_s},
         {u"webhooks-allow-private-networks"_s, QString(),
          u"Allow webhook targets on loopback and private networks."_s},
@@ -53,32 +59,44 @@ SettingsLoader::SettingsLoader()
          u"SQLite durability: normal survives a killed process, full also power loss "
          "(default normal)."_s},
         {u"workers"_s, u"N"_s, u"HTTP worker threads (default 2)."_s},
-        {u"trusted-proxies"_s, u"LIST"_s, u"Comma-separated addresses or subnets whose "
-                                            "X-Forwarded-For is honoured."_s},
-        {u"cors-origins"_s, u"LIST"_s, u"Comma-separated origins allowed by CORS (default "
-                                         "none)."_s},
-        {u"node-name"_s, u"NAME"_s, u"This node's name, the audience of its join tokens "
-                                      "(default local)."_s},
+        {u"trusted-proxies"_s, u"LIST"_s,
+         u"Comma-separated addresses or subnets whose "
+         "X-Forwarded-For is honoured."_s},
+        {u"cors-origins"_s, u"LIST"_s,
+         u"Comma-separated origins allowed by CORS (default "
+         "none)."_s},
+        {u"node-name"_s, u"NAME"_s,
+         u"This node's name, the audience of its join tokens "
+         "(default local)."_s},
         {u"region"_s, u"NAME"_s, u"This node's media region (default local)."_s},
         {u"rate-limit-window"_s, u"SECONDS"_s, u"Rate-limit window (default 60)."_s},
-        {u"rate-limit-per-credential"_s, u"N"_s, u"Requests per window and credential "
-                                                   "(default 6000)."_s},
-        {u"rate-limit-per-address"_s, u"N"_s, u"Requests per window and client address "
-                                                "(default 3000)."_s},
-        {u"passcode-max-failures"_s, u"N"_s, u"Wrong passcodes per client and meeting before "
-                                               "a lockout (default 10)."_s},
-        {u"passcode-window"_s, u"SECONDS"_s, u"Passcode failure window and lockout (default "
-                                               "600)."_s},
-        {u"passcode-surge-failures"_s, u"N"_s, u"Wrong passcodes per meeting and window that "
-                                                 "slow every failing caller (default 50)."_s},
-        {u"passcode-surge-delay"_s, u"MS"_s, u"Delay of a failing answer during a surge "
-                                               "(default 1000)."_s},
-        {u"join-not-found-limit"_s, u"N"_s, u"joinToken 404s per client and window before "
-                                              "429 (default 30)."_s},
-        {u"key-rotation"_s, u"SECONDS"_s, u"Join-token signing key rotation period (default "
-                                            "86400)."_s},
-        {u"shutdown-grace"_s, u"SECONDS"_s, u"How long requests in flight may finish at "
-                                              "shutdown (default 10)."_s},
+        {u"rate-limit-per-credential"_s, u"N"_s,
+         u"Requests per window and credential "
+         "(default 6000)."_s},
+        {u"rate-limit-per-address"_s, u"N"_s,
+         u"Requests per window and client address "
+         "(default 3000)."_s},
+        {u"passcode-max-failures"_s, u"N"_s,
+         u"Wrong passcodes per client and meeting before "
+         "a lockout (default 10)."_s},
+        {u"passcode-window"_s, u"SECONDS"_s,
+         u"Passcode failure window and lockout (default "
+         "600)."_s},
+        {u"passcode-surge-failures"_s, u"N"_s,
+         u"Wrong passcodes per meeting and window that "
+         "slow every failing caller (default 50)."_s},
+        {u"passcode-surge-delay"_s, u"MS"_s,
+         u"Delay of a failing answer during a surge "
+         "(default 1000)."_s},
+        {u"join-not-found-limit"_s, u"N"_s,
+         u"joinToken 404s per client and window before "
+         "429 (default 30)."_s},
+        {u"key-rotation"_s, u"SECONDS"_s,
+         u"Join-token signing key rotation period (default "
+         "86400)."_s},
+        {u"shutdown-grace"_s, u"SECONDS"_s,
+         u"How long requests in flight may finish at "
+         "shutdown (default 10)."_s},
     };
 }
 
@@ -88,8 +106,7 @@ void SettingsLoader::addOptionsTo(QCommandLineParser &parser) const
         if (option.valueName.isEmpty())
             parser.addOption(QCommandLineOption(option.name, option.description));
         else
-            parser.addOption(QCommandLineOption(option.name, option.description,
-                                                option.valueName));
+            parser.addOption(QCommandLineOption(option.name, option.description, option.valueName));
     }
 }
 
@@ -125,8 +142,8 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     std::unique_ptr<QSettings> ini;
     if (!configFile.isEmpty()) {
         if (!QFile::exists(configFile))
-            return Error{ErrorCode::InvalidParameter,
-                         u"The configuration file %1 does not exist."_s.arg(configFile)};
+            return Error {ErrorCode::InvalidParameter,
+                          u"The configuration file %1 does not exist."_s.arg(configFile)};
         ini = std::make_unique<QSettings>(configFile, QSettings::IniFormat);
     }
 
@@ -152,7 +169,8 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
                 bool ok = false;
                 const qint64 value = text->toLongLong(&ok);
                 if (!ok || value < min || value > max)
-                    problems << u"--%1 must be a number from %2 to %3"_s.arg(name).arg(min).arg(max);
+                    problems << u"--%1 must be a number from %2 to %3"_s.arg(name).arg(min).arg(
+                        max);
                 else
                     *target = static_cast<std::remove_pointer_t<decltype(target)>>(value);
             }
@@ -183,8 +201,8 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     }
     s.dataDir = text(u"data-dir"_s).value_or(QString());
     if (s.dataDir.isEmpty())
-        s.dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
-            + u"/quorumd"_s;
+        s.dataDir
+            = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + u"/quorumd"_s;
     s.publicUrl = text(u"public-url"_s).value_or(QString());
     s.advertiseUrl = text(u"advertise-url"_s).value_or(QString());
     s.database = text(u"database"_s).value_or(u"sqlite:"_s);
@@ -230,7 +248,7 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     number(u"shutdown-grace"_s, &s.shutdownGraceSeconds, 0, 3600);
 
     if (!problems.isEmpty())
-        return Error{ErrorCode::InvalidParameter, problems.join(u"; ")};
+        return Error {ErrorCode::InvalidParameter, problems.join(u"; ")};
 
     const bool tls = !s.tlsCertFile.isEmpty();
     s.publicUrlDefaulted = s.publicUrl.isEmpty();
@@ -239,8 +257,7 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
         const QString host = s.listenAddress.protocol() == QAbstractSocket::IPv6Protocol
             ? u"[%1]"_s.arg(s.listenAddress.toString())
             : s.listenAddress.toString();
-        s.publicUrl = u"%1://%2:%3"_s.arg(tls ? u"https"_s : u"http"_s, host)
-                          .arg(s.listenPort);
+        s.publicUrl = u"%1://%2:%3"_s.arg(tls ? u"https"_s : u"http"_s, host).arg(s.listenPort);
     }
     while (s.publicUrl.endsWith(u'/'))
         s.publicUrl.chop(1);

@@ -22,8 +22,8 @@ public:
 private:
     struct Option
     {
-        QString name;          // flag name, INI key, and QUORUM_<NAME> in upper snake case
-        QString valueName;     // empty for a switch
+        QString name; // flag name, INI key, and QUORUM_<NAME> in upper snake case
+        QString valueName; // empty for a switch
         QString description;
     };
     QList<Option> m_options;

@@ -9,8 +9,8 @@ namespace quorum {
 struct AccessTokenRecord
 {
     QString id;
-    QString tokenHash;       // hex SHA-256 of the secret
-    QString kind;            // "personal" (OAuth kinds come later)
+    QString tokenHash; // hex SHA-256 of the secret
+    QString kind; // "personal" (OAuth kinds come later)
     QString workspaceId;
     QString userId;
     QString clientId;
@@ -18,8 +18,8 @@ struct AccessTokenRecord
     QStringList scopes;
     bool firstParty = true;
     QDateTime createdAt;
-    QDateTime expiresAt;     // null: never
-    QDateTime revokedAt;     // null: live
+    QDateTime expiresAt; // null: never
+    QDateTime revokedAt; // null: live
 };
 
 } // namespace quorum

@@ -13,10 +13,10 @@ using namespace sqlvalues;
 Status AuditRepository::append(const AuditEntry &entry)
 {
     QSqlQuery query(m_db);
-    query.prepare(QStringLiteral(
-        "INSERT INTO audit_log (id, workspace_id, occurred_at, action, actor_id, "
-        "subject_user_id, meeting_id, target_id, client_address, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    query.prepare(
+        QStringLiteral("INSERT INTO audit_log (id, workspace_id, occurred_at, action, actor_id, "
+                       "subject_user_id, meeting_id, target_id, client_address, detail) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     query.addBindValue(entry.id);
     query.addBindValue(fromText(entry.workspaceId.isEmpty() ? QString() : entry.workspaceId));
     query.addBindValue(fromTime(entry.occurredAt));
@@ -26,7 +26,8 @@ Status AuditRepository::append(const AuditEntry &entry)
     query.addBindValue(fromText(entry.meetingId.isEmpty() ? QString() : entry.meetingId));
     query.addBindValue(fromText(entry.targetId.isEmpty() ? QString() : entry.targetId));
     query.addBindValue(fromText(entry.clientAddress.isEmpty() ? QString() : entry.clientAddress));
-    query.addBindValue(QString::fromUtf8(QJsonDocument(entry.detail).toJson(QJsonDocument::Compact)));
+    query.addBindValue(
+        QString::fromUtf8(QJsonDocument(entry.detail).toJson(QJsonDocument::Compact)));
     if (!query.exec())
         return sqlError(query, "appending to the audit log");
     return success();
@@ -81,7 +82,7 @@ Result<Page<AuditEntry>> AuditRepository::list(const AuditVisibility &visibility
     if (result.items.size() > page.size) {
         result.items.removeLast();
         const AuditEntry &last = result.items.constLast();
-        result.next = KeysetPosition{last.occurredAt.toMSecsSinceEpoch(), last.id};
+        result.next = KeysetPosition {last.occurredAt.toMSecsSinceEpoch(), last.id};
     }
     return result;
 }

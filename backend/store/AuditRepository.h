@@ -14,11 +14,11 @@ namespace quorum {
 struct AuditEntry
 {
     QString id;
-    QString workspaceId;       // empty: the whole server (key rotation)
+    QString workspaceId; // empty: the whole server (key rotation)
     QDateTime occurredAt;
-    QString action;            // "token.created", "passcode.lockout", ...
-    QString actorId;           // the user or token that acted, when known
-    QString subjectUserId;     // the user the entry is about
+    QString action; // "token.created", "passcode.lockout", ...
+    QString actorId; // the user or token that acted, when known
+    QString subjectUserId; // the user the entry is about
     QString meetingId;
     QString targetId;
     QString clientAddress;
@@ -29,13 +29,15 @@ struct AuditVisibility
 {
     QString workspaceId;
     bool wholeWorkspace = false; // admins and owners
-    QString userId;              // members: entries about themselves and their meetings
+    QString userId; // members: entries about themselves and their meetings
 };
 
 class AuditRepository final
 {
 public:
-    explicit AuditRepository(QSqlDatabase db) : m_db(std::move(db)) { }
+    explicit AuditRepository(QSqlDatabase db)
+        : m_db(std::move(db))
+    { }
 
     Status append(const AuditEntry &entry);
     // Newest first.

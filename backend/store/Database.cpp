@@ -122,13 +122,13 @@ QSqlDatabase Database::openConnection(const QString &name)
 Status Database::open()
 {
     if (m_options.engine != Engine::Sqlite)
-        return Error{ErrorCode::Internal, QStringLiteral("Only SQLite is supported so far.")};
+        return Error {ErrorCode::Internal, QStringLiteral("Only SQLite is supported so far.")};
 
     QDir().mkpath(QFileInfo(m_options.sqlitePath).absolutePath());
     QSqlDatabase db = connection();
     if (!db.isOpen())
-        return Error{ErrorCode::Unavailable,
-                     QStringLiteral("Cannot open the database at %1.").arg(m_options.sqlitePath)};
+        return Error {ErrorCode::Unavailable,
+                      QStringLiteral("Cannot open the database at %1.").arg(m_options.sqlitePath)};
     QFile::setPermissions(m_options.sqlitePath, QFile::ReadOwner | QFile::WriteOwner);
     return migrate(db);
 }
@@ -137,7 +137,7 @@ Status Database::migrate(QSqlDatabase db)
 {
     WriteTransaction transaction(*this);
     if (!transaction.isActive())
-        return Error{ErrorCode::Unavailable, QStringLiteral("Cannot start the migration.")};
+        return Error {ErrorCode::Unavailable, QStringLiteral("Cannot start the migration.")};
 
     QSqlQuery query(db);
     if (!query.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -151,8 +151,8 @@ Status Database::migrate(QSqlDatabase db)
         current = query.value(0).toInt();
 
     const QDir migrations(QStringLiteral(":/quorum/migrations"));
-    const QStringList files = migrations.entryList({QStringLiteral("*.sql")}, QDir::Files,
-                                                   QDir::Name);
+    const QStringList files
+        = migrations.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
     static const QRegularExpression numbered(QStringLiteral("^(\\d+)_.*\\.sql$"));
     for (const QString &file : files) {
         const auto match = numbered.match(file);
@@ -164,13 +164,14 @@ Status Database::migrate(QSqlDatabase db)
 
         QFile script(migrations.filePath(file));
         if (!script.open(QIODevice::ReadOnly))
-            return Error{ErrorCode::Internal, QStringLiteral("Cannot read migration %1.").arg(file)};
+            return Error {ErrorCode::Internal,
+                          QStringLiteral("Cannot read migration %1.").arg(file)};
         for (const QString &statement : splitStatements(QString::fromUtf8(script.readAll()))) {
             if (!query.exec(statement))
                 return sqlError(query, qPrintable(QStringLiteral("migration %1").arg(file)));
         }
-        query.prepare(QStringLiteral(
-            "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"));
+        query.prepare(
+            QStringLiteral("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"));
         query.addBindValue(version);
         query.addBindValue(QDateTime::currentMSecsSinceEpoch());
         if (!query.exec())
@@ -183,7 +184,7 @@ Status Database::migrate(QSqlDatabase db)
 Status Database::backupTo(const QString &file)
 {
     if (QFileInfo::exists(file))
-        return Error{ErrorCode::Conflict, QStringLiteral("%1 exists already.").arg(file)};
+        return Error {ErrorCode::Conflict, QStringLiteral("%1 exists already.").arg(file)};
     QSqlQuery query(connection());
     query.prepare(QStringLiteral("VACUUM INTO ?"));
     query.addBindValue(file);
@@ -194,7 +195,8 @@ Status Database::backupTo(const QString &file)
 }
 
 Database::WriteTransaction::WriteTransaction(Database &database)
-    : m_database(database), m_db(database.connection())
+    : m_database(database)
+    , m_db(database.connection())
 {
     if (database.dialect().serialisesWriters())
         m_lock = std::unique_lock<QMutex>(database.m_writeMutex);
@@ -215,7 +217,7 @@ Database::WriteTransaction::~WriteTransaction()
 Status Database::WriteTransaction::commit()
 {
     if (!m_active)
-        return Error{ErrorCode::Internal, QStringLiteral("No transaction to commit.")};
+        return Error {ErrorCode::Internal, QStringLiteral("No transaction to commit.")};
     QSqlQuery query(m_db);
     if (!query.exec(QStringLiteral("COMMIT")))
         return sqlError(query, "commit");

@@ -25,7 +25,7 @@ public:
     struct Options
     {
         Engine engine = Engine::Sqlite;
-        QString sqlitePath;                       // the database file
+        QString sqlitePath; // the database file
         Synchronous synchronous = Synchronous::Normal;
         int busyTimeoutMs = 5000;
     };
@@ -49,7 +49,7 @@ public:
     {
     public:
         explicit WriteTransaction(Database &database);
-        ~WriteTransaction();                       // rolls back unless committed
+        ~WriteTransaction(); // rolls back unless committed
         Q_DISABLE_COPY_MOVE(WriteTransaction)
 
         QSqlDatabase &db() { return m_db; }

@@ -19,8 +19,8 @@ Status DirectoryRepository::insertWorkspace(const Workspace &workspace)
     query.addBindValue(workspace.defaultRegion);
     query.addBindValue(fromTime(workspace.createdAt));
     if (!query.exec())
-        return Error{ErrorCode::Conflict,
-                     QStringLiteral("A workspace named %1 exists already.").arg(workspace.name)};
+        return Error {ErrorCode::Conflict,
+                      QStringLiteral("A workspace named %1 exists already.").arg(workspace.name)};
     return success();
 }
 
@@ -28,15 +28,15 @@ static std::optional<Workspace> readWorkspace(QSqlQuery &query)
 {
     if (!query.exec() || !query.next())
         return std::nullopt;
-    return Workspace{query.value(0).toString(), query.value(1).toString(),
-                     query.value(2).toString(), toTime(query.value(3))};
+    return Workspace {query.value(0).toString(), query.value(1).toString(),
+                      query.value(2).toString(), toTime(query.value(3))};
 }
 
 std::optional<Workspace> DirectoryRepository::workspaceById(const QString &id)
 {
     QSqlQuery query(m_db);
-    query.prepare(QStringLiteral(
-        "SELECT id, name, default_region, created_at FROM workspaces WHERE id = ?"));
+    query.prepare(
+        QStringLiteral("SELECT id, name, default_region, created_at FROM workspaces WHERE id = ?"));
     query.addBindValue(id);
     return readWorkspace(query);
 }
@@ -66,9 +66,9 @@ Status DirectoryRepository::insertUser(const User &user)
     query.addBindValue(user.disabled ? 1 : 0);
     query.addBindValue(fromTime(user.createdAt));
     if (!query.exec())
-        return Error{ErrorCode::Conflict,
-                     QStringLiteral("A user named %1 exists already in this workspace.")
-                         .arg(user.name)};
+        return Error {
+            ErrorCode::Conflict,
+            QStringLiteral("A user named %1 exists already in this workspace.").arg(user.name)};
     return success();
 }
 
@@ -96,8 +96,7 @@ std::optional<User> DirectoryRepository::userById(const QString &id)
     return readUser(query);
 }
 
-std::optional<User> DirectoryRepository::userByName(const QString &workspaceId,
-                                                    const QString &name)
+std::optional<User> DirectoryRepository::userByName(const QString &workspaceId, const QString &name)
 {
     QSqlQuery query(m_db);
     query.prepare(QStringLiteral("SELECT id, workspace_id, name, role, password_hash, disabled, "
@@ -116,7 +115,7 @@ Status DirectoryRepository::setPasswordHash(const QString &userId, const QByteAr
     if (!query.exec())
         return sqlError(query, "setting a password");
     if (query.numRowsAffected() != 1)
-        return Error{ErrorCode::NotFound, QStringLiteral("No such user.")};
+        return Error {ErrorCode::NotFound, QStringLiteral("No such user.")};
     return success();
 }
 

@@ -13,7 +13,9 @@ namespace quorum {
 class DirectoryRepository final
 {
 public:
-    explicit DirectoryRepository(QSqlDatabase db) : m_db(std::move(db)) { }
+    explicit DirectoryRepository(QSqlDatabase db)
+        : m_db(std::move(db))
+    { }
 
     Status insertWorkspace(const Workspace &workspace);
     std::optional<Workspace> workspaceById(const QString &id);

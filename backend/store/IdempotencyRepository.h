@@ -15,7 +15,7 @@ struct IdempotencyRecord
     QString requestHash;
     bool completed = false;
     int status = 0;
-    QByteArray headers;        // JSON object of replayed headers
+    QByteArray headers; // JSON object of replayed headers
     QByteArray body;
     QDateTime createdAt;
 };
@@ -23,13 +23,14 @@ struct IdempotencyRecord
 class IdempotencyRepository final
 {
 public:
-    explicit IdempotencyRepository(QSqlDatabase db) : m_db(std::move(db)) { }
+    explicit IdempotencyRepository(QSqlDatabase db)
+        : m_db(std::move(db))
+    { }
 
     // Claims the key for a new request; returns the existing record when the key is taken.
     // Records older than `expiredBefore` are replaced.
     Result<std::optional<IdempotencyRecord>> claim(const QString &credentialId, const QString &key,
-                                                   const QString &requestHash,
-                                                   const QDateTime &now,
+                                                   const QString &requestHash, const QDateTime &now,
                                                    const QDateTime &expiredBefore);
     Status complete(const QString &credentialId, const QString &key, int status,
                     const QByteArray &headers, const QByteArray &body);

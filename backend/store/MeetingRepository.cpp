@@ -40,8 +40,8 @@ Meeting MeetingRepository::readMeeting(const QSqlQuery &query) const
             m.passcode = QString::fromUtf8(*plain);
     }
     m.waitingRoom = query.value(8).toInt() != 0;
-    m.settings.autoRecording =
-        autoRecordingFromName(query.value(9).toString()).value_or(AutoRecording::None);
+    m.settings.autoRecording
+        = autoRecordingFromName(query.value(9).toString()).value_or(AutoRecording::None);
     m.settings.muteUponEntry = query.value(10).toInt() != 0;
     m.settings.allowJoinBeforeHost = query.value(11).toInt() != 0;
     m.state = meetingStateFromName(query.value(12).toString()).value_or(MeetingState::Scheduled);
@@ -124,16 +124,15 @@ Status MeetingRepository::update(const Meeting &meeting, qint64 expectedVersion)
     if (!query.exec())
         return sqlError(query, "updating a meeting");
     if (query.numRowsAffected() != 1)
-        return Error{ErrorCode::PreconditionFailed,
-                     QStringLiteral("The meeting changed since it was read.")};
+        return Error {ErrorCode::PreconditionFailed,
+                      QStringLiteral("The meeting changed since it was read.")};
     return success();
 }
 
-Result<Page<Meeting>> MeetingRepository::list(const MeetingFilter &filter,
-                                              const PageRequest &page)
+Result<Page<Meeting>> MeetingRepository::list(const MeetingFilter &filter, const PageRequest &page)
 {
     QString sql = QStringLiteral("SELECT %1 FROM meetings WHERE workspace_id = ?").arg(kColumns);
-    QVariantList values{filter.workspaceId};
+    QVariantList values {filter.workspaceId};
     if (!filter.hostId.isEmpty()) {
         sql += QStringLiteral(" AND host_id = ?");
         values << filter.hostId;
@@ -179,7 +178,7 @@ Result<Page<Meeting>> MeetingRepository::list(const MeetingFilter &filter,
     if (result.items.size() > page.size) {
         result.items.removeLast();
         const Meeting &last = result.items.constLast();
-        result.next = KeysetPosition{last.startTime.toMSecsSinceEpoch(), last.id};
+        result.next = KeysetPosition {last.startTime.toMSecsSinceEpoch(), last.id};
     }
     return result;
 }
@@ -187,8 +186,8 @@ Result<Page<Meeting>> MeetingRepository::list(const MeetingFilter &filter,
 Result<QString> MeetingRepository::assignMediaNode(const QString &meetingId, const QString &node)
 {
     QSqlQuery query(m_db);
-    query.prepare(QStringLiteral(
-        "UPDATE meetings SET media_node = ? WHERE id = ? AND media_node IS NULL"));
+    query.prepare(
+        QStringLiteral("UPDATE meetings SET media_node = ? WHERE id = ? AND media_node IS NULL"));
     query.addBindValue(node);
     query.addBindValue(meetingId);
     if (!query.exec())
@@ -197,15 +196,15 @@ Result<QString> MeetingRepository::assignMediaNode(const QString &meetingId, con
     query.prepare(QStringLiteral("SELECT media_node FROM meetings WHERE id = ?"));
     query.addBindValue(meetingId);
     if (!query.exec() || !query.next())
-        return Error{ErrorCode::NotFound, QStringLiteral("No such meeting.")};
+        return Error {ErrorCode::NotFound, QStringLiteral("No such meeting.")};
     return query.value(0).toString();
 }
 
 bool MeetingRepository::isCohost(const QString &meetingId, const QString &userId)
 {
     QSqlQuery query(m_db);
-    query.prepare(QStringLiteral(
-        "SELECT 1 FROM meeting_cohosts WHERE meeting_id = ? AND user_id = ?"));
+    query.prepare(
+        QStringLiteral("SELECT 1 FROM meeting_cohosts WHERE meeting_id = ? AND user_id = ?"));
     query.addBindValue(meetingId);
     query.addBindValue(userId);
     return query.exec() && query.next();
@@ -214,8 +213,8 @@ bool MeetingRepository::isCohost(const QString &meetingId, const QString &userId
 bool MeetingRepository::isBanned(const QString &meetingId, const QString &subject)
 {
     QSqlQuery query(m_db);
-    query.prepare(QStringLiteral(
-        "SELECT 1 FROM meeting_bans WHERE meeting_id = ? AND subject = ?"));
+    query.prepare(
+        QStringLiteral("SELECT 1 FROM meeting_bans WHERE meeting_id = ? AND subject = ?"));
     query.addBindValue(meetingId);
     query.addBindValue(subject);
     return query.exec() && query.next();

@@ -17,11 +17,11 @@ namespace quorum {
 struct MeetingFilter
 {
     QString workspaceId;
-    QString hostId;                     // empty: any host
-    QString visibleToUserId;            // set: only meetings this user hosts or co-hosts
-    QList<MeetingState> states;         // empty: any state
-    QDateTime from;                     // start_time >= from, when valid
-    QDateTime to;                       // start_time < to, when valid
+    QString hostId; // empty: any host
+    QString visibleToUserId; // set: only meetings this user hosts or co-hosts
+    QList<MeetingState> states; // empty: any state
+    QDateTime from; // start_time >= from, when valid
+    QDateTime to; // start_time < to, when valid
 };
 
 // Meetings as stored. The passcode is sealed under the master key, bound to the meeting id,
@@ -30,9 +30,9 @@ class MeetingRepository final
 {
 public:
     MeetingRepository(QSqlDatabase db, const crypto::SecretBox &box)
-        : m_db(std::move(db)), m_box(box)
-    {
-    }
+        : m_db(std::move(db))
+        , m_box(box)
+    { }
 
     Status insert(const Meeting &meeting);
     std::optional<Meeting> byId(const QString &id);

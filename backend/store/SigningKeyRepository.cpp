@@ -18,13 +18,13 @@ Result<QList<StoredSigningKey>> SigningKeyRepository::all()
         return sqlError(query, "reading signing keys");
     QList<StoredSigningKey> keys;
     while (query.next()) {
-        keys << StoredSigningKey{query.value(0).toString(),
-                                 query.value(1).toString(),
-                                 QByteArray::fromBase64(query.value(2).toString().toLatin1()),
-                                 QByteArray::fromBase64(query.value(3).toString().toLatin1()),
-                                 toTime(query.value(4)),
-                                 toTime(query.value(5)),
-                                 toTime(query.value(6))};
+        keys << StoredSigningKey {query.value(0).toString(),
+                                  query.value(1).toString(),
+                                  QByteArray::fromBase64(query.value(2).toString().toLatin1()),
+                                  QByteArray::fromBase64(query.value(3).toString().toLatin1()),
+                                  toTime(query.value(4)),
+                                  toTime(query.value(5)),
+                                  toTime(query.value(6))};
     }
     return keys;
 }
@@ -51,8 +51,8 @@ Status SigningKeyRepository::retire(const QString &kid, const QDateTime &when,
                                     const QDateTime &publishUntil)
 {
     QSqlQuery query(m_db);
-    query.prepare(QStringLiteral(
-        "UPDATE signing_keys SET retired_at = ?, publish_until = ? WHERE kid = ?"));
+    query.prepare(
+        QStringLiteral("UPDATE signing_keys SET retired_at = ?, publish_until = ? WHERE kid = ?"));
     query.addBindValue(fromTime(when));
     query.addBindValue(fromTime(publishUntil));
     query.addBindValue(kid);

@@ -11,17 +11,19 @@ struct StoredSigningKey
 {
     QString kid;
     QString algorithm;
-    QByteArray privateSealed;  // sealed PKCS#8 PEM
-    QByteArray publicKey;      // raw public key
+    QByteArray privateSealed; // sealed PKCS#8 PEM
+    QByteArray publicKey; // raw public key
     QDateTime createdAt;
-    QDateTime retiredAt;       // null while current
-    QDateTime publishUntil;    // the JWKS lists a retired key until then
+    QDateTime retiredAt; // null while current
+    QDateTime publishUntil; // the JWKS lists a retired key until then
 };
 
 class SigningKeyRepository final
 {
 public:
-    explicit SigningKeyRepository(QSqlDatabase db) : m_db(std::move(db)) { }
+    explicit SigningKeyRepository(QSqlDatabase db)
+        : m_db(std::move(db))
+    { }
 
     Result<QList<StoredSigningKey>> all();
     Status insert(const StoredSigningKey &key);

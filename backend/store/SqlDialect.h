@@ -25,9 +25,9 @@ class SqliteDialect final : public SqlDialect
 {
 public:
     explicit SqliteDialect(bool fullSync, int busyTimeoutMs)
-        : m_fullSync(fullSync), m_busyTimeoutMs(busyTimeoutMs)
-    {
-    }
+        : m_fullSync(fullSync)
+        , m_busyTimeoutMs(busyTimeoutMs)
+    { }
 
     QString driverName() const override { return QStringLiteral("QSQLITE"); }
     QStringList connectionSetup() const override

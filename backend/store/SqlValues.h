@@ -13,7 +13,8 @@ namespace quorum::sqlvalues {
 
 inline QVariant fromTime(const QDateTime &time)
 {
-    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
+    return time.isValid() ? QVariant(time.toMSecsSinceEpoch())
+                          : QVariant(QMetaType::fromType<qint64>());
 }
 
 inline QDateTime toTime(const QVariant &value)

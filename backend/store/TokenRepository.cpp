@@ -11,8 +11,9 @@ using namespace sqlvalues;
 
 namespace {
 
-const auto kColumns = QStringLiteral("id, token_hash, kind, workspace_id, user_id, client_id, name, "
-                                     "scopes, first_party, created_at, expires_at, revoked_at");
+const auto kColumns
+    = QStringLiteral("id, token_hash, kind, workspace_id, user_id, client_id, name, "
+                     "scopes, first_party, created_at, expires_at, revoked_at");
 
 AccessTokenRecord readToken(const QSqlQuery &query)
 {
@@ -60,7 +61,8 @@ Status TokenRepository::insert(const AccessTokenRecord &token)
 std::optional<AccessTokenRecord> TokenRepository::byHash(const QString &tokenHash)
 {
     QSqlQuery query(m_db);
-    query.prepare(QStringLiteral("SELECT %1 FROM access_tokens WHERE token_hash = ?").arg(kColumns));
+    query.prepare(
+        QStringLiteral("SELECT %1 FROM access_tokens WHERE token_hash = ?").arg(kColumns));
     query.addBindValue(tokenHash);
     if (!query.exec() || !query.next())
         return std::nullopt;
@@ -104,7 +106,7 @@ Result<Page<AccessTokenRecord>> TokenRepository::listForUser(const QString &user
     if (result.items.size() > page.size) {
         result.items.removeLast();
         const auto &last = result.items.constLast();
-        result.next = KeysetPosition{last.createdAt.toMSecsSinceEpoch(), last.id};
+        result.next = KeysetPosition {last.createdAt.toMSecsSinceEpoch(), last.id};
     }
     return result;
 }
@@ -119,7 +121,7 @@ Status TokenRepository::revoke(const QString &id, const QDateTime &when)
     if (!query.exec())
         return sqlError(query, "revoking a token");
     if (query.numRowsAffected() != 1)
-        return Error{ErrorCode::NotFound, QStringLiteral("No such token.")};
+        return Error {ErrorCode::NotFound, QStringLiteral("No such token.")};
     return success();
 }
 

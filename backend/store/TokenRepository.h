@@ -13,7 +13,9 @@ namespace quorum {
 class TokenRepository final
 {
 public:
-    explicit TokenRepository(QSqlDatabase db) : m_db(std::move(db)) { }
+    explicit TokenRepository(QSqlDatabase db)
+        : m_db(std::move(db))
+    { }
 
     Status insert(const AccessTokenRecord &token);
     std::optional<AccessTokenRecord> byHash(const QString &tokenHash);

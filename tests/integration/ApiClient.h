@@ -10,7 +10,7 @@ namespace quorum::testing {
 
 struct ApiReply
 {
-    int status = 0;                    // 0: no answer within the timeout
+    int status = 0; // 0: no answer within the timeout
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
     qint64 elapsedMs = 0;

@@ -8,8 +8,7 @@ namespace quorum::testing {
 
 QuorumdProcess::QuorumdProcess(QStringList extraArguments)
     : m_extraArguments(std::move(extraArguments))
-{
-}
+{ }
 
 QuorumdProcess::~QuorumdProcess()
 {
@@ -110,9 +109,9 @@ QuorumdProcess::CommandResult QuorumdProcess::command(const QStringList &argumen
 QString QuorumdProcess::token(const QString &user, const QString &workspace,
                               const QStringList &scopes) const
 {
-    QStringList arguments{QStringLiteral("token"),       QStringLiteral("create"),
-                          QStringLiteral("--user"),      user,
-                          QStringLiteral("--workspace"), workspace};
+    QStringList arguments {QStringLiteral("token"),       QStringLiteral("create"),
+                           QStringLiteral("--user"),      user,
+                           QStringLiteral("--workspace"), workspace};
     if (!scopes.isEmpty())
         arguments << QStringLiteral("--scopes") << scopes.join(u',');
     return QString::fromUtf8(command(arguments).out).trimmed();
@@ -128,11 +127,11 @@ QString QuorumdProcess::createWorkspace(const QString &name) const
 QString QuorumdProcess::createUser(const QString &name, const QString &workspace,
                                    const QString &role) const
 {
-    return QString::fromUtf8(command({QStringLiteral("user"), QStringLiteral("create"), name,
-                                      QStringLiteral("--workspace"), workspace,
-                                      QStringLiteral("--role"), role},
-                                     "correct horse battery staple\n")
-                                 .out)
+    return QString::fromUtf8(
+               command({QStringLiteral("user"), QStringLiteral("create"), name,
+                        QStringLiteral("--workspace"), workspace, QStringLiteral("--role"), role},
+                       "correct horse battery staple\n")
+                   .out)
         .trimmed();
 }
 

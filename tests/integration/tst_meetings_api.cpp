@@ -48,7 +48,7 @@ private Q_SLOTS:
         QCOMPARE(meeting.value(u"start_time").toString(), QStringLiteral("2030-05-04T09:00:00Z"));
         QCOMPARE(created.header("Location"), "/v1/meetings/" + id.toLatin1());
         QVERIFY(!created.header("X-Request-Id").isEmpty());
-        QCOMPARE(meeting.value(u"join_url").toString(), m_server->baseUrl() + u"/j/" + id);
+        QCOMPARE(meeting.value(u"join_url").toString(), m_server->baseUrl() + u"/j/"_s + id);
 
         const ApiReply read = client.get(u"/v1/meetings/"_s + id);
         QCOMPARE(read.status, 200);
@@ -56,9 +56,9 @@ private Q_SLOTS:
         const QByteArray etag = read.header("ETag");
         QVERIFY(!etag.isEmpty());
 
-        const ApiReply patched = client.patch(u"/v1/meetings/"_s + id,
-                                              {{QStringLiteral("topic"), QStringLiteral("Renamed")}},
-                                              {{"If-Match", etag}});
+        const ApiReply patched = client.patch(
+            u"/v1/meetings/"_s + id, {{QStringLiteral("topic"), QStringLiteral("Renamed")}},
+            {{"If-Match", etag}});
         QCOMPARE(patched.status, 200);
         QCOMPARE(patched.json().value(u"topic").toString(), QStringLiteral("Renamed"));
         QVERIFY(patched.header("ETag") != etag);
@@ -105,7 +105,8 @@ private Q_SLOTS:
             << QByteArray("application/json") << 400 << QStringLiteral("validation_failed")
             << QStringLiteral("topic");
         QTest::newRow("a start time in the past")
-            << QByteArray(R"({"topic":"a","start_time":"2020-01-01T00:00:00Z","duration_minutes":5})")
+            << QByteArray(
+                   R"({"topic":"a","start_time":"2020-01-01T00:00:00Z","duration_minutes":5})")
             << QByteArray("application/json") << 400 << QStringLiteral("validation_failed")
             << QStringLiteral("start_time");
         QTest::newRow("an unknown time zone")
@@ -130,7 +131,10 @@ private Q_SLOTS:
 
         ApiClient client(m_server->baseUrl(), m_token);
         const int before = client.get(QStringLiteral("/v1/meetings?page_size=300"))
-                               .json().value(u"meetings").toArray().size();
+                               .json()
+                               .value(u"meetings")
+                               .toArray()
+                               .size();
         const ApiReply reply = client.send("POST", QStringLiteral("/v1/meetings"), body,
                                            {{"Content-Type", contentType}});
         QCOMPARE(reply.status, status);
@@ -144,7 +148,10 @@ private Q_SLOTS:
             QVERIFY2(fields.contains(field), qPrintable(fields.join(u", ")));
         }
         const int after = client.get(QStringLiteral("/v1/meetings?page_size=300"))
-                              .json().value(u"meetings").toArray().size();
+                              .json()
+                              .value(u"meetings")
+                              .toArray()
+                              .size();
         QCOMPARE(after, before);
     }
 
@@ -175,7 +182,7 @@ private Q_SLOTS:
     void idempotentReplayAndConflicts()
     {
         ApiClient client(m_server->baseUrl(), m_token);
-        const QList<QPair<QByteArray, QByteArray>> key{{"Idempotency-Key", "retry-42"}};
+        const QList<QPair<QByteArray, QByteArray>> key {{"Idempotency-Key", "retry-42"}};
         const ApiReply first = client.post(QStringLiteral("/v1/meetings"), newMeeting(), key);
         QCOMPARE(first.status, 201);
         const ApiReply replay = client.post(QStringLiteral("/v1/meetings"), newMeeting(), key);
@@ -183,8 +190,8 @@ private Q_SLOTS:
         QCOMPARE(replay.json().value(u"id"), first.json().value(u"id"));
         QCOMPARE(replay.header("Idempotent-Replayed"), QByteArray("true"));
 
-        const ApiReply other = client.post(QStringLiteral("/v1/meetings"),
-                                           newMeeting(QStringLiteral("Other")), key);
+        const ApiReply other
+            = client.post(QStringLiteral("/v1/meetings"), newMeeting(QStringLiteral("Other")), key);
         QCOMPARE(other.status, 422);
         QCOMPARE(other.code(), QStringLiteral("idempotency_key_reused"));
     }

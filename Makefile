@@ -1,0 +1,57 @@
+# Quorum's two entry points, `make run` and `make test`, and the test matrix they share
+# with CI (.ci/run calls `make test`).
+
+BUILD_DIR   ?= build
+ASAN_DIR    ?= build-asan
+JOBS        ?= 2
+QUORUM_ARGS ?=
+
+CMAKE_CONFIGURE = cmake -S . -G Ninja -Wno-dev
+CTEST           = ctest --output-on-failure --timeout 300 -j $(JOBS)
+
+.PHONY: run test deps-run deps-test build build-asan test-release test-sanitize \
+        check-format format bench clean
+
+## run: install what is missing, build, and serve on http://127.0.0.1:8080
+run: deps-run build
+	exec $(BUILD_DIR)/bin/quorumd $(QUORUM_ARGS)
+
+## test: the whole matrix: formatting, every suite on the release build, and the unit and
+## integration suites again under AddressSanitizer and UndefinedBehaviorSanitizer
+test: deps-test check-format test-release test-sanitize
+
+deps-run:
+	@installer/debian-packages.sh run
+
+deps-test:
+	@installer/debian-packages.sh test
+
+build:
+	$(CMAKE_CONFIGURE) -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+build-asan:
+	$(CMAKE_CONFIGURE) -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DQUORUM_SANITIZE=ON
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+
+test-release: build
+	$(CTEST) --test-dir $(BUILD_DIR)
+
+test-sanitize: build-asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	$(CTEST) --test-dir $(ASAN_DIR) -L 'unit|integration'
+
+check-format:
+	@installer/check-format.sh
+
+format:
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+## bench: the benchmarks of tests/bench against a real quorumd on loopback (not a test)
+bench: deps-test build
+	tests/bench/run.sh $(BUILD_DIR)/bin/quorumd
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)

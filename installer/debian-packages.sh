@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Quorum needs, only those missing, with sudo when not root.
+# Usage: installer/debian-packages.sh run|test
+set -euo pipefail
+
+run_packages=(
+    cmake ninja-build g++ make pkg-config ca-certificates openssl tzdata
+    qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libssl-dev
+)
+test_packages=(
+    "${run_packages[@]}"
+    clang-format
+    python3 python3-jwt python3-cryptography python3-requests python3-yaml
+    golang-go wrk
+)
+
+case "${1:-}" in
+run) wanted=("${run_packages[@]}") ;;
+test) wanted=("${test_packages[@]}") ;;
+*) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
+# Node.js runs the JavaScript end-to-end client; any Node 18 or later will do.
+if [ "${1}" = test ] && ! command -v node >/dev/null 2>&1; then
+    wanted+=(nodejs)
+fi
+
+missing=()
+for package in "${wanted[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$package")
+    fi
+done
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing Debian packages: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

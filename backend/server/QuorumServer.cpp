@@ -96,7 +96,8 @@ QuorumServer::~QuorumServer() = default;
 
 Status QuorumServer::start()
 {
-    m_clock = std::make_unique<SystemClock>();
+    if (!m_clock)
+        m_clock = std::make_unique<SystemClock>();
 
     if (!QDir().mkpath(m_settings.dataDir))
         return Error {

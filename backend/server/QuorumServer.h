@@ -37,7 +37,10 @@ class QuorumServer final : public QObject
     Q_DISABLE_COPY_MOVE(QuorumServer)
 
 public:
-    explicit QuorumServer(Settings settings, QObject *parent = nullptr);
+    // The clock is injectable so that in-process tests can move time; the default is the
+    // system clock.
+    explicit QuorumServer(Settings settings, std::unique_ptr<Clock> clock = {},
+                          QObject *parent = nullptr);
     ~QuorumServer() override;
 
     // Opens the database (creating the workspace `default` and its owner on the first start),

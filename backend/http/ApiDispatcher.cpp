@@ -164,8 +164,8 @@ void ApiDispatcher::handle(const QHttpServerRequest &httpRequest, QHttpServerRes
     request.peer = httpRequest.remoteAddress();
     request.clientAddress = clientAddressOf(request.peer, request.header("x-forwarded-for"));
     // Request ids only need to be unique, not secret: the fast generator will do.
-    request.requestId = QString::number(QRandomGenerator::global()->generate64(), 16)
-                            .rightJustified(16, u'0');
+    request.requestId
+        = QString::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, u'0');
 
     ApiResponse response = dispatch(request);
 

@@ -87,9 +87,10 @@ Result<QSslConfiguration> loadTls(const Settings &settings)
 
 } // namespace
 
-QuorumServer::QuorumServer(Settings settings, QObject *parent)
+QuorumServer::QuorumServer(Settings settings, std::unique_ptr<Clock> clock, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
+    , m_clock(std::move(clock))
 { }
 
 QuorumServer::~QuorumServer() = default;

@@ -42,6 +42,7 @@ enum class ErrorCode {
     PolicyRefused, // 422 a well-formed value refused by policy
     RateLimited, // 429
     PasscodeLockedOut, // 429
+    UriTooLong, // 414 (answered by the HTTP front)
     HeadersTooLarge, // 431
     Internal, // 500
     Unavailable, // 503

@@ -171,6 +171,8 @@ void ApiDispatcher::handle(const QHttpServerRequest &httpRequest, QHttpServerRes
 
     addCors(request, response);
     response.withHeader("X-Request-Id", request.requestId.toLatin1());
+    if (response.contentType == "application/problem+json")
+        response.body = problems::withRequestId(response.body, request.requestId);
     if (request.path.startsWith(u"/v1/") && response.header("Cache-Control").isEmpty())
         response.withHeader("Cache-Control", "no-store");
 
@@ -290,7 +292,7 @@ std::optional<ApiResponse> ApiDispatcher::authenticate(ApiRequest &request, cons
             return std::nullopt;
         return problem(ErrorCode::Unauthorized,
                        QStringLiteral("This needs an Authorization: Bearer token."))
-            .withHeader("WWW-Authenticate", "Bearer realm=\"quorum\"");
+            .withHeader("WWW-Authenticate", "Bearer realm=\"quorum\", error=\"invalid_token\"");
     }
 
     const QByteArray scheme = authorization.left(7);

@@ -173,12 +173,13 @@ ApiResponse issueJoinToken(ApiRequest &request, Services &services)
         return fromError({ErrorCode::Unauthorized,
                           QStringLiteral("Without a bearer token, ask for a guest token "
                                          "(\"guest\": true) with a display_name.")})
-            .withHeader("WWW-Authenticate", "Bearer realm=\"quorum\"");
+            .withHeader("WWW-Authenticate", "Bearer realm=\"quorum\", error=\"invalid_token\"");
     if (request.credential && !request.credential->hasScope(scopes::MeetingJoin))
         return fromError({ErrorCode::InsufficientScope,
                           QStringLiteral("The token lacks the meeting.join scope.")})
             .withHeader("WWW-Authenticate",
-                        "Bearer error=\"insufficient_scope\", scope=\"meeting.join\"");
+                        "Bearer realm=\"quorum\", error=\"insufficient_scope\", "
+                        "scope=\"meeting.join\"");
 
     join.clientKey = request.callerKey();
     join.clientAddress = request.clientAddress;

@@ -73,6 +73,8 @@ ProblemInfo info(ErrorCode code)
         return {429, u"rate_limited", u"Too many requests"};
     case ErrorCode::PasscodeLockedOut:
         return {429, u"passcode_locked_out", u"Too many wrong passcodes"};
+    case ErrorCode::UriTooLong:
+        return {414, u"uri_too_long", u"The request line is too long"};
     case ErrorCode::HeadersTooLarge:
         return {431, u"headers_too_large", u"The request head is too large"};
     case ErrorCode::Internal:
@@ -98,6 +100,15 @@ QString code(ErrorCode code)
 QString title(ErrorCode code)
 {
     return QString::fromUtf16(info(code).title);
+}
+
+QByteArray withRequestId(const QByteArray &problemBody, const QString &requestId)
+{
+    QJsonObject body = QJsonDocument::fromJson(problemBody).object();
+    if (body.isEmpty())
+        return problemBody;
+    body.insert(u"request_id"_s, requestId);
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
 
 ApiResponse response(const Error &error, const QString &requestId)

@@ -12,5 +12,7 @@ QString title(ErrorCode code);
 
 // An application/problem+json response (RFC 9457) for the error.
 ApiResponse response(const Error &error, const QString &requestId = {});
+// The problem body with its request_id member set.
+QByteArray withRequestId(const QByteArray &problemBody, const QString &requestId);
 
 } // namespace quorum::problems

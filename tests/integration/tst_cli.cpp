@@ -453,6 +453,8 @@ private Q_SLOTS:
         const QByteArray err = second.process.readAllStandardError();
         QVERIFY2(err.toLower().contains("master key"), err.constData());
 
+        QCOMPARE(fileMode(dataDir.filePath(u"master.key"_s)), 0600);
+
         // The original key still opens it.
         DirectDaemon third;
         QVERIFY2(third.start(common, cleanEnvironment()),
@@ -461,23 +463,25 @@ private Q_SLOTS:
 
     void listenComesFromTheFlagThenTheEnvironmentThenTheIniFile_data()
     {
-        QTest::addColumn<bool>("ini");
+        QTest::addColumn<QString>("ini");
         QTest::addColumn<bool>("environment");
         QTest::addColumn<bool>("flag");
         QTest::addColumn<QString>("winner");
 
-        QTest::newRow("the INI file alone") << true << false << false << u"ini"_s;
-        QTest::newRow("the environment alone") << false << true << false << u"environment"_s;
+        QTest::newRow("the INI file alone") << u"flag"_s << false << false << u"ini"_s;
+        QTest::newRow("the INI file named by QUORUM_CONFIG")
+            << u"environment"_s << false << false << u"ini"_s;
+        QTest::newRow("the environment alone") << QString() << true << false << u"environment"_s;
         QTest::newRow("the environment over the INI file")
-            << true << true << false << u"environment"_s;
+            << u"flag"_s << true << false << u"environment"_s;
         QTest::newRow("the flag over the environment and the INI file")
-            << true << true << true << u"flag"_s;
-        QTest::newRow("the flag over the INI file") << true << false << true << u"flag"_s;
+            << u"flag"_s << true << true << u"flag"_s;
+        QTest::newRow("the flag over the INI file") << u"flag"_s << false << true << u"flag"_s;
     }
 
     void listenComesFromTheFlagThenTheEnvironmentThenTheIniFile()
     {
-        QFETCH(bool, ini);
+        QFETCH(QString, ini);
         QFETCH(bool, environment);
         QFETCH(bool, flag);
         QFETCH(QString, winner);
@@ -495,13 +499,16 @@ private Q_SLOTS:
         QTemporaryDir dataDir;
         QStringList arguments {u"--data-dir"_s, dataDir.path(), u"--media"_s, u"builtin"_s};
         QProcessEnvironment env = cleanEnvironment();
-        if (ini) {
+        if (!ini.isEmpty()) {
             const QString file = writeFile(dataDir.filePath(u"quorum.ini"_s),
                                            "[General]\nlisten=127.0.0.1:"
                                                + QByteArray::number(ports.value(u"ini"_s))
                                                + "\nrate-limits=off\n");
             QVERIFY(!file.isEmpty());
-            arguments << u"--config"_s << file;
+            if (ini == u"flag")
+                arguments << u"--config"_s << file;
+            else
+                env.insert(u"QUORUM_CONFIG"_s, file);
         }
         if (environment)
             env.insert(u"QUORUM_LISTEN"_s, u"127.0.0.1:%1"_s.arg(ports.value(u"environment"_s)));

@@ -11,6 +11,8 @@
 #include <QTcpSocket>
 #include <QtTest>
 
+#include <functional>
+
 using namespace quorum::testing;
 using namespace Qt::StringLiterals;
 

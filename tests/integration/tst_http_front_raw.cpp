@@ -284,6 +284,41 @@ private Q_SLOTS:
         QCOMPARE(requestCount(m_server->baseUrl(), "/v1/meetings/{id}", "DELETE"), deletesBefore);
     }
 
+    void aRequestAskingToCloseEndsTheConnection_data()
+    {
+        QTest::addColumn<QByteArray>("version");
+        QTest::addColumn<QByteArray>("connection"); // header lines
+
+        QTest::newRow("HTTP/1.1 with Connection: close")
+            << QByteArray("HTTP/1.1") << QByteArray("Connection: close\r\n");
+        QTest::newRow("a close option among others")
+            << QByteArray("HTTP/1.1") << QByteArray("Connection: TE, Close\r\nTE: trailers\r\n");
+        QTest::newRow("HTTP/1.0 without keep-alive") << QByteArray("HTTP/1.0") << QByteArray();
+    }
+
+    void aRequestAskingToCloseEndsTheConnection()
+    {
+        QFETCH(QByteArray, version);
+        QFETCH(QByteArray, connection);
+        const QString id = createMeeting();
+        QVERIFY(!id.isEmpty());
+        const QByteArray token = m_token.toLatin1();
+        RawConnection raw(m_server->port());
+        QVERIFY(raw.isConnected());
+
+        // RFC 9112 9.6: the connection ends after this answer, so the DELETE behind it is
+        // never read.
+        raw.send(head("GET /v1/meetings/" + id.toLatin1() + ' ' + version, token, connection)
+                 + head("DELETE /v1/meetings/" + id.toLatin1() + " HTTP/1.1", token));
+
+        QVERIFY2(raw.waitClosed(), raw.received().constData());
+        const QList<RawResponse> responses = raw.responses();
+        QCOMPARE(responses.size(), 1);
+        QCOMPARE(responses.first().status, 200);
+        QCOMPARE(responses.first().header("Connection").toLower(), QByteArray("close"));
+        QCOMPARE(stateOf(id), u"SCHEDULED"_s);
+    }
+
     void aTopicOf201CharactersIs400()
     {
         RawConnection connection(m_server->port());

@@ -81,12 +81,18 @@ void FrontConnection::beginDispatch()
     m_known = m_socket->bytesAvailable();
     m_lastDispatchEnd = consumed();
     ++m_dispatched;
+    if (m_closeAfter > 0 && m_dispatched >= m_closeAfter)
+        m_tracker.setCloseConnection(true);
 }
 
 void FrontConnection::endDispatch()
 {
     // A handler that spins an event loop lets bytes arrive without a readyRead of their own.
     absorb();
+    // A request that asked to close the connection ends it like a drain: after its answer,
+    // and nothing pipelined behind it is read.
+    if (m_closeAfter > 0 && m_dispatched >= m_closeAfter)
+        m_draining = true;
     if (m_draining)
         detachHttpServer();
     if (!m_pending.isEmpty() || m_draining)
@@ -105,7 +111,15 @@ void FrontConnection::absorb()
     const QByteArray buffered = m_socket->peek(available);
     m_guard.feed(QByteArrayView(buffered).last(fresh));
     m_fed += fresh;
-    m_pending += m_guard.takeEvents();
+    const QList<GuardEvent> events = m_guard.takeEvents();
+    for (const GuardEvent &event : events) {
+        if (event.kind != GuardEvent::Kind::Request)
+            continue;
+        ++m_requestsSeen;
+        if (event.closeConnection && m_closeAfter == 0)
+            m_closeAfter = m_requestsSeen;
+    }
+    m_pending += events;
 
     // Only events that need an action of ours are kept.
     m_pending.removeIf([](const GuardEvent &event) {

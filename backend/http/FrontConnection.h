@@ -62,6 +62,8 @@ private:
     qint64 m_known = 0; // bytesAvailable() when last looked at
     qint64 m_lastDispatchEnd = 0;
     int m_dispatched = 0;
+    int m_requestsSeen = 0; // requests the guard let through
+    int m_closeAfter = 0; // the first of them asking to close the connection, 0: none
     bool m_detached = false;
     bool m_finished = false; // rejected or upgraded: the guard has nothing left to do
     bool m_draining = false;

@@ -184,6 +184,7 @@ void RequestGuard::startRequest()
     m_contentLength = -1;
     m_transferEncoding = false;
     m_expectContinue = false;
+    m_closeConnection = false;
     m_upgradeWebSocket = false;
 }
 
@@ -261,6 +262,9 @@ void RequestGuard::parseRequestLine()
                "Unsupported method syntax or HTTP version.");
         return;
     }
+    // QHttpServer answers HTTP/1.0 with HTTP/1.1 and no keep-alive header, so such a client
+    // expects the connection to end after the answer.
+    m_closeConnection = version == "HTTP/1.0";
 
     const bool controls = std::any_of(m_target.cbegin(), m_target.cend(), isControl);
     if (controls || !(m_target.startsWith('/') || m_target == "*")) {
@@ -311,7 +315,10 @@ void RequestGuard::parseHeaderLine()
         m_transferEncoding = true;
     else if (equalsIgnoringCase(name, "expect"))
         m_expectContinue = m_expectContinue || equalsIgnoringCase(value, "100-continue");
-    else if (equalsIgnoringCase(name, "upgrade"))
+    else if (equalsIgnoringCase(name, "connection")) {
+        for (const QByteArray &option : value.toByteArray().split(','))
+            m_closeConnection = m_closeConnection || equalsIgnoringCase(option.trimmed(), "close");
+    } else if (equalsIgnoringCase(name, "upgrade"))
         m_upgradeWebSocket
             = m_upgradeWebSocket || value.toByteArray().toLower().contains("websocket");
 }
@@ -397,6 +404,7 @@ void RequestGuard::emitEvent(GuardEvent::Kind kind)
     event.target = m_target;
     event.contentLength = qMax<qint64>(0, m_contentLength);
     event.expectContinue = m_expectContinue && m_contentLength > 0;
+    event.closeConnection = m_closeConnection;
     m_events.append(std::move(event));
 }
 

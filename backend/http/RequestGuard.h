@@ -38,6 +38,7 @@ struct GuardEvent
     QByteArray target;
     qint64 contentLength = 0;
     bool expectContinue = false; // `Expect: 100-continue` with a body to come
+    bool closeConnection = false; // `Connection: close`, or HTTP/1.0: the last request
     GuardRejection rejection; // for Kind::Rejected
 };
 
@@ -98,6 +99,7 @@ private:
     qint64 m_contentLength = -1;
     bool m_transferEncoding = false;
     bool m_expectContinue = false;
+    bool m_closeConnection = false;
     bool m_upgradeWebSocket = false;
     qint64 m_bodyLeft = 0;
 };

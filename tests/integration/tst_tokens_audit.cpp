@@ -318,8 +318,11 @@ private Q_SLOTS:
             QVERIFY(!entries.at(i).value(u"id").toString().isEmpty());
             QVERIFY(entries.at(i).value(u"occurred_at").toString().endsWith(u'Z'));
             if (i > 0)
-                QVERIFY(entries.at(i - 1).value(u"occurred_at").toString()
-                        >= entries.at(i).value(u"occurred_at").toString());
+                // Times are RFC 3339 with optional milliseconds: compare them as instants.
+                QVERIFY(QDateTime::fromString(entries.at(i - 1).value(u"occurred_at").toString(),
+                                              Qt::ISODateWithMs)
+                        >= QDateTime::fromString(entries.at(i).value(u"occurred_at").toString(),
+                                                 Qt::ISODateWithMs));
         }
         QSet<QString> ids;
         for (const QJsonObject &entry : entries)

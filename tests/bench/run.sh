@@ -92,7 +92,14 @@ with urllib.request.urlopen(request, timeout=30) as response:
 PYTHON
 }
 
-# bench NAME SCRIPT: a warm-up, then the measured run; keeps wrk's BENCH_RESULT line.
+# server_cpu_ticks: quorumd's user and system CPU time so far, in clock ticks.
+server_cpu_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$server_pid/stat"
+}
+
+# bench NAME SCRIPT: a warm-up, then the measured run; keeps wrk's BENCH_RESULT line with the
+# server's CPU time per request appended. That figure depends little on what else the machine
+# runs, unlike requests/s and latencies on a shared host.
 bench() {
     local name="$1" script="$2"
     local environment=(QUORUM_BENCH_DIR="$here" QUORUM_TOKEN="$token" QUORUM_MEETING="$meeting"
@@ -100,10 +107,15 @@ bench() {
     echo "-- $name: ${warmup}s warm-up, ${seconds}s run"
     env "${environment[@]}" QUORUM_BENCH_NAME=warmup \
         wrk -t"$threads" -c"$connections" -d"${warmup}s" -s "$here/$script" "$base_url" >/dev/null
+    local before after
+    before="$(server_cpu_ticks)"
     env "${environment[@]}" QUORUM_BENCH_NAME="$name" \
         wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$here/$script" \
         "$base_url" | tee "$work/$name.wrk" | grep -v '^BENCH_RESULT' | sed 's/^/   /'
-    grep '^BENCH_RESULT' "$work/$name.wrk" | cut -d' ' -f2- >>"$results"
+    after="$(server_cpu_ticks)"
+    grep '^BENCH_RESULT' "$work/$name.wrk" | cut -d' ' -f2- |
+        awk -v ticks="$((after - before))" -v hz="$(getconf CLK_TCK)" \
+            '{ print $0, ($2 > 0 ? ticks * 1e6 / hz / $2 : 0) }' >>"$results"
 }
 
 # A start a week ahead keeps every POST valid whatever day it is.
@@ -134,11 +146,11 @@ BEGIN {
     rps["get_meeting"] = 30000; metric["get_meeting"] = "p99"; limit["get_meeting"] = 5
     rps["create_normal"] = 5000; metric["create_normal"] = "p99"; limit["create_normal"] = 20
     rps["join_token"] = 8000; metric["join_token"] = "p95"; limit["join_token"] = 5
-    printf "%-28s %9s %8s %8s %8s %8s %7s  %-26s %s\n", "benchmark", "req/s", "p50 ms",
-           "p95 ms", "p99 ms", "non-2xx", "sock", "target", "result"
+    printf "%-28s %9s %8s %8s %8s %8s %6s %8s  %-26s %s\n", "benchmark", "req/s", "p50 ms",
+           "p95 ms", "p99 ms", "non-2xx", "sock", "cpu us", "target", "result"
 }
 {
-    name = $1; r = $3; p50 = $4; p95 = $5; p99 = $6; bad = $7; sock = $8
+    name = $1; r = $3; p50 = $4; p95 = $5; p99 = $6; bad = $7; sock = $8; cpu = $9
     target = "-"; verdict = "-"
     if (name in rps) {
         target = sprintf(">= %dk req/s, %s <= %d ms", rps[name] / 1000, metric[name], limit[name])
@@ -146,8 +158,9 @@ BEGIN {
         verdict = (r >= rps[name] && latency <= limit[name] && bad == 0 && sock == 0) \
                   ? "PASS" : "MISS"
     }
-    printf "%-28s %9.0f %8.2f %8.2f %8.2f %8d %7d  %-26s %s\n", label[name], r, p50, p95, p99,
-           bad, sock, target, verdict
+    printf "%-28s %9.0f %8.2f %8.2f %8.2f %8d %6d %8.0f  %-26s %s\n", label[name], r, p50, p95,
+           p99, bad, sock, cpu, target, verdict
 }' "$results"
 echo "($connections connections, $threads wrk threads, ${seconds}s each, $(nproc) CPUs," \
-     "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end)"
+     "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
+     "cpu us = quorumd's CPU time per request)"

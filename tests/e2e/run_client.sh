@@ -40,6 +40,7 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/quorum-e2e-$lang.XXXXXX")"
 server_pid=""
 
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
     if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
         kill -TERM "$server_pid" 2>/dev/null || true

@@ -78,9 +78,10 @@ if [ -z "$port" ]; then
     exit 1
 fi
 
-token="$("$quorumd" --data-dir "$work/data" token create --user admin)"
+token="$("$quorumd" --data-dir "$work/data" token create --user admin 2>"$work/token.err")" || true
 if [ -z "$token" ]; then
-    echo "run_client: token create printed nothing" >&2
+    echo "run_client: token create printed no token; its stderr:" >&2
+    cat "$work/token.err" >&2
     exit 1
 fi
 

@@ -57,13 +57,16 @@ start_server() {
     shift
     local dir="$work/$name"
     mkdir -p "$dir/data"
+    # Created here, not by the background redirection, so the first read below cannot race it.
+    : >"$dir/stdout"
     "$quorumd" --data-dir "$dir/data" --listen 127.0.0.1:0 --media builtin --rate-limits off \
         "$@" >"$dir/stdout" 2>"$dir/stderr" &
     server_pid=$!
 
     local port=""
     for _ in $(seq 1 300); do
-        port="$(sed -n 's/^quorumd listening on .* (port \([0-9]\+\))$/\1/p' "$dir/stdout")"
+        port="$(sed -n 's/^quorumd listening on .* (port \([0-9]\+\))$/\1/p' "$dir/stdout" ||
+            true)"
         [ -n "$port" ] && break
         kill -0 "$server_pid" 2>/dev/null || break
         sleep 0.1

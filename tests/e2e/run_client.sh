@@ -58,6 +58,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$work/data"
+# Created here, not by the background redirection, so the first read below cannot race it.
+: >"$work/stdout"
 "$quorumd" --data-dir "$work/data" --listen 127.0.0.1:0 --media builtin \
     >"$work/stdout" 2>"$work/stderr" &
 server_pid=$!
@@ -65,7 +67,7 @@ server_pid=$!
 # quorumd prints exactly one line with its port once it accepts connections.
 port=""
 for _ in $(seq 1 300); do
-    port="$(sed -n 's/^quorumd listening on .* (port \([0-9]\+\))$/\1/p' "$work/stdout")"
+    port="$(sed -n 's/^quorumd listening on .* (port \([0-9]\+\))$/\1/p' "$work/stdout" || true)"
     [ -n "$port" ] && break
     if ! kill -0 "$server_pid" 2>/dev/null; then
         break

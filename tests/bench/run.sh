@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# The API benchmarks against a real quorumd on loopback (`make bench`; not a test).
+# Usage: tests/bench/run.sh QUORUMD_BINARY
+#
+# Each benchmark runs wrk with 64 connections and 2 threads for BENCH_SECONDS (default 10) after
+# a BENCH_WARMUP-second warm-up (default 2), against a quorumd started with --rate-limits off in a
+# temporary data directory; the POST /v1/meetings run is repeated on a second quorumd with
+# --sqlite-synchronous full. One table at the end shows the figures beside the targets.
+set -euo pipefail
+
+quorumd="${1:-}"
+if [ -z "$quorumd" ] || [ ! -x "$quorumd" ]; then
+    echo "usage: $0 QUORUMD_BINARY" >&2
+    exit 2
+fi
+for tool in wrk python3; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "run.sh: $tool is missing (installer/debian-packages.sh test installs it)" >&2
+        exit 2
+    fi
+done
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+seconds="${BENCH_SECONDS:-10}"
+warmup="${BENCH_WARMUP:-2}"
+connections=64
+threads=2
+work="$(mktemp -d "${TMPDIR:-/tmp}/quorum-bench.XXXXXX")"
+server_pid=""
+results="$work/results"
+: >"$results"
+
+stop_server() {
+    [ -n "$server_pid" ] || return 0
+    if kill -0 "$server_pid" 2>/dev/null; then
+        kill -TERM "$server_pid" 2>/dev/null || true
+        for _ in $(seq 1 150); do
+            kill -0 "$server_pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$server_pid" 2>/dev/null || true
+    fi
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+}
+
+cleanup() {
+    stop_server
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start_server NAME [FLAGS...]: a fresh quorumd in $work/NAME; sets base_url and token.
+start_server() {
+    local name="$1"
+    shift
+    local dir="$work/$name"
+    mkdir -p "$dir/data"
+    # Created here, not by the background redirection, so the first read below cannot race it.
+    : >"$dir/stdout"
+    "$quorumd" --data-dir "$dir/data" --listen 127.0.0.1:0 --media builtin --rate-limits off \
+        "$@" >"$dir/stdout" 2>"$dir/stderr" &
+    server_pid=$!
+
+    local port=""
+    for _ in $(seq 1 300); do
+        port="$(sed -n 's/^quorumd listening on .* (port \([0-9]\+\))$/\1/p' "$dir/stdout" ||
+            true)"
+        [ -n "$port" ] && break
+        kill -0 "$server_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ -z "$port" ]; then
+        echo "run.sh: quorumd ($name) did not report its port; its stderr:" >&2
+        cat "$dir/stderr" >&2
+        exit 1
+    fi
+    base_url="http://127.0.0.1:$port"
+    token="$("$quorumd" --data-dir "$dir/data" token create --user admin 2>/dev/null)"
+    echo "== quorumd $name on $base_url ($*)"
+}
+
+# create_meeting: schedules one meeting as the token's user and prints its id.
+create_meeting() {
+    python3 - "$base_url" "$token" "$start_time" <<'PYTHON'
+import json, sys, urllib.request
+base, token, start = sys.argv[1:4]
+body = {"topic": "Bench target", "start_time": start, "duration_minutes": 60}
+request = urllib.request.Request(f"{base}/v1/meetings", data=json.dumps(body).encode(),
+                                 headers={"Authorization": f"Bearer {token}",
+                                          "Content-Type": "application/json"})
+with urllib.request.urlopen(request, timeout=30) as response:
+    print(json.load(response)["id"])
+PYTHON
+}
+
+# server_cpu_ticks: quorumd's user and system CPU time so far, in clock ticks.
+server_cpu_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$server_pid/stat"
+}
+
+# bench NAME SCRIPT: a warm-up, then the measured run; keeps wrk's BENCH_RESULT line with the
+# server's CPU time per request appended. That figure depends little on what else the machine
+# runs, unlike requests/s and latencies on a shared host.
+bench() {
+    local name="$1" script="$2"
+    local environment=(QUORUM_BENCH_DIR="$here" QUORUM_TOKEN="$token" QUORUM_MEETING="$meeting"
+                       QUORUM_START_TIME="$start_time")
+    echo "-- $name: ${warmup}s warm-up, ${seconds}s run"
+    env "${environment[@]}" QUORUM_BENCH_NAME=warmup \
+        wrk -t"$threads" -c"$connections" -d"${warmup}s" -s "$here/$script" "$base_url" >/dev/null
+    local before after
+    before="$(server_cpu_ticks)"
+    env "${environment[@]}" QUORUM_BENCH_NAME="$name" \
+        wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$here/$script" \
+        "$base_url" | tee "$work/$name.wrk" | grep -v '^BENCH_RESULT' | sed 's/^/   /'
+    after="$(server_cpu_ticks)"
+    grep '^BENCH_RESULT' "$work/$name.wrk" | cut -d' ' -f2- |
+        awk -v ticks="$((after - before))" -v hz="$(getconf CLK_TCK)" \
+            '{ print $0, ($2 > 0 ? ticks * 1e6 / hz / $2 : 0) }' >>"$results"
+}
+
+# A start a week ahead keeps every POST valid whatever day it is.
+start_time="$(date -u -d '+7 days' +%Y-%m-%dT%H:%M:%SZ)"
+
+start_server normal
+meeting="$(create_meeting)"
+[ -n "$meeting" ] || { echo "run.sh: could not create the target meeting" >&2; exit 1; }
+bench get_meeting get_meeting.lua
+bench join_token join_token.lua
+bench create_normal create_meeting.lua
+stop_server
+
+start_server full --sqlite-synchronous full
+meeting="$(create_meeting)"
+bench create_full create_meeting.lua
+stop_server
+
+# The table: one row per benchmark, the issue's target beside it. A run with any non-2xx answer
+# or socket error misses, whatever its speed.
+echo
+awk '
+BEGIN {
+    label["get_meeting"] = "GET /v1/meetings/{id}"
+    label["create_normal"] = "POST /v1/meetings (NORMAL)"
+    label["create_full"] = "POST /v1/meetings (FULL)"
+    label["join_token"] = "POST .../joinToken (host)"
+    rps["get_meeting"] = 30000; metric["get_meeting"] = "p99"; limit["get_meeting"] = 5
+    rps["create_normal"] = 5000; metric["create_normal"] = "p99"; limit["create_normal"] = 20
+    rps["join_token"] = 8000; metric["join_token"] = "p95"; limit["join_token"] = 5
+    printf "%-28s %9s %8s %8s %8s %8s %6s %8s  %-26s %s\n", "benchmark", "req/s", "p50 ms",
+           "p95 ms", "p99 ms", "non-2xx", "sock", "cpu us", "target", "result"
+}
+{
+    name = $1; r = $3; p50 = $4; p95 = $5; p99 = $6; bad = $7; sock = $8; cpu = $9
+    target = "-"; verdict = "-"
+    if (name in rps) {
+        target = sprintf(">= %dk req/s, %s <= %d ms", rps[name] / 1000, metric[name], limit[name])
+        latency = (metric[name] == "p99") ? p99 : p95
+        verdict = (r >= rps[name] && latency <= limit[name] && bad == 0 && sock == 0) \
+                  ? "PASS" : "MISS"
+    }
+    printf "%-28s %9.0f %8.2f %8.2f %8.2f %8d %6d %8.0f  %-26s %s\n", label[name], r, p50, p95,
+           p99, bad, sock, cpu, target, verdict
+}' "$results"
+echo "($connections connections, $threads wrk threads, ${seconds}s each, $(nproc) CPUs," \
+     "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
+     "cpu us = quorumd's CPU time per request)"

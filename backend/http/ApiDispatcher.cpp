@@ -25,7 +25,9 @@
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcHttp, "quorum.http")
-Q_LOGGING_CATEGORY(lcAccess, "quorum.http.access")
+// One line per request, off unless asked for (QT_LOGGING_RULES="quorum.http.access.info=true"):
+// writing it costs more than some requests.
+Q_LOGGING_CATEGORY(lcAccess, "quorum.http.access", QtWarningMsg)
 
 using namespace Qt::StringLiterals;
 
@@ -180,9 +182,9 @@ void ApiDispatcher::handle(const QHttpServerRequest &httpRequest, QHttpServerRes
     m_services.metrics.observeRequest(request.routePattern.isEmpty() ? QStringLiteral("unmatched")
                                                                      : request.routePattern,
                                       request.method, response.status, seconds);
-    qCDebug(lcAccess).noquote() << request.requestId << request.clientAddress << request.method
-                                << request.path << response.status
-                                << QString::number(seconds * 1000, 'f', 2) + QStringLiteral("ms");
+    qCInfo(lcAccess).noquote() << request.requestId << request.clientAddress << request.method
+                               << request.path << response.status
+                               << QString::number(seconds * 1000, 'f', 2) + QStringLiteral("ms");
 
     auto write = [](QHttpServerResponder &&target, const ApiResponse &answer) {
         QHttpServerResponse out(answer.contentType, answer.body,

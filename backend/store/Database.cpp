@@ -24,8 +24,12 @@ namespace {
 struct ThreadConnections
 {
     QStringList names;
+    // Prepared statements by connection name and SQL text, compiled once per thread.
+    QHash<QString, std::shared_ptr<QSqlQuery>> statements;
+
     ~ThreadConnections()
     {
+        statements.clear();
         for (const QString &name : std::as_const(names)) {
             {
                 QSqlDatabase db = QSqlDatabase::database(name, false);
@@ -62,6 +66,29 @@ QStringList splitStatements(const QString &script)
 }
 
 } // namespace
+
+CachedStatement::CachedStatement(const QSqlDatabase &db, const QString &sql)
+{
+    if (!g_threadConnections.hasLocalData())
+        g_threadConnections.setLocalData(new ThreadConnections);
+    auto &statements = g_threadConnections.localData()->statements;
+    const QString key = db.connectionName() + u'\n' + sql;
+    auto cached = statements.find(key);
+    if (cached == statements.end()) {
+        auto query = std::make_shared<QSqlQuery>(db);
+        query->setForwardOnly(true);
+        if (!query->prepare(sql))
+            qCWarning(lcStore) << "cannot prepare" << sql << query->lastError().text();
+        cached = statements.insert(key, query);
+    }
+    m_query = *cached;
+}
+
+CachedStatement::~CachedStatement()
+{
+    // Resetting ends the statement's read transaction; SQLite would otherwise keep it open.
+    m_query->finish();
+}
 
 Error sqlError(const QSqlQuery &query, const char *what)
 {

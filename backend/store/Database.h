@@ -4,6 +4,7 @@
 
 #include <QMutex>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 
 #include <memory>
@@ -74,6 +75,23 @@ private:
     std::unique_ptr<SqlDialect> m_dialect;
     QString m_connectionPrefix;
     QMutex m_writeMutex;
+};
+
+// A prepared statement of the calling thread's connection, compiled on first use and kept
+// for the thread's life: the hot reads skip SQLite's compiler. Bind with bindValue(index)
+// (positional binds accumulate otherwise); the statement is reset when this goes away.
+class CachedStatement final
+{
+public:
+    CachedStatement(const QSqlDatabase &db, const QString &sql);
+    ~CachedStatement();
+    Q_DISABLE_COPY_MOVE(CachedStatement)
+
+    QSqlQuery &operator*() { return *m_query; }
+    QSqlQuery *operator->() { return m_query.get(); }
+
+private:
+    std::shared_ptr<QSqlQuery> m_query;
 };
 
 // Logs the query's error and turns it into an internal Error.

@@ -34,11 +34,11 @@ static std::optional<Workspace> readWorkspace(QSqlQuery &query)
 
 std::optional<Workspace> DirectoryRepository::workspaceById(const QString &id)
 {
-    QSqlQuery query(m_db);
-    query.prepare(
+    CachedStatement query(
+        m_db,
         QStringLiteral("SELECT id, name, default_region, created_at FROM workspaces WHERE id = ?"));
-    query.addBindValue(id);
-    return readWorkspace(query);
+    query->bindValue(0, id);
+    return readWorkspace(*query);
 }
 
 std::optional<Workspace> DirectoryRepository::workspaceByName(const QString &name)
@@ -89,11 +89,11 @@ std::optional<User> DirectoryRepository::readUser(QSqlQuery &query)
 
 std::optional<User> DirectoryRepository::userById(const QString &id)
 {
-    QSqlQuery query(m_db);
-    query.prepare(QStringLiteral("SELECT id, workspace_id, name, role, password_hash, disabled, "
-                                 "created_at FROM users WHERE id = ?"));
-    query.addBindValue(id);
-    return readUser(query);
+    CachedStatement query(m_db,
+                          QStringLiteral("SELECT id, workspace_id, name, role, password_hash, "
+                                         "disabled, created_at FROM users WHERE id = ?"));
+    query->bindValue(0, id);
+    return readUser(*query);
 }
 
 std::optional<User> DirectoryRepository::userByName(const QString &workspaceId, const QString &name)

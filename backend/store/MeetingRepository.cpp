@@ -96,12 +96,12 @@ Status MeetingRepository::insert(const Meeting &meeting)
 
 std::optional<Meeting> MeetingRepository::byId(const QString &id)
 {
-    QSqlQuery query(m_db);
-    query.prepare(QStringLiteral("SELECT %1 FROM meetings WHERE id = ?").arg(kColumns));
-    query.addBindValue(id);
-    if (!query.exec() || !query.next())
+    static const QString sql = QStringLiteral("SELECT %1 FROM meetings WHERE id = ?").arg(kColumns);
+    CachedStatement query(m_db, sql);
+    query->bindValue(0, id);
+    if (!query->exec() || !query->next())
         return std::nullopt;
-    return readMeeting(query);
+    return readMeeting(*query);
 }
 
 Status MeetingRepository::update(const Meeting &meeting, qint64 expectedVersion)
@@ -202,22 +202,20 @@ Result<QString> MeetingRepository::assignMediaNode(const QString &meetingId, con
 
 bool MeetingRepository::isCohost(const QString &meetingId, const QString &userId)
 {
-    QSqlQuery query(m_db);
-    query.prepare(
-        QStringLiteral("SELECT 1 FROM meeting_cohosts WHERE meeting_id = ? AND user_id = ?"));
-    query.addBindValue(meetingId);
-    query.addBindValue(userId);
-    return query.exec() && query.next();
+    CachedStatement query(
+        m_db, QStringLiteral("SELECT 1 FROM meeting_cohosts WHERE meeting_id = ? AND user_id = ?"));
+    query->bindValue(0, meetingId);
+    query->bindValue(1, userId);
+    return query->exec() && query->next();
 }
 
 bool MeetingRepository::isBanned(const QString &meetingId, const QString &subject)
 {
-    QSqlQuery query(m_db);
-    query.prepare(
-        QStringLiteral("SELECT 1 FROM meeting_bans WHERE meeting_id = ? AND subject = ?"));
-    query.addBindValue(meetingId);
-    query.addBindValue(subject);
-    return query.exec() && query.next();
+    CachedStatement query(
+        m_db, QStringLiteral("SELECT 1 FROM meeting_bans WHERE meeting_id = ? AND subject = ?"));
+    query->bindValue(0, meetingId);
+    query->bindValue(1, subject);
+    return query->exec() && query->next();
 }
 
 } // namespace quorum

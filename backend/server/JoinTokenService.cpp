@@ -1,5 +1,6 @@
 #include "JoinTokenService.h"
 
+#include "MeetingCache.h"
 #include "Settings.h"
 #include "auth/AuditLog.h"
 #include "auth/Permissions.h"
@@ -37,7 +38,8 @@ bool passcodeMatches(const QString &expected, const QString &supplied)
 
 JoinTokenService::JoinTokenService(Database &database, const crypto::SecretBox &box,
                                    const Clock &clock, const Settings &settings,
-                                   SigningKeyRing &keys, AuditLog &audit, RateLimiter &limiter)
+                                   SigningKeyRing &keys, AuditLog &audit, RateLimiter &limiter,
+                                   MeetingCache &cache)
     : m_database(database)
     , m_box(box)
     , m_clock(clock)
@@ -45,6 +47,7 @@ JoinTokenService::JoinTokenService(Database &database, const crypto::SecretBox &
     , m_keys(keys)
     , m_audit(audit)
     , m_limiter(limiter)
+    , m_cache(cache)
 { }
 
 JoinTokenOutcome JoinTokenService::refuse(Error error, int retryAfterSeconds, int delayMs) const
@@ -78,7 +81,13 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
 
     QSqlDatabase db = m_database.connection();
     MeetingRepository meetings(db, m_box);
-    const auto meeting = meetings.byId(request.meetingId);
+    std::optional<Meeting> meeting = m_cache.find(request.meetingId);
+    if (!meeting) {
+        const quint64 generation = m_cache.generation();
+        meeting = meetings.byId(request.meetingId);
+        if (meeting)
+            m_cache.store(*meeting, generation);
+    }
     if (!meeting || (request.caller && request.caller->workspaceId != meeting->workspaceId)) {
         m_limiter.hit(missKey, m_settings.joinNotFoundLimit);
         return refuse({ErrorCode::NotFound, QStringLiteral("No meeting with this id.")});
@@ -175,6 +184,7 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
         if (const Status committed = transaction.commit(); !committed)
             return refuse(committed.error());
         node = *assigned;
+        m_cache.drop(meeting->id);
     }
 
     const qint64 now = m_clock.nowMs() / 1000;

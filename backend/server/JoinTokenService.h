@@ -12,6 +12,7 @@ namespace quorum {
 class AuditLog;
 class Clock;
 class Database;
+class MeetingCache;
 class RateLimiter;
 class SigningKeyRing;
 struct Settings;
@@ -56,7 +57,7 @@ class JoinTokenService final
 public:
     JoinTokenService(Database &database, const crypto::SecretBox &box, const Clock &clock,
                      const Settings &settings, SigningKeyRing &keys, AuditLog &audit,
-                     RateLimiter &limiter);
+                     RateLimiter &limiter, MeetingCache &cache);
 
     JoinTokenOutcome issue(const JoinTokenRequest &request);
 
@@ -71,6 +72,7 @@ private:
     SigningKeyRing &m_keys;
     AuditLog &m_audit;
     RateLimiter &m_limiter;
+    MeetingCache &m_cache;
 };
 
 } // namespace quorum

@@ -1,5 +1,6 @@
 #include "MeetingService.h"
 
+#include "MeetingCache.h"
 #include "auth/Permissions.h"
 #include "core/Clock.h"
 #include "core/Ids.h"
@@ -27,10 +28,12 @@ Status checkVersion(const Meeting &meeting, std::optional<qint64> ifMatchVersion
 
 } // namespace
 
-MeetingService::MeetingService(Database &database, const crypto::SecretBox &box, const Clock &clock)
+MeetingService::MeetingService(Database &database, const crypto::SecretBox &box, const Clock &clock,
+                               MeetingCache &cache)
     : m_database(database)
     , m_box(box)
     , m_clock(clock)
+    , m_cache(cache)
 { }
 
 Result<MeetingView> MeetingService::create(const Credential &caller, Meeting draft)
@@ -73,7 +76,13 @@ Result<MeetingView> MeetingService::load(QSqlDatabase db, const Credential &call
                                          const QString &id, bool forChange)
 {
     MeetingRepository meetings(db, m_box);
-    const auto meeting = meetings.byId(id);
+    std::optional<Meeting> meeting = forChange ? std::nullopt : m_cache.find(id);
+    if (!meeting) {
+        const quint64 generation = m_cache.generation();
+        meeting = meetings.byId(id);
+        if (meeting && !forChange)
+            m_cache.store(*meeting, generation);
+    }
     if (!meeting || !permissions::sameWorkspace(caller, meeting->workspaceId))
         return notFound();
     const bool mayChange = permissions::mayChangeMeeting(caller, *meeting);
@@ -117,6 +126,7 @@ Result<MeetingView> MeetingService::update(const Credential &caller, const QStri
         return updated.error();
     if (const Status committed = transaction.commit(); !committed)
         return committed.error();
+    m_cache.drop(id);
     return view;
 }
 
@@ -142,6 +152,7 @@ Result<MeetingView> MeetingService::cancel(const Credential &caller, const QStri
         return updated.error();
     if (const Status committed = transaction.commit(); !committed)
         return committed.error();
+    m_cache.drop(id);
     return view;
 }
 

@@ -13,6 +13,7 @@ namespace quorum {
 
 class Clock;
 class Database;
+class MeetingCache;
 namespace crypto {
 class SecretBox;
 }
@@ -29,7 +30,8 @@ struct MeetingView
 class MeetingService final
 {
 public:
-    MeetingService(Database &database, const crypto::SecretBox &box, const Clock &clock);
+    MeetingService(Database &database, const crypto::SecretBox &box, const Clock &clock,
+                   MeetingCache &cache);
 
     Result<MeetingView> create(const Credential &caller, Meeting draft);
     Result<MeetingView> get(const Credential &caller, const QString &id);
@@ -43,12 +45,15 @@ public:
 private:
     // Loads the meeting and checks that the caller may read it (NotFound) and, for writes,
     // change it (Forbidden for a co-host, NotFound for anyone else).
+    // Reads for a change come from the database inside the change's transaction; other
+    // reads may come from the cache.
     Result<MeetingView> load(QSqlDatabase db, const Credential &caller, const QString &id,
                              bool forChange);
 
     Database &m_database;
     const crypto::SecretBox &m_box;
     const Clock &m_clock;
+    MeetingCache &m_cache;
 };
 
 } // namespace quorum

@@ -2,6 +2,7 @@
 
 #include "Bootstrap.h"
 #include "JoinTokenService.h"
+#include "MeetingCache.h"
 #include "MeetingService.h"
 #include "Services.h"
 #include "auth/AuditLog.h"
@@ -138,9 +139,11 @@ Status QuorumServer::start()
 
     m_requestLimiter = std::make_unique<RateLimiter>(*m_clock, m_settings.rateLimitWindowSeconds);
     m_joinLimiter = std::make_unique<RateLimiter>(*m_clock, m_settings.passcodeWindowSeconds);
-    m_meetings = std::make_unique<MeetingService>(*m_database, *m_box, *m_clock);
-    m_joinTokens = std::make_unique<JoinTokenService>(*m_database, *m_box, *m_clock, m_settings,
-                                                      *m_keys, *m_audit, *m_joinLimiter);
+    m_meetingCache = std::make_unique<MeetingCache>(*m_clock);
+    m_meetings = std::make_unique<MeetingService>(*m_database, *m_box, *m_clock, *m_meetingCache);
+    m_joinTokens
+        = std::make_unique<JoinTokenService>(*m_database, *m_box, *m_clock, m_settings, *m_keys,
+                                             *m_audit, *m_joinLimiter, *m_meetingCache);
     m_metrics = std::make_unique<Metrics>();
     m_cursors = std::make_unique<CursorCodec>(m_box->deriveKey("pagination-cursor"));
     m_services.reset(new Services {m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,

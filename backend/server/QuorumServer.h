@@ -19,6 +19,7 @@ class CursorCodec;
 class Database;
 class HttpFront;
 class JoinTokenService;
+class MeetingCache;
 class MeetingService;
 class Metrics;
 class RateLimiter;
@@ -72,6 +73,7 @@ private:
     std::unique_ptr<SigningKeyRing> m_keys;
     std::unique_ptr<RateLimiter> m_requestLimiter;
     std::unique_ptr<RateLimiter> m_joinLimiter;
+    std::unique_ptr<MeetingCache> m_meetingCache;
     std::unique_ptr<MeetingService> m_meetings;
     std::unique_ptr<JoinTokenService> m_joinTokens;
     std::unique_ptr<Metrics> m_metrics;

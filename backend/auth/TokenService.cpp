@@ -107,7 +107,7 @@ Result<NewPersonalToken> TokenService::createPersonal(const QString &userId, con
     Database::WriteTransaction transaction(m_database);
     const auto user = DirectoryRepository(transaction.db()).userById(userId);
     if (!user || user->disabled)
-        return Error {ErrorCode::NotFound, QStringLiteral("No such user.")};
+        return Error{ErrorCode::NotFound, QStringLiteral("No such user.")};
 
     NewPersonalToken created;
     created.secret = crypto::randomToken(u"qpat_");
@@ -157,7 +157,7 @@ Status TokenService::revoke(const QString &userId, const QString &tokenId, const
     TokenRepository tokens(transaction.db());
     const auto token = tokens.byId(tokenId);
     if (!token || token->userId != userId || token->revokedAt.isValid())
-        return Error {ErrorCode::NotFound, QStringLiteral("No such token.")};
+        return Error{ErrorCode::NotFound, QStringLiteral("No such token.")};
     if (const Status revoked = tokens.revoke(tokenId, m_clock.now()); !revoked)
         return revoked;
 

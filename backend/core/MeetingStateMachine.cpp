@@ -22,7 +22,7 @@ public:
         if (m_fields.isEmpty())
             return success();
 
-        Error error {ErrorCode::ValidationFailed, m_fields.first().message, m_fields};
+        Error error{ErrorCode::ValidationFailed, m_fields.first().message, m_fields};
         if (m_fields.size() > 1) {
             QStringList names;
             for (const FieldError &field : m_fields)
@@ -59,11 +59,11 @@ Error closed(MeetingState state, const QString &what)
 
 Error liveFieldError(const QStringList &fields)
 {
-    Error error {ErrorCode::MeetingLive,
-                 QStringLiteral("%1 cannot be changed while the meeting is LIVE; only topic and a "
-                                "longer duration_minutes can")
-                     .arg(fields.join(QStringLiteral(", "))),
-                 {}};
+    Error error{ErrorCode::MeetingLive,
+                QStringLiteral("%1 cannot be changed while the meeting is LIVE; only topic and a "
+                               "longer duration_minutes can")
+                    .arg(fields.join(QStringLiteral(", "))),
+                {}};
     for (const QString &field : fields)
         error.fields.append({field, QStringLiteral("cannot be changed while the meeting is LIVE")});
     return error;
@@ -120,7 +120,7 @@ Status checkLivePatch(const Meeting &m, const MeetingPatch &patch)
         const QString message = QStringLiteral("duration_minutes can only be extended while the "
                                                "meeting is LIVE; it is %1 now")
                                     .arg(m.durationMinutes);
-        return Error {
+        return Error{
             ErrorCode::MeetingLive, message, {{QStringLiteral("duration_minutes"), message}}};
     }
     return success();
@@ -136,21 +136,21 @@ Status checkTransition(MeetingState from, Transition t)
     switch (t) {
     case Transition::GoLive:
         if (from != MeetingState::Scheduled)
-            return Error {ErrorCode::Conflict, QStringLiteral("the meeting is already LIVE"), {}};
+            return Error{ErrorCode::Conflict, QStringLiteral("the meeting is already LIVE"), {}};
         return success();
     case Transition::End:
         if (from != MeetingState::Live) {
-            return Error {ErrorCode::Conflict,
-                          QStringLiteral("the meeting is not LIVE; cancel a SCHEDULED meeting "
-                                         "with DELETE"),
-                          {}};
+            return Error{ErrorCode::Conflict,
+                         QStringLiteral("the meeting is not LIVE; cancel a SCHEDULED meeting "
+                                        "with DELETE"),
+                         {}};
         }
         return success();
     case Transition::Cancel:
         if (from != MeetingState::Scheduled) {
-            return Error {ErrorCode::MeetingLive,
-                          QStringLiteral("the meeting is LIVE; end it with :end"),
-                          {}};
+            return Error{ErrorCode::MeetingLive,
+                         QStringLiteral("the meeting is LIVE; end it with :end"),
+                         {}};
         }
         return success();
     }
@@ -234,7 +234,7 @@ Status checkNewMeeting(const Meeting &m, const QDateTime &now)
         return status;
 
     if (m.state != MeetingState::Scheduled) {
-        return Error {
+        return Error{
             ErrorCode::InvalidRequest, QStringLiteral("a new meeting must be SCHEDULED"), {}};
     }
     return success();
@@ -244,9 +244,9 @@ Status checkJoinable(MeetingState state)
 {
     switch (state) {
     case MeetingState::Cancelled:
-        return Error {ErrorCode::MeetingCancelled, QStringLiteral("the meeting was cancelled"), {}};
+        return Error{ErrorCode::MeetingCancelled, QStringLiteral("the meeting was cancelled"), {}};
     case MeetingState::Ended:
-        return Error {ErrorCode::MeetingEnded, QStringLiteral("the meeting has ended"), {}};
+        return Error{ErrorCode::MeetingEnded, QStringLiteral("the meeting has ended"), {}};
     case MeetingState::Scheduled:
     case MeetingState::Live:
         return success();

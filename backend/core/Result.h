@@ -44,7 +44,7 @@ using Status = Result<Done>;
 
 inline Status success()
 {
-    return Done {};
+    return Done{};
 }
 
 } // namespace quorum

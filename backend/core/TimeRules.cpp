@@ -51,7 +51,7 @@ std::optional<ParsedTimestamp> parseTimestamp(const QString &text)
 
     // Milliseconds are all QDateTime keeps: ".5" is 500 ms, ".123987" is 123 ms.
     const int ms = match.captured(7).left(3).leftJustified(3, QLatin1Char('0')).toInt();
-    ParsedTimestamp parsed {date, QTime(hour, minute, second, ms), std::nullopt};
+    ParsedTimestamp parsed{date, QTime(hour, minute, second, ms), std::nullopt};
 
     if (match.capturedLength(8) == 1) {
         parsed.offsetSeconds = 0;
@@ -97,7 +97,7 @@ QList<OffsetSpan> offsetSpansAround(const QTimeZone &zone, qint64 wallMs)
     const qint64 from = wallMs - kSearchWindowMs;
     const qint64 to = wallMs + kSearchWindowMs;
 
-    QList<OffsetSpan> spans {{from, offsetMsAt(zone, from)}};
+    QList<OffsetSpan> spans{{from, offsetMsAt(zone, from)}};
     if (!zone.hasTransitions())
         return spans;
 
@@ -179,7 +179,7 @@ Result<ResolvedTime> resolveStartTime(const QString &text, const QString &timeZo
     }
 
     if (parsed->offsetSeconds)
-        return ResolvedTime {instantOf(*parsed)};
+        return ResolvedTime{instantOf(*parsed)};
 
     if (!isKnownTimeZone(timeZone)) {
         return Error::validation(QStringLiteral("timezone"),

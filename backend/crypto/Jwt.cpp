@@ -70,7 +70,7 @@ QByteArray sign(const QJsonObject &claims, const QString &kid, const SigningKey 
     if (key.isNull())
         return {};
 
-    const QJsonObject header {
+    const QJsonObject header{
         {QStringLiteral("alg"), key.algorithm()},
         {QStringLiteral("typ"), QStringLiteral("JWT")},
         {QStringLiteral("kid"), kid},
@@ -89,7 +89,7 @@ QJsonObject publicJwk(const QString &kid, const SigningKey &key)
     if (key.isNull())
         return {};
 
-    return QJsonObject {
+    return QJsonObject{
         {QStringLiteral("kty"), QStringLiteral("OKP")},
         {QStringLiteral("crv"), QStringLiteral("Ed25519")},
         {QStringLiteral("x"), QString::fromLatin1(base64UrlEncode(key.publicRaw()))},
@@ -153,7 +153,7 @@ verify(QByteArrayView token, const std::function<QByteArray(const QString &kid)>
         return VerifyError::WrongAudience;
     }
 
-    return Verified {*header, *claims};
+    return Verified{*header, *claims};
 }
 
 const char *toString(VerifyError error)

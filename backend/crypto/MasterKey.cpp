@@ -53,7 +53,7 @@ private:
 
 Error fileError(const QString &path, const QString &reason)
 {
-    return Error {
+    return Error{
         ErrorCode::Internal, QStringLiteral("master key file %1: %2").arg(path, reason), {}};
 }
 

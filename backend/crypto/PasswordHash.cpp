@@ -114,7 +114,7 @@ std::optional<Parameters> parseParameters(QByteArrayView text)
     if (!n || !r || !p || *r > UINT32_MAX || *p > UINT32_MAX)
         return std::nullopt;
 
-    const Parameters params {*n, quint32(*r), quint32(*p)};
+    const Parameters params{*n, quint32(*r), quint32(*p)};
     return acceptable(params) ? std::optional(params) : std::nullopt;
 }
 
@@ -136,7 +136,7 @@ QByteArray hash(const QString &password)
 
 QByteArray hashWithParameters(const QString &password, quint64 n, quint32 r, quint32 p)
 {
-    const Parameters params {n, r, p};
+    const Parameters params{n, r, p};
     Q_ASSERT_X(acceptable(params), "password::hashWithParameters", "unusable scrypt parameters");
     if (!acceptable(params))
         return {};

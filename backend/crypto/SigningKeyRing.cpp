@@ -42,7 +42,7 @@ Status SigningKeyRing::refresh()
     const QDateTime now = m_clock.now();
     Database::WriteTransaction transaction(m_database);
     if (!transaction.isActive())
-        return Error {ErrorCode::Unavailable, QStringLiteral("Cannot lock the signing keys.")};
+        return Error{ErrorCode::Unavailable, QStringLiteral("Cannot lock the signing keys.")};
     SigningKeyRepository repository(transaction.db());
 
     auto stored = repository.all();
@@ -96,11 +96,11 @@ Status SigningKeyRing::refresh()
         if (!signingKey) {
             qCCritical(lcKeys) << "cannot open signing key" << key.kid
                                << "(was the master key changed?)";
-            return Error {ErrorCode::Internal,
-                          QStringLiteral("A signing key cannot be opened with this master key.")};
+            return Error{ErrorCode::Internal,
+                         QStringLiteral("A signing key cannot be opened with this master key.")};
         }
-        published << Published {key.kid, *signingKey,
-                                key.retiredAt.isValid() ? key.publishUntil.toMSecsSinceEpoch() : 0};
+        published << Published{key.kid, *signingKey,
+                               key.retiredAt.isValid() ? key.publishUntil.toMSecsSinceEpoch() : 0};
         if (!key.retiredAt.isValid())
             newCurrent = {key.kid, *signingKey};
     }

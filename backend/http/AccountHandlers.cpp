@@ -40,17 +40,17 @@ ApiResponse me(ApiRequest &request, Services &services)
     return ApiResponse::json(
         200,
         {{QStringLiteral("user"),
-          QJsonObject {{QStringLiteral("id"), caller.userId},
-                       {QStringLiteral("name"), caller.userName},
-                       {QStringLiteral("role"), roleName(caller.role)}}},
+          QJsonObject{{QStringLiteral("id"), caller.userId},
+                      {QStringLiteral("name"), caller.userName},
+                      {QStringLiteral("role"), roleName(caller.role)}}},
          {QStringLiteral("workspace"),
-          QJsonObject {{QStringLiteral("id"), caller.workspaceId},
-                       {QStringLiteral("name"), workspace ? workspace->name : QString()}}},
+          QJsonObject{{QStringLiteral("id"), caller.workspaceId},
+                      {QStringLiteral("name"), workspace ? workspace->name : QString()}}},
          {QStringLiteral("scopes"), sortedScopes(caller.scopes)},
          {QStringLiteral("credential"),
-          QJsonObject {{QStringLiteral("id"), caller.tokenId},
-                       {QStringLiteral("type"), caller.kind},
-                       {QStringLiteral("first_party"), caller.firstParty}}}});
+          QJsonObject{{QStringLiteral("id"), caller.tokenId},
+                      {QStringLiteral("type"), caller.kind},
+                      {QStringLiteral("first_party"), caller.firstParty}}}});
 }
 
 QJsonObject tokenJson(const AccessTokenRecord &token)
@@ -138,7 +138,7 @@ ApiResponse listAudit(ApiRequest &request, Services &services)
     auto page = readPage(request, services.cursors, scope);
     if (!page)
         return fromError(page.error());
-    AuditVisibility visibility {caller.workspaceId, caller.isAdmin(), caller.userId};
+    AuditVisibility visibility{caller.workspaceId, caller.isAdmin(), caller.userId};
     auto entries = AuditRepository(services.database.connection()).list(visibility, *page);
     if (!entries)
         return fromError(entries.error());
@@ -149,15 +149,15 @@ ApiResponse listAudit(ApiRequest &request, Services &services)
             return text.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
         };
         items.append(
-            QJsonObject {{QStringLiteral("id"), entry.id},
-                         {QStringLiteral("occurred_at"), timerules::formatUtc(entry.occurredAt)},
-                         {QStringLiteral("action"), entry.action},
-                         {QStringLiteral("actor_id"), orNull(entry.actorId)},
-                         {QStringLiteral("user_id"), orNull(entry.subjectUserId)},
-                         {QStringLiteral("meeting_id"), orNull(entry.meetingId)},
-                         {QStringLiteral("target_id"), orNull(entry.targetId)},
-                         {QStringLiteral("client_address"), orNull(entry.clientAddress)},
-                         {QStringLiteral("detail"), entry.detail}});
+            QJsonObject{{QStringLiteral("id"), entry.id},
+                        {QStringLiteral("occurred_at"), timerules::formatUtc(entry.occurredAt)},
+                        {QStringLiteral("action"), entry.action},
+                        {QStringLiteral("actor_id"), orNull(entry.actorId)},
+                        {QStringLiteral("user_id"), orNull(entry.subjectUserId)},
+                        {QStringLiteral("meeting_id"), orNull(entry.meetingId)},
+                        {QStringLiteral("target_id"), orNull(entry.targetId)},
+                        {QStringLiteral("client_address"), orNull(entry.clientAddress)},
+                        {QStringLiteral("detail"), entry.detail}});
     }
     return ApiResponse::json(
         200,

@@ -416,7 +416,7 @@ ApiResponse ApiDispatcher::runWithIdempotency(ApiRequest &request, const Route &
         // Nothing was done; let the client retry with the same key.
         (void)repository.release(scope, idempotencyKey);
     } else {
-        QJsonObject headers {
+        QJsonObject headers{
             {QStringLiteral("Content-Type"), QString::fromLatin1(response.contentType)}};
         for (const auto &[name, value] : std::as_const(response.headers))
             headers.insert(QString::fromLatin1(name), QString::fromLatin1(value));

@@ -28,7 +28,7 @@ Error invalidCursor()
 QString CursorCodec::encode(const QString &listScope, const KeysetPosition &position) const
 {
     const QByteArray payload
-        = QJsonDocument(QJsonArray {QString::number(position.sortKey), position.id})
+        = QJsonDocument(QJsonArray{QString::number(position.sortKey), position.id})
               .toJson(QJsonDocument::Compact);
     return QString::fromLatin1(crypto::base64UrlEncode(mac(m_key, listScope, payload) + payload));
 }
@@ -50,7 +50,7 @@ Result<KeysetPosition> CursorCodec::decode(const QString &listScope, const QStri
     const qint64 sortKey = values.at(0).toString().toLongLong(&ok);
     if (values.size() != 2 || !ok)
         return invalidCursor();
-    return KeysetPosition {sortKey, values.at(1).toString()};
+    return KeysetPosition{sortKey, values.at(1).toString()};
 }
 
 } // namespace quorum

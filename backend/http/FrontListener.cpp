@@ -48,7 +48,7 @@ Result<int> openOne(const QHostAddress &address, quint16 port)
 
     const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
-        return Error {ErrorCode::Unavailable, systemError("socket"), {}};
+        return Error{ErrorCode::Unavailable, systemError("socket"), {}};
 
     const int on = 1;
     const int off = 0;
@@ -61,7 +61,7 @@ Result<int> openOne(const QHostAddress &address, quint16 port)
         || ::listen(fd, kBacklog) != 0) {
         const QString message = systemError("bind");
         ::close(fd);
-        return Error {ErrorCode::Unavailable, message, {}};
+        return Error{ErrorCode::Unavailable, message, {}};
     }
     return fd;
 }

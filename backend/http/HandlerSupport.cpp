@@ -16,9 +16,9 @@ Result<PageRequest> readPage(const ApiRequest &request, const CursorCodec &curso
         const auto problem = ok ? validation::checkPageSize(size)
                                 : std::optional<QString>(QStringLiteral("must be an integer"));
         if (problem)
-            return Error {ErrorCode::InvalidParameter,
-                          QStringLiteral("page_size must be an integer from 1 to 300."),
-                          {{QStringLiteral("page_size"), *problem}}};
+            return Error{ErrorCode::InvalidParameter,
+                         QStringLiteral("page_size must be an integer from 1 to 300."),
+                         {{QStringLiteral("page_size"), *problem}}};
         page.size = int(size);
     }
     if (request.query.hasQueryItem(QStringLiteral("cursor"))) {
@@ -54,7 +54,7 @@ std::optional<qint64> ifMatchVersion(const ApiRequest &request)
 Status requireEmptyBody(const ApiRequest &request)
 {
     if (!request.json.isEmpty())
-        return Error {
+        return Error{
             ErrorCode::UnknownField, QStringLiteral("This request takes no body fields."), {}};
     return success();
 }

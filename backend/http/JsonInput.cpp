@@ -13,14 +13,14 @@ QString JsonInput::path(const QString &name) const
 
 void JsonInput::fail(const QString &name, const QString &message)
 {
-    m_errors << FieldError {path(name), message};
+    m_errors << FieldError{path(name), message};
 }
 
 void JsonInput::allowOnly(const QStringList &allowed)
 {
     for (auto it = m_object.constBegin(); it != m_object.constEnd(); ++it) {
         if (!allowed.contains(it.key()))
-            m_unknown << FieldError {path(it.key()), QStringLiteral("unknown field")};
+            m_unknown << FieldError{path(it.key()), QStringLiteral("unknown field")};
     }
 }
 

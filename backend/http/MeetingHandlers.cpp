@@ -85,27 +85,27 @@ Result<MeetingFilter> readFilter(const ApiRequest &request, QString *scope)
             for (const QString &part : value.split(u',', Qt::SkipEmptyParts)) {
                 const auto state = meetingStateFromName(part.trimmed());
                 if (!state)
-                    problems << FieldError {QStringLiteral("state"),
-                                            QStringLiteral("must be SCHEDULED, LIVE, ENDED or "
-                                                           "CANCELLED (comma-separated)")};
+                    problems << FieldError{QStringLiteral("state"),
+                                           QStringLiteral("must be SCHEDULED, LIVE, ENDED or "
+                                                          "CANCELLED (comma-separated)")};
                 else
                     filter.states << *state;
             }
         } else if (name == u"from" || name == u"to") {
             const auto time = timerules::parseRfc3339Instant(value);
             if (!time)
-                problems << FieldError {name,
-                                        QStringLiteral("must be an RFC 3339 time with an "
-                                                       "offset, e.g. 2026-05-04T09:00:00Z")};
+                problems << FieldError{name,
+                                       QStringLiteral("must be an RFC 3339 time with an "
+                                                      "offset, e.g. 2026-05-04T09:00:00Z")};
             else
                 (name == u"from" ? filter.from : filter.to) = *time;
         } else if (name != u"page_size" && name != u"cursor") {
-            problems << FieldError {name, QStringLiteral("unknown query parameter")};
+            problems << FieldError{name, QStringLiteral("unknown query parameter")};
         }
     }
     if (!problems.isEmpty())
-        return Error {ErrorCode::InvalidParameter,
-                      problems.constFirst().field + u' ' + problems.constFirst().message, problems};
+        return Error{ErrorCode::InvalidParameter,
+                     problems.constFirst().field + u' ' + problems.constFirst().message, problems};
 
     QStringList states;
     for (MeetingState state : std::as_const(filter.states))

@@ -9,12 +9,12 @@ namespace quorum::meetingjson {
 
 namespace {
 
-const QStringList kTopLevel {QStringLiteral("topic"),    QStringLiteral("start_time"),
-                             QStringLiteral("timezone"), QStringLiteral("duration_minutes"),
-                             QStringLiteral("passcode"), QStringLiteral("waiting_room"),
-                             QStringLiteral("settings"), QStringLiteral("host_id")};
-const QStringList kSettings {QStringLiteral("auto_recording"), QStringLiteral("mute_upon_entry"),
-                             QStringLiteral("allow_join_before_host")};
+const QStringList kTopLevel{QStringLiteral("topic"),    QStringLiteral("start_time"),
+                            QStringLiteral("timezone"), QStringLiteral("duration_minutes"),
+                            QStringLiteral("passcode"), QStringLiteral("waiting_room"),
+                            QStringLiteral("settings"), QStringLiteral("host_id")};
+const QStringList kSettings{QStringLiteral("auto_recording"), QStringLiteral("mute_upon_entry"),
+                            QStringLiteral("allow_join_before_host")};
 
 void check(JsonInput &input, const QString &field, const std::optional<QString> &problem)
 {
@@ -185,7 +185,7 @@ static QJsonValue timeOrNull(const QDateTime &time)
 QJsonObject toJson(const MeetingView &view, const QString &publicUrl)
 {
     const Meeting &m = view.meeting;
-    QJsonObject json {
+    QJsonObject json{
         {QStringLiteral("id"), m.id},
         {QStringLiteral("workspace_id"), m.workspaceId},
         {QStringLiteral("host_id"), m.hostId},
@@ -196,7 +196,7 @@ QJsonObject toJson(const MeetingView &view, const QString &publicUrl)
         {QStringLiteral("has_passcode"), m.passcode.has_value()},
         {QStringLiteral("waiting_room"), m.waitingRoom},
         {QStringLiteral("settings"),
-         QJsonObject {
+         QJsonObject{
              {QStringLiteral("auto_recording"), autoRecordingName(m.settings.autoRecording)},
              {QStringLiteral("mute_upon_entry"), m.settings.muteUponEntry},
              {QStringLiteral("allow_join_before_host"), m.settings.allowJoinBeforeHost}}},
@@ -214,9 +214,9 @@ QJsonObject toJson(const MeetingView &view, const QString &publicUrl)
                     m.passcode ? QJsonValue(*m.passcode) : QJsonValue(QJsonValue::Null));
     if (m.state == MeetingState::Live)
         json.insert(QStringLiteral("live"),
-                    QJsonObject {{QStringLiteral("started_at"), timeOrNull(m.startedAt)},
-                                 {QStringLiteral("participant_count"), 0},
-                                 {QStringLiteral("recording"), QJsonValue(QJsonValue::Null)}});
+                    QJsonObject{{QStringLiteral("started_at"), timeOrNull(m.startedAt)},
+                                {QStringLiteral("participant_count"), 0},
+                                {QStringLiteral("recording"), QJsonValue(QJsonValue::Null)}});
     else
         json.insert(QStringLiteral("live"), QJsonValue(QJsonValue::Null));
     return json;

@@ -8,7 +8,7 @@
 namespace quorum {
 
 namespace {
-std::atomic<quint64> g_nextMetricsId {1};
+std::atomic<quint64> g_nextMetricsId{1};
 }
 
 Metrics::Metrics()

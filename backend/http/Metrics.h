@@ -22,15 +22,15 @@ public:
     void observeRequest(const QString &route, const QByteArray &method, int status, double seconds);
     QByteArray render() const;
 
-    static constexpr std::array<double, 12> kBuckets {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                      0.05,   0.1,   0.25,   0.5,   1,    5};
+    static constexpr std::array<double, 12> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                     0.05,   0.1,   0.25,   0.5,   1,    5};
 
 private:
     struct Series
     {
         quint64 count = 0;
         double sum = 0;
-        std::array<quint64, kBuckets.size()> buckets {};
+        std::array<quint64, kBuckets.size()> buckets{};
     };
     struct Shard
     {

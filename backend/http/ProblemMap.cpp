@@ -115,7 +115,7 @@ ApiResponse response(const Error &error, const QString &requestId)
 {
     const ProblemInfo problem = info(error.code);
     const QString codeText = QString::fromUtf16(problem.code);
-    QJsonObject body {
+    QJsonObject body{
         {u"type"_s, u"urn:quorum:problem:"_s + codeText},
         {u"code"_s, codeText},
         {u"title"_s, QString::fromUtf16(problem.title)},
@@ -124,7 +124,7 @@ ApiResponse response(const Error &error, const QString &requestId)
     if (!error.fields.isEmpty()) {
         QJsonArray fields;
         for (const FieldError &field : error.fields)
-            fields.append(QJsonObject {{u"field"_s, field.field}, {u"message"_s, field.message}});
+            fields.append(QJsonObject{{u"field"_s, field.field}, {u"message"_s, field.message}});
         body.insert(u"errors"_s, fields);
     }
     if (!requestId.isEmpty())

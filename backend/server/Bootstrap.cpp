@@ -30,8 +30,8 @@ Result<QString> ensureDefaultWorkspace(Database &database, const Clock &clock)
         return QString();
 
     DirectoryRepository directory(transaction.db());
-    const Workspace workspace {ids::generate(u"wsp"), QStringLiteral("default"),
-                               QStringLiteral("local"), clock.now()};
+    const Workspace workspace{ids::generate(u"wsp"), QStringLiteral("default"),
+                              QStringLiteral("local"), clock.now()};
     if (const Status inserted = directory.insertWorkspace(workspace); !inserted)
         return inserted.error();
 
@@ -57,7 +57,7 @@ Result<Workspace> createWorkspace(Database &database, const Clock &clock, const 
         return Error::validation(QStringLiteral("name"),
                                  QStringLiteral("A workspace name must be 1 to 64 characters."));
     Database::WriteTransaction transaction(database);
-    const Workspace workspace {ids::generate(u"wsp"), name, QStringLiteral("local"), clock.now()};
+    const Workspace workspace{ids::generate(u"wsp"), name, QStringLiteral("local"), clock.now()};
     if (const Status inserted = DirectoryRepository(transaction.db()).insertWorkspace(workspace);
         !inserted)
         return inserted.error();
@@ -80,8 +80,8 @@ Result<User> createUser(Database &database, const Clock &clock, const QString &w
     DirectoryRepository directory(transaction.db());
     const auto workspace = directory.workspaceByName(workspaceName);
     if (!workspace)
-        return Error {ErrorCode::NotFound,
-                      QStringLiteral("No workspace named %1.").arg(workspaceName)};
+        return Error{ErrorCode::NotFound,
+                     QStringLiteral("No workspace named %1.").arg(workspaceName)};
     User user;
     user.id = ids::generate(u"usr");
     user.workspaceId = workspace->id;
@@ -106,8 +106,8 @@ Status setPassword(Database &database, const QString &workspaceName, const QStri
     const auto workspace = directory.workspaceByName(workspaceName);
     const auto user = workspace ? directory.userByName(workspace->id, name) : std::nullopt;
     if (!user)
-        return Error {ErrorCode::NotFound,
-                      QStringLiteral("No user %1 in workspace %2.").arg(name, workspaceName)};
+        return Error{ErrorCode::NotFound,
+                     QStringLiteral("No user %1 in workspace %2.").arg(name, workspaceName)};
     if (const Status set = directory.setPasswordHash(user->id, crypto::password::hash(password));
         !set)
         return set;

@@ -87,13 +87,13 @@ Result<QString> readPassword(const QCommandLineParser &parser)
     if (parser.isSet(QStringLiteral("password-file"))) {
         QFile file(parser.value(QStringLiteral("password-file")));
         if (!file.open(QIODevice::ReadOnly))
-            return Error {ErrorCode::InvalidParameter,
-                          QStringLiteral("Cannot read %1.").arg(file.fileName())};
+            return Error{ErrorCode::InvalidParameter,
+                         QStringLiteral("Cannot read %1.").arg(file.fileName())};
         password = QString::fromUtf8(file.readAll());
     } else {
         QFile input;
         if (!input.open(stdin, QIODevice::ReadOnly))
-            return Error {ErrorCode::InvalidParameter, QStringLiteral("Cannot read stdin.")};
+            return Error{ErrorCode::InvalidParameter, QStringLiteral("Cannot read stdin.")};
         password = QString::fromUtf8(input.readLine());
     }
     while (password.endsWith(u'\n') || password.endsWith(u'\r'))
@@ -154,7 +154,7 @@ int tokenCommand(CommandContext &context, const QCommandLineParser &parser, cons
         AuditLog audit(*context.database, context.clock);
         TokenService tokens(*context.database, context.clock, audit);
         if (action == u"list") {
-            auto page = tokens.listPersonal(user->id, PageRequest {300, std::nullopt});
+            auto page = tokens.listPersonal(user->id, PageRequest{300, std::nullopt});
             if (!page)
                 return fail(page.error().detail);
             for (const AccessTokenRecord &token : std::as_const(page->items))

@@ -189,7 +189,7 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
 
     const qint64 now = m_clock.nowMs() / 1000;
     const auto key = m_keys.current();
-    const QJsonObject claims {
+    const QJsonObject claims{
         {QStringLiteral("iss"), m_settings.publicUrl},
         {QStringLiteral("aud"), node},
         {QStringLiteral("sub"), subject},
@@ -203,8 +203,8 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
     };
 
     JoinTokenOutcome outcome;
-    outcome.token = JoinToken {QString::fromLatin1(crypto::jwt::sign(claims, key.kid, key.key)),
-                               sfuUrl(), m_settings.joinTokenTtlSeconds, role};
+    outcome.token = JoinToken{QString::fromLatin1(crypto::jwt::sign(claims, key.kid, key.key)),
+                              sfuUrl(), m_settings.joinTokenTtlSeconds, role};
     return outcome;
 }
 

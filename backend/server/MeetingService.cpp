@@ -20,9 +20,9 @@ Error notFound()
 Status checkVersion(const Meeting &meeting, std::optional<qint64> ifMatchVersion)
 {
     if (ifMatchVersion && *ifMatchVersion != meeting.version)
-        return Error {ErrorCode::PreconditionFailed,
-                      QStringLiteral("The meeting changed since you read it (If-Match is stale); "
-                                     "read it again and retry.")};
+        return Error{ErrorCode::PreconditionFailed,
+                     QStringLiteral("The meeting changed since you read it (If-Match is stale); "
+                                    "read it again and retry.")};
     return success();
 }
 
@@ -55,10 +55,9 @@ Result<MeetingView> MeetingService::create(const Credential &caller, Meeting dra
         // Naming another host is for admins (and, later, apps acting for the workspace).
         const auto host = DirectoryRepository(transaction.db()).userById(draft.hostId);
         if (!caller.isAdmin())
-            return Error {
-                ErrorCode::Forbidden,
-                QStringLiteral("Only workspace admins may schedule for another host."),
-                {{QStringLiteral("host_id"), QStringLiteral("must be your own user id")}}};
+            return Error{ErrorCode::Forbidden,
+                         QStringLiteral("Only workspace admins may schedule for another host."),
+                         {{QStringLiteral("host_id"), QStringLiteral("must be your own user id")}}};
         if (!host || host->workspaceId != caller.workspaceId || host->disabled)
             return Error::validation(
                 QStringLiteral("host_id"),
@@ -69,7 +68,7 @@ Result<MeetingView> MeetingService::create(const Credential &caller, Meeting dra
         return inserted.error();
     if (const Status committed = transaction.commit(); !committed)
         return committed.error();
-    return MeetingView {draft, true};
+    return MeetingView{draft, true};
 }
 
 Result<MeetingView> MeetingService::load(QSqlDatabase db, const Credential &caller,
@@ -91,10 +90,10 @@ Result<MeetingView> MeetingService::load(QSqlDatabase db, const Credential &call
         if (!cohost)
             return notFound();
         if (forChange)
-            return Error {ErrorCode::Forbidden,
-                          QStringLiteral("Co-hosts may not change or cancel the meeting.")};
+            return Error{ErrorCode::Forbidden,
+                         QStringLiteral("Co-hosts may not change or cancel the meeting.")};
     }
-    return MeetingView {*meeting, mayChange};
+    return MeetingView{*meeting, mayChange};
 }
 
 Result<MeetingView> MeetingService::get(const Credential &caller, const QString &id)
@@ -169,7 +168,7 @@ Result<Page<MeetingView>> MeetingService::list(const Credential &caller, Meeting
     Page<MeetingView> views;
     views.next = meetings->next;
     for (const Meeting &meeting : std::as_const(meetings->items))
-        views.items << MeetingView {meeting, permissions::mayChangeMeeting(caller, meeting)};
+        views.items << MeetingView{meeting, permissions::mayChangeMeeting(caller, meeting)};
     return views;
 }
 

@@ -48,9 +48,9 @@ Status checkMasterKeyFingerprint(Database &database, const QByteArray &fingerpri
         return sqlError(query, "reading the master key fingerprint");
     if (query.next()) {
         if (query.value(0).toString().toLatin1() != fingerprint)
-            return Error {ErrorCode::Unavailable,
-                          QStringLiteral("The master key does not match the one this database was "
-                                         "created with; start with the original key file.")};
+            return Error{ErrorCode::Unavailable,
+                         QStringLiteral("The master key does not match the one this database was "
+                                        "created with; start with the original key file.")};
         return success();
     }
     query.prepare(QStringLiteral("INSERT INTO server_settings (name, value) VALUES (?, ?)"));
@@ -66,8 +66,8 @@ Result<QSslConfiguration> loadTls(const Settings &settings)
     QFile certFile(settings.tlsCertFile);
     QFile keyFile(settings.tlsKeyFile);
     if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly))
-        return Error {ErrorCode::InvalidParameter,
-                      QStringLiteral("Cannot read --tls-cert or --tls-key.")};
+        return Error{ErrorCode::InvalidParameter,
+                     QStringLiteral("Cannot read --tls-cert or --tls-key.")};
     const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
     const QByteArray keyPem = keyFile.readAll();
     QSslKey key(keyPem, QSsl::Ec, QSsl::Pem);
@@ -76,7 +76,7 @@ Result<QSslConfiguration> loadTls(const Settings &settings)
     if (key.isNull())
         key = QSslKey(keyPem, QSsl::Opaque, QSsl::Pem);
     if (chain.isEmpty() || key.isNull())
-        return Error {
+        return Error{
             ErrorCode::InvalidParameter,
             QStringLiteral("--tls-cert or --tls-key holds no usable PEM certificate or key.")};
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
@@ -102,7 +102,7 @@ Status QuorumServer::start()
         m_clock = std::make_unique<SystemClock>();
 
     if (!QDir().mkpath(m_settings.dataDir))
-        return Error {
+        return Error{
             ErrorCode::Unavailable,
             QStringLiteral("Cannot create the data directory %1.").arg(m_settings.dataDir)};
     QFile::setPermissions(m_settings.dataDir,
@@ -146,9 +146,9 @@ Status QuorumServer::start()
                                              *m_audit, *m_joinLimiter, *m_meetingCache);
     m_metrics = std::make_unique<Metrics>();
     m_cursors = std::make_unique<CursorCodec>(m_box->deriveKey("pagination-cursor"));
-    m_services.reset(new Services {m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,
-                                   *m_keys, *m_meetings, *m_joinTokens, *m_requestLimiter,
-                                   *m_metrics, *m_cursors, m_ready});
+    m_services.reset(new Services{m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,
+                                  *m_keys, *m_meetings, *m_joinTokens, *m_requestLimiter,
+                                  *m_metrics, *m_cursors, m_ready});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);
@@ -174,7 +174,7 @@ Status QuorumServer::start()
     connect(m_front.get(), &HttpFront::stopped, this, &QuorumServer::stopped);
     QString error;
     if (!m_front->start(&error))
-        return Error {ErrorCode::Unavailable, QStringLiteral("Cannot listen: %1").arg(error)};
+        return Error{ErrorCode::Unavailable, QStringLiteral("Cannot listen: %1").arg(error)};
 
     if (m_settings.listenPort == 0) {
         // The port is known only now: derive the default URLs from it.

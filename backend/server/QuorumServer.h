@@ -63,7 +63,7 @@ Q_SIGNALS:
 private:
     Settings m_settings;
     QString m_initialAdminPassword;
-    std::atomic<bool> m_ready {false};
+    std::atomic<bool> m_ready{false};
 
     std::unique_ptr<Clock> m_clock;
     std::unique_ptr<Database> m_database;

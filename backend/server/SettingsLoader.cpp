@@ -142,8 +142,8 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     std::unique_ptr<QSettings> ini;
     if (!configFile.isEmpty()) {
         if (!QFile::exists(configFile))
-            return Error {ErrorCode::InvalidParameter,
-                          u"The configuration file %1 does not exist."_s.arg(configFile)};
+            return Error{ErrorCode::InvalidParameter,
+                         u"The configuration file %1 does not exist."_s.arg(configFile)};
         ini = std::make_unique<QSettings>(configFile, QSettings::IniFormat);
     }
 
@@ -248,7 +248,7 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     number(u"shutdown-grace"_s, &s.shutdownGraceSeconds, 0, 3600);
 
     if (!problems.isEmpty())
-        return Error {ErrorCode::InvalidParameter, problems.join(u"; ")};
+        return Error{ErrorCode::InvalidParameter, problems.join(u"; ")};
 
     const bool tls = !s.tlsCertFile.isEmpty();
     s.publicUrlDefaulted = s.publicUrl.isEmpty();

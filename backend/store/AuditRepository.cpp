@@ -82,7 +82,7 @@ Result<Page<AuditEntry>> AuditRepository::list(const AuditVisibility &visibility
     if (result.items.size() > page.size) {
         result.items.removeLast();
         const AuditEntry &last = result.items.constLast();
-        result.next = KeysetPosition {last.occurredAt.toMSecsSinceEpoch(), last.id};
+        result.next = KeysetPosition{last.occurredAt.toMSecsSinceEpoch(), last.id};
     }
     return result;
 }

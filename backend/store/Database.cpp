@@ -149,13 +149,13 @@ QSqlDatabase Database::openConnection(const QString &name)
 Status Database::open()
 {
     if (m_options.engine != Engine::Sqlite)
-        return Error {ErrorCode::Internal, QStringLiteral("Only SQLite is supported so far.")};
+        return Error{ErrorCode::Internal, QStringLiteral("Only SQLite is supported so far.")};
 
     QDir().mkpath(QFileInfo(m_options.sqlitePath).absolutePath());
     QSqlDatabase db = connection();
     if (!db.isOpen())
-        return Error {ErrorCode::Unavailable,
-                      QStringLiteral("Cannot open the database at %1.").arg(m_options.sqlitePath)};
+        return Error{ErrorCode::Unavailable,
+                     QStringLiteral("Cannot open the database at %1.").arg(m_options.sqlitePath)};
     QFile::setPermissions(m_options.sqlitePath, QFile::ReadOwner | QFile::WriteOwner);
     return migrate(db);
 }
@@ -164,7 +164,7 @@ Status Database::migrate(QSqlDatabase db)
 {
     WriteTransaction transaction(*this);
     if (!transaction.isActive())
-        return Error {ErrorCode::Unavailable, QStringLiteral("Cannot start the migration.")};
+        return Error{ErrorCode::Unavailable, QStringLiteral("Cannot start the migration.")};
 
     QSqlQuery query(db);
     if (!query.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -191,8 +191,8 @@ Status Database::migrate(QSqlDatabase db)
 
         QFile script(migrations.filePath(file));
         if (!script.open(QIODevice::ReadOnly))
-            return Error {ErrorCode::Internal,
-                          QStringLiteral("Cannot read migration %1.").arg(file)};
+            return Error{ErrorCode::Internal,
+                         QStringLiteral("Cannot read migration %1.").arg(file)};
         for (const QString &statement : splitStatements(QString::fromUtf8(script.readAll()))) {
             if (!query.exec(statement))
                 return sqlError(query, qPrintable(QStringLiteral("migration %1").arg(file)));
@@ -211,7 +211,7 @@ Status Database::migrate(QSqlDatabase db)
 Status Database::backupTo(const QString &file)
 {
     if (QFileInfo::exists(file))
-        return Error {ErrorCode::Conflict, QStringLiteral("%1 exists already.").arg(file)};
+        return Error{ErrorCode::Conflict, QStringLiteral("%1 exists already.").arg(file)};
     QSqlQuery query(connection());
     query.prepare(QStringLiteral("VACUUM INTO ?"));
     query.addBindValue(file);
@@ -227,27 +227,27 @@ Database::WriteTransaction::WriteTransaction(Database &database)
 {
     if (database.dialect().serialisesWriters())
         m_lock = std::unique_lock<QMutex>(database.m_writeMutex);
-    QSqlQuery query(m_db);
-    m_active = query.exec(database.dialect().beginWrite());
+    CachedStatement begin(m_db, database.dialect().beginWrite());
+    m_active = begin->exec();
     if (!m_active)
-        qCWarning(lcStore) << "cannot begin a write transaction:" << query.lastError().text();
+        qCWarning(lcStore) << "cannot begin a write transaction:" << begin->lastError().text();
 }
 
 Database::WriteTransaction::~WriteTransaction()
 {
     if (m_active) {
-        QSqlQuery query(m_db);
-        query.exec(QStringLiteral("ROLLBACK"));
+        CachedStatement rollback(m_db, QStringLiteral("ROLLBACK"));
+        rollback->exec();
     }
 }
 
 Status Database::WriteTransaction::commit()
 {
     if (!m_active)
-        return Error {ErrorCode::Internal, QStringLiteral("No transaction to commit.")};
-    QSqlQuery query(m_db);
-    if (!query.exec(QStringLiteral("COMMIT")))
-        return sqlError(query, "commit");
+        return Error{ErrorCode::Internal, QStringLiteral("No transaction to commit.")};
+    CachedStatement commit(m_db, QStringLiteral("COMMIT"));
+    if (!commit->exec())
+        return sqlError(*commit, "commit");
     m_active = false;
     return success();
 }

@@ -19,8 +19,8 @@ Status DirectoryRepository::insertWorkspace(const Workspace &workspace)
     query.addBindValue(workspace.defaultRegion);
     query.addBindValue(fromTime(workspace.createdAt));
     if (!query.exec())
-        return Error {ErrorCode::Conflict,
-                      QStringLiteral("A workspace named %1 exists already.").arg(workspace.name)};
+        return Error{ErrorCode::Conflict,
+                     QStringLiteral("A workspace named %1 exists already.").arg(workspace.name)};
     return success();
 }
 
@@ -28,8 +28,8 @@ static std::optional<Workspace> readWorkspace(QSqlQuery &query)
 {
     if (!query.exec() || !query.next())
         return std::nullopt;
-    return Workspace {query.value(0).toString(), query.value(1).toString(),
-                      query.value(2).toString(), toTime(query.value(3))};
+    return Workspace{query.value(0).toString(), query.value(1).toString(),
+                     query.value(2).toString(), toTime(query.value(3))};
 }
 
 std::optional<Workspace> DirectoryRepository::workspaceById(const QString &id)
@@ -66,7 +66,7 @@ Status DirectoryRepository::insertUser(const User &user)
     query.addBindValue(user.disabled ? 1 : 0);
     query.addBindValue(fromTime(user.createdAt));
     if (!query.exec())
-        return Error {
+        return Error{
             ErrorCode::Conflict,
             QStringLiteral("A user named %1 exists already in this workspace.").arg(user.name)};
     return success();
@@ -115,7 +115,7 @@ Status DirectoryRepository::setPasswordHash(const QString &userId, const QByteAr
     if (!query.exec())
         return sqlError(query, "setting a password");
     if (query.numRowsAffected() != 1)
-        return Error {ErrorCode::NotFound, QStringLiteral("No such user.")};
+        return Error{ErrorCode::NotFound, QStringLiteral("No such user.")};
     return success();
 }
 

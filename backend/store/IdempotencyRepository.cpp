@@ -23,16 +23,16 @@ IdempotencyRepository::claim(const QString &credentialId, const QString &key,
     if (!query.exec())
         return sqlError(query, "reading an idempotency key");
     if (query.next()) {
-        IdempotencyRecord record {query.value(0).toString(),
-                                  query.value(1).toString() == u"completed",
-                                  query.value(2).toInt(),
-                                  query.value(3).toString().toUtf8(),
-                                  query.value(4).toString().toUtf8(),
-                                  toTime(query.value(5))};
+        IdempotencyRecord record{query.value(0).toString(),
+                                 query.value(1).toString() == u"completed",
+                                 query.value(2).toInt(),
+                                 query.value(3).toString().toUtf8(),
+                                 query.value(4).toString().toUtf8(),
+                                 toTime(query.value(5))};
         if (record.createdAt >= expiredBefore)
             return std::optional<IdempotencyRecord>(record);
         if (!release(credentialId, key).ok())
-            return Error {ErrorCode::Internal, QStringLiteral("Cannot expire the key.")};
+            return Error{ErrorCode::Internal, QStringLiteral("Cannot expire the key.")};
     }
 
     query.prepare(QStringLiteral(

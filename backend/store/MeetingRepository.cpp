@@ -54,26 +54,30 @@ Meeting MeetingRepository::readMeeting(const QSqlQuery &query) const
     return m;
 }
 
-static void bindMeetingFields(QSqlQuery &query, const Meeting &m, const QVariant &sealedPasscode)
+// Binds the stored fields from `first` on; statements are cached, so binds are by index.
+static int bindMeetingFields(QSqlQuery &query, int first, const Meeting &m,
+                             const QVariant &sealedPasscode)
 {
-    query.addBindValue(m.workspaceId);
-    query.addBindValue(m.hostId);
-    query.addBindValue(m.topic);
-    query.addBindValue(fromTime(m.startTime));
-    query.addBindValue(m.timeZone);
-    query.addBindValue(m.durationMinutes);
-    query.addBindValue(sealedPasscode);
-    query.addBindValue(m.waitingRoom ? 1 : 0);
-    query.addBindValue(autoRecordingName(m.settings.autoRecording));
-    query.addBindValue(m.settings.muteUponEntry ? 1 : 0);
-    query.addBindValue(m.settings.allowJoinBeforeHost ? 1 : 0);
-    query.addBindValue(meetingStateName(m.state));
-    query.addBindValue(m.version);
-    query.addBindValue(fromTime(m.createdAt));
-    query.addBindValue(fromTime(m.updatedAt));
-    query.addBindValue(fromTime(m.startedAt));
-    query.addBindValue(fromTime(m.endedAt));
-    query.addBindValue(fromText(m.mediaNode.isEmpty() ? QString() : m.mediaNode));
+    int index = first;
+    query.bindValue(index++, m.workspaceId);
+    query.bindValue(index++, m.hostId);
+    query.bindValue(index++, m.topic);
+    query.bindValue(index++, fromTime(m.startTime));
+    query.bindValue(index++, m.timeZone);
+    query.bindValue(index++, m.durationMinutes);
+    query.bindValue(index++, sealedPasscode);
+    query.bindValue(index++, m.waitingRoom ? 1 : 0);
+    query.bindValue(index++, autoRecordingName(m.settings.autoRecording));
+    query.bindValue(index++, m.settings.muteUponEntry ? 1 : 0);
+    query.bindValue(index++, m.settings.allowJoinBeforeHost ? 1 : 0);
+    query.bindValue(index++, meetingStateName(m.state));
+    query.bindValue(index++, m.version);
+    query.bindValue(index++, fromTime(m.createdAt));
+    query.bindValue(index++, fromTime(m.updatedAt));
+    query.bindValue(index++, fromTime(m.startedAt));
+    query.bindValue(index++, fromTime(m.endedAt));
+    query.bindValue(index++, fromText(m.mediaNode.isEmpty() ? QString() : m.mediaNode));
+    return index;
 }
 
 Status MeetingRepository::insert(const Meeting &meeting)
@@ -83,14 +87,14 @@ Status MeetingRepository::insert(const Meeting &meeting)
         sealed = QString::fromLatin1(
             m_box.seal(meeting.passcode->toUtf8(), passcodeContext(meeting.id)).toBase64());
 
-    QSqlQuery query(m_db);
-    query.prepare(QStringLiteral("INSERT INTO meetings (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                 "?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                      .arg(kColumns));
-    query.addBindValue(meeting.id);
-    bindMeetingFields(query, meeting, sealed);
-    if (!query.exec())
-        return sqlError(query, "inserting a meeting");
+    static const QString sql = QStringLiteral("INSERT INTO meetings (%1) VALUES (?, ?, ?, ?, ?, ?, "
+                                              "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                                   .arg(kColumns);
+    CachedStatement query(m_db, sql);
+    query->bindValue(0, meeting.id);
+    bindMeetingFields(*query, 1, meeting, sealed);
+    if (!query->exec())
+        return sqlError(*query, "inserting a meeting");
     return success();
 }
 
@@ -111,28 +115,29 @@ Status MeetingRepository::update(const Meeting &meeting, qint64 expectedVersion)
         sealed = QString::fromLatin1(
             m_box.seal(meeting.passcode->toUtf8(), passcodeContext(meeting.id)).toBase64());
 
-    QSqlQuery query(m_db);
-    query.prepare(QStringLiteral(
-        "UPDATE meetings SET workspace_id = ?, host_id = ?, topic = ?, start_time = ?, "
-        "timezone = ?, duration_minutes = ?, passcode_sealed = ?, waiting_room = ?, "
-        "auto_recording = ?, mute_upon_entry = ?, allow_join_before_host = ?, state = ?, "
-        "version = ?, created_at = ?, updated_at = ?, started_at = ?, ended_at = ?, "
-        "media_node = ? WHERE id = ? AND version = ?"));
-    bindMeetingFields(query, meeting, sealed);
-    query.addBindValue(meeting.id);
-    query.addBindValue(expectedVersion);
-    if (!query.exec())
-        return sqlError(query, "updating a meeting");
-    if (query.numRowsAffected() != 1)
-        return Error {ErrorCode::PreconditionFailed,
-                      QStringLiteral("The meeting changed since it was read.")};
+    CachedStatement query(
+        m_db,
+        QStringLiteral(
+            "UPDATE meetings SET workspace_id = ?, host_id = ?, topic = ?, start_time = ?, "
+            "timezone = ?, duration_minutes = ?, passcode_sealed = ?, waiting_room = ?, "
+            "auto_recording = ?, mute_upon_entry = ?, allow_join_before_host = ?, state = ?, "
+            "version = ?, created_at = ?, updated_at = ?, started_at = ?, ended_at = ?, "
+            "media_node = ? WHERE id = ? AND version = ?"));
+    const int next = bindMeetingFields(*query, 0, meeting, sealed);
+    query->bindValue(next, meeting.id);
+    query->bindValue(next + 1, expectedVersion);
+    if (!query->exec())
+        return sqlError(*query, "updating a meeting");
+    if (query->numRowsAffected() != 1)
+        return Error{ErrorCode::PreconditionFailed,
+                     QStringLiteral("The meeting changed since it was read.")};
     return success();
 }
 
 Result<Page<Meeting>> MeetingRepository::list(const MeetingFilter &filter, const PageRequest &page)
 {
     QString sql = QStringLiteral("SELECT %1 FROM meetings WHERE workspace_id = ?").arg(kColumns);
-    QVariantList values {filter.workspaceId};
+    QVariantList values{filter.workspaceId};
     if (!filter.hostId.isEmpty()) {
         sql += QStringLiteral(" AND host_id = ?");
         values << filter.hostId;
@@ -178,7 +183,7 @@ Result<Page<Meeting>> MeetingRepository::list(const MeetingFilter &filter, const
     if (result.items.size() > page.size) {
         result.items.removeLast();
         const Meeting &last = result.items.constLast();
-        result.next = KeysetPosition {last.startTime.toMSecsSinceEpoch(), last.id};
+        result.next = KeysetPosition{last.startTime.toMSecsSinceEpoch(), last.id};
     }
     return result;
 }
@@ -196,7 +201,7 @@ Result<QString> MeetingRepository::assignMediaNode(const QString &meetingId, con
     query.prepare(QStringLiteral("SELECT media_node FROM meetings WHERE id = ?"));
     query.addBindValue(meetingId);
     if (!query.exec() || !query.next())
-        return Error {ErrorCode::NotFound, QStringLiteral("No such meeting.")};
+        return Error{ErrorCode::NotFound, QStringLiteral("No such meeting.")};
     return query.value(0).toString();
 }
 

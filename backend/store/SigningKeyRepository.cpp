@@ -18,13 +18,13 @@ Result<QList<StoredSigningKey>> SigningKeyRepository::all()
         return sqlError(query, "reading signing keys");
     QList<StoredSigningKey> keys;
     while (query.next()) {
-        keys << StoredSigningKey {query.value(0).toString(),
-                                  query.value(1).toString(),
-                                  QByteArray::fromBase64(query.value(2).toString().toLatin1()),
-                                  QByteArray::fromBase64(query.value(3).toString().toLatin1()),
-                                  toTime(query.value(4)),
-                                  toTime(query.value(5)),
-                                  toTime(query.value(6))};
+        keys << StoredSigningKey{query.value(0).toString(),
+                                 query.value(1).toString(),
+                                 QByteArray::fromBase64(query.value(2).toString().toLatin1()),
+                                 QByteArray::fromBase64(query.value(3).toString().toLatin1()),
+                                 toTime(query.value(4)),
+                                 toTime(query.value(5)),
+                                 toTime(query.value(6))};
     }
     return keys;
 }

@@ -106,7 +106,7 @@ Result<Page<AccessTokenRecord>> TokenRepository::listForUser(const QString &user
     if (result.items.size() > page.size) {
         result.items.removeLast();
         const auto &last = result.items.constLast();
-        result.next = KeysetPosition {last.createdAt.toMSecsSinceEpoch(), last.id};
+        result.next = KeysetPosition{last.createdAt.toMSecsSinceEpoch(), last.id};
     }
     return result;
 }
@@ -121,7 +121,7 @@ Status TokenRepository::revoke(const QString &id, const QDateTime &when)
     if (!query.exec())
         return sqlError(query, "revoking a token");
     if (query.numRowsAffected() != 1)
-        return Error {ErrorCode::NotFound, QStringLiteral("No such token.")};
+        return Error{ErrorCode::NotFound, QStringLiteral("No such token.")};
     return success();
 }
 

@@ -98,11 +98,11 @@ void ApiClient::log(const QByteArray &method, const QString &path, const ApiRepl
     QJsonObject headers;
     for (const auto &[name, value] : reply.headers)
         headers.insert(QString::fromLatin1(name.toLower()), QString::fromLatin1(value));
-    const QJsonObject line {{QStringLiteral("method"), QString::fromLatin1(method)},
-                            {QStringLiteral("path"), path.section(u'?', 0, 0)},
-                            {QStringLiteral("status"), reply.status},
-                            {QStringLiteral("headers"), headers},
-                            {QStringLiteral("body"), QString::fromUtf8(reply.body)}};
+    const QJsonObject line{{QStringLiteral("method"), QString::fromLatin1(method)},
+                           {QStringLiteral("path"), path.section(u'?', 0, 0)},
+                           {QStringLiteral("status"), reply.status},
+                           {QStringLiteral("headers"), headers},
+                           {QStringLiteral("body"), QString::fromUtf8(reply.body)}};
     file.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n');
 }
 

@@ -109,9 +109,9 @@ QuorumdProcess::CommandResult QuorumdProcess::command(const QStringList &argumen
 QString QuorumdProcess::token(const QString &user, const QString &workspace,
                               const QStringList &scopes) const
 {
-    QStringList arguments {QStringLiteral("token"),       QStringLiteral("create"),
-                           QStringLiteral("--user"),      user,
-                           QStringLiteral("--workspace"), workspace};
+    QStringList arguments{QStringLiteral("token"),       QStringLiteral("create"),
+                          QStringLiteral("--user"),      user,
+                          QStringLiteral("--workspace"), workspace};
     if (!scopes.isEmpty())
         arguments << QStringLiteral("--scopes") << scopes.join(u',');
     return QString::fromUtf8(command(arguments).out).trimmed();

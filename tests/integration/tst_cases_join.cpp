@@ -33,7 +33,7 @@ QString joinPath(const QString &meetingId)
 
 QJsonObject guestBody(const std::optional<QString> &passcode)
 {
-    QJsonObject body {{u"guest"_s, true}, {u"display_name"_s, u"Guest"_s}};
+    QJsonObject body{{u"guest"_s, true}, {u"display_name"_s, u"Guest"_s}};
     if (passcode)
         body.insert(u"passcode"_s, *passcode);
     return body;
@@ -72,9 +72,9 @@ class tst_CasesJoin : public QObject
 private:
     QString createMeeting(const std::optional<QString> &passcode = kPasscode) const
     {
-        QJsonObject body {{u"topic"_s, u"Join cases"_s},
-                          {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
-                          {u"duration_minutes"_s, 30}};
+        QJsonObject body{{u"topic"_s, u"Join cases"_s},
+                         {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
+                         {u"duration_minutes"_s, 30}};
         if (passcode)
             body.insert(u"passcode"_s, *passcode);
         ApiClient host(m_server->baseUrl(), m_adminToken);
@@ -101,11 +101,11 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_server = std::make_unique<QuorumdProcess>(
-            QStringList {u"--passcode-max-failures"_s, QString::number(kMaxFailures),
-                         u"--passcode-window"_s, u"600"_s, u"--passcode-surge-failures"_s,
-                         QString::number(kSurgeFailures), u"--passcode-surge-delay"_s,
-                         QString::number(kSurgeDelayMs), u"--join-not-found-limit"_s,
-                         QString::number(kNotFoundLimit), u"--trusted-proxies"_s, u"127.0.0.1"_s});
+            QStringList{u"--passcode-max-failures"_s, QString::number(kMaxFailures),
+                        u"--passcode-window"_s, u"600"_s, u"--passcode-surge-failures"_s,
+                        QString::number(kSurgeFailures), u"--passcode-surge-delay"_s,
+                        QString::number(kSurgeDelayMs), u"--join-not-found-limit"_s,
+                        QString::number(kNotFoundLimit), u"--trusted-proxies"_s, u"127.0.0.1"_s});
         QVERIFY2(m_server->start(), m_server->standardError().constData());
         m_adminToken = m_server->token();
         QVERIFY(m_adminToken.startsWith(u"qpat_"));
@@ -188,7 +188,7 @@ private Q_SLOTS:
         const Headers attackerAddress = byToken ? Headers() : fromAddress("198.51.100.7");
         const Headers otherAddress = byToken ? Headers() : fromAddress("198.51.100.8");
         auto body = [byToken](const QString &passcode) {
-            return byToken ? QJsonObject {{u"passcode"_s, passcode}} : guestBody(passcode);
+            return byToken ? QJsonObject{{u"passcode"_s, passcode}} : guestBody(passcode);
         };
 
         for (int i = 0; i < kMaxFailures; ++i) {

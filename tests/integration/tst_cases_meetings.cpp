@@ -199,12 +199,11 @@ private Q_SLOTS:
                          .value(u"next_cursor")
                          .toString();
         } else if (kind == u"tokens") {
-            QVERIFY(
-                client
-                    .post(u"/v1/tokens"_s,
-                          {{u"name"_s, u"one"_s}, {u"scopes"_s, QJsonArray {u"meeting.read"_s}}})
-                    .status
-                == 201);
+            QVERIFY(client
+                        .post(u"/v1/tokens"_s,
+                              {{u"name"_s, u"one"_s}, {u"scopes"_s, QJsonArray{u"meeting.read"_s}}})
+                        .status
+                    == 201);
             cursor
                 = client.get(u"/v1/tokens?page_size=1"_s).json().value(u"next_cursor").toString();
         } else {
@@ -294,11 +293,11 @@ private Q_SLOTS:
     {
         QTest::addColumn<QJsonObject>("patch");
 
-        QTest::newRow("a new topic") << QJsonObject {{u"topic"_s, u"x"_s}};
+        QTest::newRow("a new topic") << QJsonObject{{u"topic"_s, u"x"_s}};
         QTest::newRow("a new start time")
-            << QJsonObject {{u"start_time"_s, u"2031-01-01T00:00:00Z"_s}};
+            << QJsonObject{{u"start_time"_s, u"2031-01-01T00:00:00Z"_s}};
         QTest::newRow("a nested setting")
-            << QJsonObject {{u"settings"_s, QJsonObject {{u"auto_recording"_s, u"local"_s}}}};
+            << QJsonObject{{u"settings"_s, QJsonObject{{u"auto_recording"_s, u"local"_s}}}};
     }
 
     void c07_aCancelledMeetingRefusesEveryChange()
@@ -325,15 +324,15 @@ private Q_SLOTS:
         QJsonObject body = newMeeting(u"Nested"_s);
         body.insert(u"waiting_room"_s, false);
         body.insert(u"settings"_s,
-                    QJsonObject {{u"mute_upon_entry"_s, false},
-                                 {u"allow_join_before_host"_s, true},
-                                 {u"auto_recording"_s, u"none"_s}});
+                    QJsonObject{{u"mute_upon_entry"_s, false},
+                                {u"allow_join_before_host"_s, true},
+                                {u"auto_recording"_s, u"none"_s}});
         const QString id = createMeeting(client, body);
         QVERIFY(!id.isEmpty());
 
         const ApiReply patched
             = client.patch(u"/v1/meetings/"_s + id,
-                           {{u"settings"_s, QJsonObject {{u"auto_recording"_s, u"local"_s}}}});
+                           {{u"settings"_s, QJsonObject{{u"auto_recording"_s, u"local"_s}}}});
         QCOMPARE(patched.status, 200);
 
         const QJsonObject after = client.get(u"/v1/meetings/"_s + id).json();
@@ -387,38 +386,38 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("paths");
         QTest::addColumn<QVariantList>("expected");
 
-        QTest::newRow("a new topic") << QJsonObject {{u"topic"_s, u"Renamed"_s}}
-                                     << QStringList {u"topic"_s} << QVariantList {u"Renamed"_s};
+        QTest::newRow("a new topic") << QJsonObject{{u"topic"_s, u"Renamed"_s}}
+                                     << QStringList{u"topic"_s} << QVariantList{u"Renamed"_s};
         QTest::newRow("the longest duration")
-            << QJsonObject {{u"duration_minutes"_s, 1440}} << QStringList {u"duration_minutes"_s}
-            << QVariantList {1440};
+            << QJsonObject{{u"duration_minutes"_s, 1440}} << QStringList{u"duration_minutes"_s}
+            << QVariantList{1440};
         QTest::newRow("a start time with an offset")
-            << QJsonObject {{u"start_time"_s, u"2031-02-03T10:15:00+01:00"_s}}
-            << QStringList {u"start_time"_s} << QVariantList {u"2031-02-03T09:15:00Z"_s};
+            << QJsonObject{{u"start_time"_s, u"2031-02-03T10:15:00+01:00"_s}}
+            << QStringList{u"start_time"_s} << QVariantList{u"2031-02-03T09:15:00Z"_s};
         QTest::newRow("a wall-time start time with a new time zone")
-            << QJsonObject {{u"start_time"_s, u"2031-07-01T09:00:00"_s},
-                            {u"timezone"_s, u"America/New_York"_s}}
-            << QStringList {u"start_time"_s, u"timezone"_s}
-            << QVariantList {u"2031-07-01T13:00:00Z"_s, u"America/New_York"_s};
+            << QJsonObject{{u"start_time"_s, u"2031-07-01T09:00:00"_s},
+                           {u"timezone"_s, u"America/New_York"_s}}
+            << QStringList{u"start_time"_s, u"timezone"_s}
+            << QVariantList{u"2031-07-01T13:00:00Z"_s, u"America/New_York"_s};
         QTest::newRow("a passcode and the waiting room together")
-            << QJsonObject {{u"passcode"_s, u"n3w-code"_s}, {u"waiting_room"_s, false}}
-            << QStringList {u"passcode"_s, u"has_passcode"_s, u"waiting_room"_s}
-            << QVariantList {u"n3w-code"_s, true, false};
+            << QJsonObject{{u"passcode"_s, u"n3w-code"_s}, {u"waiting_room"_s, false}}
+            << QStringList{u"passcode"_s, u"has_passcode"_s, u"waiting_room"_s}
+            << QVariantList{u"n3w-code"_s, true, false};
         QTest::newRow("every setting at once")
-            << QJsonObject {{u"settings"_s,
-                             QJsonObject {{u"auto_recording"_s, u"cloud"_s},
-                                          {u"mute_upon_entry"_s, false},
-                                          {u"allow_join_before_host"_s, true}}}}
-            << QStringList {u"settings.auto_recording"_s, u"settings.mute_upon_entry"_s,
-                            u"settings.allow_join_before_host"_s}
-            << QVariantList {u"cloud"_s, false, true};
+            << QJsonObject{{u"settings"_s,
+                            QJsonObject{{u"auto_recording"_s, u"cloud"_s},
+                                        {u"mute_upon_entry"_s, false},
+                                        {u"allow_join_before_host"_s, true}}}}
+            << QStringList{u"settings.auto_recording"_s, u"settings.mute_upon_entry"_s,
+                           u"settings.allow_join_before_host"_s}
+            << QVariantList{u"cloud"_s, false, true};
         QTest::newRow("a topic with a duration and a setting")
-            << QJsonObject {{u"topic"_s, u"Mixed"_s},
-                            {u"duration_minutes"_s, 45},
-                            {u"settings"_s, QJsonObject {{u"mute_upon_entry"_s, false}}}}
-            << QStringList {u"topic"_s, u"duration_minutes"_s, u"settings.mute_upon_entry"_s,
-                            u"settings.auto_recording"_s}
-            << QVariantList {u"Mixed"_s, 45, false, u"none"_s};
+            << QJsonObject{{u"topic"_s, u"Mixed"_s},
+                           {u"duration_minutes"_s, 45},
+                           {u"settings"_s, QJsonObject{{u"mute_upon_entry"_s, false}}}}
+            << QStringList{u"topic"_s, u"duration_minutes"_s, u"settings.mute_upon_entry"_s,
+                           u"settings.auto_recording"_s}
+            << QVariantList{u"Mixed"_s, 45, false, u"none"_s};
     }
 
     void c07_everyAcceptedPatchIsAppliedInFull()
@@ -490,8 +489,8 @@ private Q_SLOTS:
             return;
         }
         // The same refusal, word for word, on both routes.
-        QCOMPARE(errorFields(created), QStringList {field});
-        QCOMPARE(errorFields(patched), QStringList {field});
+        QCOMPARE(errorFields(created), QStringList{field});
+        QCOMPARE(errorFields(patched), QStringList{field});
         QCOMPARE(errorMessages(created), errorMessages(patched));
         if (field == u"passcode")
             QVERIFY2(errorMessages(created).contains(u"A-Z a-z 0-9 @ _ * -"_s),
@@ -516,7 +515,7 @@ private Q_SLOTS:
         const ApiReply malformed = client.post(u"/v1/meetings/"_s + id + u"/joinToken"_s,
                                                {{u"passcode"_s, u"w46!(i{74n"_s}});
         QCOMPARE(malformed.status, 400);
-        QCOMPARE(errorFields(malformed), QStringList {u"passcode"_s});
+        QCOMPARE(errorFields(malformed), QStringList{u"passcode"_s});
     }
 
     // C10 ---------------------------------------------------------------------------------
@@ -637,7 +636,7 @@ private Q_SLOTS:
         const ApiReply reply
             = client.patch(u"/v1/meetings/"_s + id, {{field, QJsonValue(QJsonValue::Null)}});
         QCOMPARE(reply.status, 400);
-        QCOMPARE(errorFields(reply), QStringList {field});
+        QCOMPARE(errorFields(reply), QStringList{field});
         QCOMPARE(client.get(u"/v1/meetings/"_s + id).json(), before);
     }
 
@@ -679,7 +678,7 @@ private Q_SLOTS:
         QCOMPARE(created.json().value(u"timezone").toString(), zone.isEmpty() ? u"UTC"_s : zone);
 
         // The same rule on PATCH: move another meeting to the same wall time.
-        QJsonObject patch {{u"start_time"_s, start}};
+        QJsonObject patch{{u"start_time"_s, start}};
         if (!zone.isEmpty())
             patch.insert(u"timezone"_s, zone);
         const QString id = createMeeting(client, newMeeting(u"Moved"_s, u"2030-06-01T00:00:00Z"_s));

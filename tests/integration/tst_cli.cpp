@@ -205,18 +205,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("arguments");
 
-        QTest::newRow("an unknown user") << QStringList {u"--user"_s, u"nobody"_s};
+        QTest::newRow("an unknown user") << QStringList{u"--user"_s, u"nobody"_s};
         QTest::newRow("no user at all") << QStringList();
         QTest::newRow("an unknown scope")
-            << QStringList {u"--user"_s, u"admin"_s, u"--scopes"_s, u"meeting.admin"_s};
+            << QStringList{u"--user"_s, u"admin"_s, u"--scopes"_s, u"meeting.admin"_s};
         QTest::newRow("a malformed lifetime")
-            << QStringList {u"--user"_s, u"admin"_s, u"--ttl"_s, u"soon"_s};
+            << QStringList{u"--user"_s, u"admin"_s, u"--ttl"_s, u"soon"_s};
     }
 
     void tokenCreateRefusesWhatItCannotDo()
     {
         QFETCH(QStringList, arguments);
-        const auto refused = run(QStringList {u"token"_s, u"create"_s} + arguments);
+        const auto refused = run(QStringList{u"token"_s, u"create"_s} + arguments);
         QVERIFY(refused.exitCode != 0);
         QVERIFY(refused.out.isEmpty());
         QVERIFY(!refused.err.isEmpty());
@@ -287,8 +287,8 @@ private Q_SLOTS:
     {
         QFETCH(bool, fromFile);
         const QString name = fromFile ? u"filed"_s : u"piped"_s;
-        QStringList arguments {u"user"_s,    u"create"_s, name,       u"--workspace"_s,
-                               u"default"_s, u"--role"_s, u"member"_s};
+        QStringList arguments{u"user"_s,    u"create"_s, name,       u"--workspace"_s,
+                              u"default"_s, u"--role"_s, u"member"_s};
         QByteArray input;
         if (fromFile)
             arguments << u"--password-file"_s << passwordFile("correct horse battery\n");
@@ -353,7 +353,7 @@ private Q_SLOTS:
         const QString name = action == u"create" ? u"shorty"_s : u"admin"_s;
         const QString hashBefore = passwordHashOf(name);
 
-        QStringList arguments {u"user"_s, action, name};
+        QStringList arguments{u"user"_s, action, name};
         if (action == u"create")
             arguments << u"--role"_s << u"member"_s;
         QByteArray input;
@@ -434,8 +434,8 @@ private Q_SLOTS:
     void aServerWithAnotherMasterKeyRefusesTheDataDir()
     {
         QTemporaryDir dataDir;
-        const QStringList common {u"--data-dir"_s,  dataDir.path(), u"--listen"_s,
-                                  u"127.0.0.1:0"_s, u"--media"_s,   u"builtin"_s};
+        const QStringList common{u"--data-dir"_s,  dataDir.path(), u"--listen"_s,
+                                 u"127.0.0.1:0"_s, u"--media"_s,   u"builtin"_s};
         {
             DirectDaemon first;
             QVERIFY2(first.start(common, cleanEnvironment()),
@@ -445,7 +445,7 @@ private Q_SLOTS:
         const QString otherKey = m_scratch.filePath(u"other.key"_s);
         QCOMPARE(run({u"master-key"_s, u"create"_s, otherKey}).exitCode, 0);
         DirectDaemon second;
-        QVERIFY(!second.start(common + QStringList {u"--master-key-file"_s, otherKey},
+        QVERIFY(!second.start(common + QStringList{u"--master-key-file"_s, otherKey},
                               cleanEnvironment()));
         QVERIFY(second.waitForExit());
         QCOMPARE(second.process.exitStatus(), QProcess::NormalExit);
@@ -497,7 +497,7 @@ private Q_SLOTS:
         }
 
         QTemporaryDir dataDir;
-        QStringList arguments {u"--data-dir"_s, dataDir.path(), u"--media"_s, u"builtin"_s};
+        QStringList arguments{u"--data-dir"_s, dataDir.path(), u"--media"_s, u"builtin"_s};
         QProcessEnvironment env = cleanEnvironment();
         if (!ini.isEmpty()) {
             const QString file = writeFile(dataDir.filePath(u"quorum.ini"_s),

@@ -132,9 +132,9 @@ QByteArray jsonPost(const QByteArray &path, const QByteArray &token, const QByte
 
 QByteArray meetingBody(const QString &topic)
 {
-    return QJsonDocument(QJsonObject {{u"topic"_s, topic},
-                                      {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
-                                      {u"duration_minutes"_s, 30}})
+    return QJsonDocument(QJsonObject{{u"topic"_s, topic},
+                                     {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
+                                     {u"duration_minutes"_s, 30}})
         .toJson(QJsonDocument::Compact);
 }
 
@@ -243,18 +243,18 @@ private Q_SLOTS:
 
         QTest::newRow("a Content-Length that overflows 64 bits")
             << QByteArray("Content-Length: 18446744073709551615\r\n") << QByteArray()
-            << QList<int> {400};
+            << QList<int>{400};
         QTest::newRow("two Content-Lengths that disagree")
             << QByteArray("Content-Length: 0\r\nContent-Length: 2\r\n") << QByteArray("{}")
-            << QList<int> {400};
+            << QList<int>{400};
         QTest::newRow("a negative Content-Length")
-            << QByteArray("Content-Length: -1\r\n") << QByteArray() << QList<int> {400};
+            << QByteArray("Content-Length: -1\r\n") << QByteArray() << QList<int>{400};
         QTest::newRow("Content-Length and Transfer-Encoding together")
             << QByteArray("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n")
-            << QByteArray("0\r\n\r\n") << QList<int> {411, 400};
+            << QByteArray("0\r\n\r\n") << QList<int>{411, 400};
         QTest::newRow("Transfer-Encoding chunked alone")
             << QByteArray("Transfer-Encoding: chunked\r\n") << QByteArray("0\r\n\r\n")
-            << QList<int> {411};
+            << QList<int>{411};
     }
 
     void ambiguousFramingIsRefusedAndNothingBehindItRuns()

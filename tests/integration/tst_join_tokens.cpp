@@ -75,7 +75,7 @@ struct Verification
 Verification verifyWithPython(const QString &baseUrl, const QString &jwt, const QString &audience,
                               std::optional<qint64> now = std::nullopt)
 {
-    QStringList arguments {verifierScript(), baseUrl, jwt, u"--audience"_s, audience};
+    QStringList arguments{verifierScript(), baseUrl, jwt, u"--audience"_s, audience};
     if (now)
         arguments << u"--now"_s << QString::number(*now);
 
@@ -156,7 +156,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        m_server = std::make_unique<QuorumdProcess>(QStringList {
+        m_server = std::make_unique<QuorumdProcess>(QStringList{
             u"--advertise-url"_s, u"http://sfu.quorum.test:8443"_s, u"--node-name"_s, u"node-a"_s});
         QVERIFY2(m_server->start(), m_server->standardError().constData());
 
@@ -189,17 +189,17 @@ private Q_SLOTS:
         QTest::addColumn<QString>("subject"); // host, member or guest
         QTest::addColumn<QString>("name");
 
-        const QJsonObject guest {{u"guest"_s, true}, {u"display_name"_s, u"Gail"_s}};
+        const QJsonObject guest{{u"guest"_s, true}, {u"display_name"_s, u"Gail"_s}};
         QTest::newRow("a guest without a bearer gets a fresh guest identity as attendee")
             << u"none"_s << guest << 200 << QString() << u"attendee"_s << u"guest"_s << u"Gail"_s;
         QTest::newRow("without a bearer and without guest true the answer is 401")
-            << u"none"_s << QJsonObject {{u"display_name"_s, u"Gail"_s}} << 401 << u"unauthorized"_s
+            << u"none"_s << QJsonObject{{u"display_name"_s, u"Gail"_s}} << 401 << u"unauthorized"_s
             << QString() << QString() << QString();
         QTest::newRow("without a bearer an empty body is 401")
             << u"none"_s << QJsonObject() << 401 << u"unauthorized"_s << QString() << QString()
             << QString();
         QTest::newRow("a guest without a display name is 400")
-            << u"none"_s << QJsonObject {{u"guest"_s, true}} << 400 << u"validation_failed"_s
+            << u"none"_s << QJsonObject{{u"guest"_s, true}} << 400 << u"validation_failed"_s
             << QString() << QString() << QString();
         QTest::newRow("the host's own token gets the host role")
             << u"host"_s << QJsonObject() << 200 << QString() << u"host"_s << u"host"_s
@@ -208,10 +208,10 @@ private Q_SLOTS:
             << u"member"_s << QJsonObject() << 200 << QString() << u"attendee"_s << u"member"_s
             << u"bob"_s;
         QTest::newRow("a member's display name is the name in the token")
-            << u"member"_s << QJsonObject {{u"display_name"_s, u"Robert"_s}} << 200 << QString()
+            << u"member"_s << QJsonObject{{u"display_name"_s, u"Robert"_s}} << 200 << QString()
             << u"attendee"_s << u"member"_s << u"Robert"_s;
         QTest::newRow("a bearer with guest true vouches for a fresh guest attendee")
-            << u"host"_s << QJsonObject {{u"guest"_s, true}, {u"display_name"_s, u"Vouched"_s}}
+            << u"host"_s << QJsonObject{{u"guest"_s, true}, {u"display_name"_s, u"Vouched"_s}}
             << 200 << QString() << u"attendee"_s << u"guest"_s << u"Vouched"_s;
         QTest::newRow("an invalid bearer is 401 and never falls back to a guest")
             << u"forged"_s << guest << 401 << u"unauthorized"_s << QString() << QString()
@@ -264,7 +264,7 @@ private Q_SLOTS:
 
     void everyGuestTokenIsAFreshIdentity()
     {
-        const QJsonObject guest {{u"guest"_s, true}, {u"display_name"_s, u"Gail"_s}};
+        const QJsonObject guest{{u"guest"_s, true}, {u"display_name"_s, u"Gail"_s}};
         QStringList subjects;
         for (const QString &bearer : {QString(), m_hostToken, QString(), m_hostToken}) {
             const ApiReply reply = requestToken(bearer, m_meetingId, guest);
@@ -301,7 +301,7 @@ private Q_SLOTS:
         }
         const QString id = randomId ? u"mtg_0000000000000000000000"_s : m_meetingId;
         const QJsonObject body = who == u"guest"
-            ? QJsonObject {{u"guest"_s, true}, {u"display_name"_s, u"Gail"_s}}
+            ? QJsonObject{{u"guest"_s, true}, {u"display_name"_s, u"Gail"_s}}
             : QJsonObject();
 
         const ApiReply reply = requestToken(bearer, id, body);
@@ -336,7 +336,7 @@ private Q_SLOTS:
         const QJsonObject answer = reply.json();
         const QStringList keys = answer.keys();
         QCOMPARE(QSet<QString>(keys.begin(), keys.end()),
-                 (QSet<QString> {u"jwt"_s, u"sfu_url"_s, u"expires_in"_s, u"participant_role"_s}));
+                 (QSet<QString>{u"jwt"_s, u"sfu_url"_s, u"expires_in"_s, u"participant_role"_s}));
         QCOMPARE(answer.value(u"sfu_url").toString(), u"ws://sfu.quorum.test:8443/v1/signal"_s);
         QCOMPARE(answer.value(u"expires_in").toInt(), 300);
         QCOMPARE(answer.value(u"participant_role").toString(), u"attendee"_s);
@@ -387,7 +387,7 @@ private Q_SLOTS:
         QVERIFY(!id.isEmpty());
         QStringList audiences;
         for (const QJsonObject &body :
-             {QJsonObject(), QJsonObject {{u"guest"_s, true}, {u"display_name"_s, u"G"_s}}}) {
+             {QJsonObject(), QJsonObject{{u"guest"_s, true}, {u"display_name"_s, u"G"_s}}}) {
             const ApiReply reply = requestTokenFrom(first, firstToken, id, body);
             QCOMPARE(reply.status, 200);
             audiences << claimsOf(reply.json().value(u"jwt").toString()).value(u"aud").toString();
@@ -405,7 +405,7 @@ private Q_SLOTS:
         const ApiReply other = requestTokenFrom(second, secondToken, fresh, {});
         QCOMPARE(other.status, 200);
 
-        QCOMPARE(audiences, (QStringList {u"node-a"_s, u"node-a"_s, u"node-a"_s}));
+        QCOMPARE(audiences, (QStringList{u"node-a"_s, u"node-a"_s, u"node-a"_s}));
         QCOMPARE(claimsOf(other.json().value(u"jwt").toString()).value(u"aud").toString(),
                  u"node-b"_s);
     }

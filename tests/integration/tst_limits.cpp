@@ -40,7 +40,7 @@ QList<ApiReply> postConcurrently(const QString &url, const QString &bearer, cons
     int pending = count;
     for (int i = 0; i < count; ++i) {
         managers.push_back(std::make_unique<QNetworkAccessManager>());
-        QNetworkRequest request {QUrl(url)};
+        QNetworkRequest request{QUrl(url)};
         request.setRawHeader("Authorization", "Bearer " + bearer.toLatin1());
         request.setRawHeader("Content-Type", "application/json");
         for (const auto &[name, value] : headers)
@@ -196,7 +196,7 @@ private Q_SLOTS:
     void anIdempotencyKeyReplaysTheFirstAnswer()
     {
         ApiClient client(m_unlimited->baseUrl(), m_unlimited->token());
-        const Headers key {{"Idempotency-Key", "limits-replay-1"}};
+        const Headers key{{"Idempotency-Key", "limits-replay-1"}};
 
         const ApiReply first = client.post(u"/v1/meetings"_s, newMeeting(u"Replayed"_s), key);
         const ApiReply replay = client.post(u"/v1/meetings"_s, newMeeting(u"Replayed"_s), key);
@@ -219,7 +219,7 @@ private Q_SLOTS:
         // Two tokens of the same user: the key is scoped to the credential, not the user.
         ApiClient first(m_unlimited->baseUrl(), m_unlimited->token());
         ApiClient second(m_unlimited->baseUrl(), m_unlimited->token());
-        const Headers key {{"Idempotency-Key", "limits-shared-key"}};
+        const Headers key{{"Idempotency-Key", "limits-shared-key"}};
 
         const ApiReply a = first.post(u"/v1/meetings"_s, newMeeting(u"Scoped"_s), key);
         const ApiReply b = second.post(u"/v1/meetings"_s, newMeeting(u"Scoped"_s), key);
@@ -248,7 +248,7 @@ private Q_SLOTS:
         // A few rounds, since whether the requests overlap is up to the scheduler.
         for (int round = 0; round < 5; ++round) {
             const QString topic = u"Race %1 of %2"_s.arg(round).arg(connections);
-            const Headers key {{"Idempotency-Key", topic.toLatin1().replace(' ', '-')}};
+            const Headers key{{"Idempotency-Key", topic.toLatin1().replace(' ', '-')}};
 
             const QList<ApiReply> replies
                 = postConcurrently(m_unlimited->baseUrl() + u"/v1/meetings"_s, token,

@@ -182,7 +182,7 @@ private Q_SLOTS:
     void idempotentReplayAndConflicts()
     {
         ApiClient client(m_server->baseUrl(), m_token);
-        const QList<QPair<QByteArray, QByteArray>> key {{"Idempotency-Key", "retry-42"}};
+        const QList<QPair<QByteArray, QByteArray>> key{{"Idempotency-Key", "retry-42"}};
         const ApiReply first = client.post(QStringLiteral("/v1/meetings"), newMeeting(), key);
         QCOMPARE(first.status, 201);
         const ApiReply replay = client.post(QStringLiteral("/v1/meetings"), newMeeting(), key);

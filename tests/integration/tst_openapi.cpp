@@ -44,8 +44,8 @@ private:
     {
         QProcess process;
         process.setProcessChannelMode(QProcess::MergedChannels);
-        process.start(
-            kPython, QStringList {sourcePath(u"tests/integration/openapi_check.py"_s)} + arguments);
+        process.start(kPython,
+                      QStringList{sourcePath(u"tests/integration/openapi_check.py"_s)} + arguments);
         CheckerRun run;
         if (!process.waitForStarted(10000))
             return run;
@@ -68,7 +68,7 @@ private:
                 {u"timezone"_s, u"Europe/Berlin"_s},
                 {u"duration_minutes"_s, 45},
                 {u"passcode"_s, u"ab12*"_s},
-                {u"settings"_s, QJsonObject {{u"auto_recording"_s, u"cloud"_s}}}};
+                {u"settings"_s, QJsonObject{{u"auto_recording"_s, u"cloud"_s}}}};
     }
 
     QString createMeeting(const QString &topic)
@@ -106,11 +106,11 @@ private:
             headers.insert(QString::fromLatin1(lines.at(i).left(colon).trimmed().toLower()),
                            QString::fromLatin1(lines.at(i).mid(colon + 1).trimmed()));
         }
-        const QJsonObject line {{u"method"_s, QString::fromLatin1(method)},
-                                {u"path"_s, path},
-                                {u"status"_s, *status},
-                                {u"headers"_s, headers},
-                                {u"body"_s, QString::fromUtf8(answer.mid(headEnd + 4))}};
+        const QJsonObject line{{u"method"_s, QString::fromLatin1(method)},
+                               {u"path"_s, path},
+                               {u"status"_s, *status},
+                               {u"headers"_s, headers},
+                               {u"body"_s, QString::fromUtf8(answer.mid(headEnd + 4))}};
         QFile log(m_logPath);
         QVERIFY(log.open(QIODevice::Append | QIODevice::WriteOnly));
         log.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n');
@@ -137,8 +137,8 @@ private Q_SLOTS:
         qputenv("QUORUM_RESPONSE_LOG", QFile::encodeName(m_logPath));
 
         // Small join limits, so that the lockout and the 404 limit can be reached here.
-        m_server = std::make_unique<QuorumdProcess>(QStringList {
-            u"--passcode-max-failures"_s, u"2"_s, u"--join-not-found-limit"_s, u"2"_s});
+        m_server = std::make_unique<QuorumdProcess>(
+            QStringList{u"--passcode-max-failures"_s, u"2"_s, u"--join-not-found-limit"_s, u"2"_s});
         QVERIFY2(m_server->start(), m_server->standardError().constData());
         m_admin = m_server->token();
         m_server->createUser(u"bob"_s, u"default"_s);
@@ -240,19 +240,19 @@ private Q_SLOTS:
         QTest::newRow("the host joins without the passcode")
             << u"admin"_s << QJsonObject() << u"host"_s;
         QTest::newRow("a member joins with the passcode")
-            << u"member"_s << QJsonObject {{u"passcode"_s, u"ab12*"_s}} << u"attendee"_s;
+            << u"member"_s << QJsonObject{{u"passcode"_s, u"ab12*"_s}} << u"attendee"_s;
         QTest::newRow("a guest of the join page joins with the passcode")
             << QString()
-            << QJsonObject {{u"guest"_s, true},
-                            {u"display_name"_s, u"Zoë 🚒"_s},
-                            {u"passcode"_s, u"ab12*"_s}}
+            << QJsonObject{{u"guest"_s, true},
+                           {u"display_name"_s, u"Zoë 🚒"_s},
+                           {u"passcode"_s, u"ab12*"_s}}
             << u"attendee"_s;
         QTest::newRow("an app vouches for a guest")
             << u"admin"_s
-            << QJsonObject {{u"guest"_s, true},
-                            {u"display_name"_s, u"Visitor"_s},
-                            {u"passcode"_s, u"ab12*"_s},
-                            {u"region"_s, u"local"_s}}
+            << QJsonObject{{u"guest"_s, true},
+                           {u"display_name"_s, u"Visitor"_s},
+                           {u"passcode"_s, u"ab12*"_s},
+                           {u"region"_s, u"local"_s}}
             << u"attendee"_s;
     }
 
@@ -273,9 +273,9 @@ private Q_SLOTS:
         ApiClient admin(m_server->baseUrl(), m_admin);
         QCOMPARE(admin.get(u"/v1/me"_s).status, 200);
 
-        const QJsonObject input {{u"name"_s, u"ci"_s},
-                                 {u"scopes"_s, QJsonArray {u"meeting.read"_s}},
-                                 {u"expires_in_seconds"_s, 3600}};
+        const QJsonObject input{{u"name"_s, u"ci"_s},
+                                {u"scopes"_s, QJsonArray{u"meeting.read"_s}},
+                                {u"expires_in_seconds"_s, 3600}};
         const ApiReply created = admin.post(u"/v1/tokens"_s, input, {{"Idempotency-Key", "tok-1"}});
         QCOMPARE(created.status, 201);
         QVERIFY(created.json().value(u"token").toString().startsWith(u"qpat_"));
@@ -643,7 +643,7 @@ private Q_SLOTS:
     {
         ApiClient locked(m_server->baseUrl(), m_server->token());
         const QString join = u"/v1/meetings/"_s + m_meeting + u"/joinToken"_s;
-        const QJsonObject wrong {{u"passcode"_s, u"wrong"_s}};
+        const QJsonObject wrong{{u"passcode"_s, u"wrong"_s}};
         QCOMPARE(locked.post(join, wrong).code(), u"wrong_passcode"_s);
         QCOMPARE(locked.post(join, wrong).code(), u"wrong_passcode"_s);
         const ApiReply lockedOut = locked.post(join, {{u"passcode"_s, u"ab12*"_s}});
@@ -670,7 +670,7 @@ private Q_SLOTS:
         QCOMPARE(client.get(u"/healthz"_s).status, 200);
         QVERIFY(!client.get(u"/healthz"_s).header("RateLimit-Remaining").isEmpty());
 
-        const QList<QPair<QByteArray, QString>> operations {
+        const QList<QPair<QByteArray, QString>> operations{
             {"GET", u"/healthz"_s},
             {"GET", u"/readyz"_s},
             {"GET", u"/metrics"_s},
@@ -724,11 +724,11 @@ private Q_SLOTS:
                                                 "\"content-type\":\""
                                                 + contentType + '"' + extraHeaders + '}')
                             .object();
-                  return QJsonDocument(QJsonObject {{u"method"_s, QString::fromLatin1(method)},
-                                                    {u"path"_s, QString::fromLatin1(path)},
-                                                    {u"status"_s, status},
-                                                    {u"headers"_s, headers},
-                                                    {u"body"_s, QString::fromUtf8(body)}})
+                  return QJsonDocument(QJsonObject{{u"method"_s, QString::fromLatin1(method)},
+                                                   {u"path"_s, QString::fromLatin1(path)},
+                                                   {u"status"_s, status},
+                                                   {u"headers"_s, headers},
+                                                   {u"body"_s, QString::fromUtf8(body)}})
                              .toJson(QJsonDocument::Compact)
                       + '\n';
               };

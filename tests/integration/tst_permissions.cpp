@@ -105,7 +105,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("method");
         QTest::addColumn<QString>("suffix");
 
-        const QList<std::pair<QString, QString>> strangers {
+        const QList<std::pair<QString, QString>> strangers{
             {u"another member"_s, u"bob"_s},
             {u"an admin of the other workspace"_s, u"olga"_s},
             {u"a member of the other workspace"_s, u"oscar"_s}};

@@ -97,11 +97,11 @@ private Q_SLOTS:
 
         QTest::newRow("the owner with every scope")
             << u"admin"_s << u"owner"_s
-            << QStringList {u"meeting.join"_s,   u"meeting.read"_s,    u"meeting.write"_s,
-                            u"recording.read"_s, u"recording.write"_s, u"webhook.read"_s,
-                            u"webhook.write"_s};
+            << QStringList{u"meeting.join"_s,   u"meeting.read"_s,    u"meeting.write"_s,
+                           u"recording.read"_s, u"recording.write"_s, u"webhook.read"_s,
+                           u"webhook.write"_s};
         QTest::newRow("a member with two scopes")
-            << u"mia"_s << u"member"_s << QStringList {u"meeting.read"_s, u"meeting.join"_s};
+            << u"mia"_s << u"member"_s << QStringList{u"meeting.read"_s, u"meeting.join"_s};
     }
 
     void meDescribesTheCaller()
@@ -128,14 +128,14 @@ private Q_SLOTS:
     {
         ApiClient admin(m_server->baseUrl(), m_adminToken);
         const ApiReply created = admin.post(
-            u"/v1/tokens"_s, {{u"name"_s, u"ci"_s}, {u"scopes"_s, QJsonArray {u"meeting.read"_s}}});
+            u"/v1/tokens"_s, {{u"name"_s, u"ci"_s}, {u"scopes"_s, QJsonArray{u"meeting.read"_s}}});
         QCOMPARE(created.status, 201);
         const QString secret = created.json().value(u"token").toString();
         const QString id = created.json().value(u"id").toString();
         QVERIFY2(QRegularExpression(u"^qpat_[A-Za-z0-9_-]{20,}$"_s).match(secret).hasMatch(),
                  qPrintable(secret));
         QVERIFY(id.startsWith(u"tok_"));
-        QCOMPARE(strings(created.json().value(u"scopes")), QStringList {u"meeting.read"_s});
+        QCOMPARE(strings(created.json().value(u"scopes")), QStringList{u"meeting.read"_s});
 
         // Listed by id and name, never with the secret.
         QString cursor;
@@ -156,7 +156,7 @@ private Q_SLOTS:
         ApiClient withNew(m_server->baseUrl(), secret);
         const ApiReply me = withNew.get(u"/v1/me"_s);
         QCOMPARE(me.status, 200);
-        QCOMPARE(strings(me.json().value(u"scopes")), QStringList {u"meeting.read"_s});
+        QCOMPARE(strings(me.json().value(u"scopes")), QStringList{u"meeting.read"_s});
         QCOMPARE(withNew.get(u"/v1/meetings"_s).status, 200);
         QCOMPARE(withNew.post(u"/v1/meetings"_s, {{u"topic"_s, u"x"_s}}).status, 403);
     }
@@ -168,19 +168,19 @@ private Q_SLOTS:
         QTest::addColumn<int>("status");
 
         QTest::newRow("a scope the creator lacks")
-            << QStringList {u"meeting.read"_s} << QStringList {u"meeting.write"_s} << 400;
+            << QStringList{u"meeting.read"_s} << QStringList{u"meeting.write"_s} << 400;
         QTest::newRow("a subset plus one scope the creator lacks")
-            << QStringList {u"meeting.read"_s, u"meeting.join"_s}
-            << QStringList {u"meeting.read"_s, u"webhook.write"_s} << 400;
+            << QStringList{u"meeting.read"_s, u"meeting.join"_s}
+            << QStringList{u"meeting.read"_s, u"webhook.write"_s} << 400;
         QTest::newRow("a scope nobody has")
-            << QStringList() << QStringList {u"meeting.admin"_s} << 400;
+            << QStringList() << QStringList{u"meeting.admin"_s} << 400;
         QTest::newRow("a scope with a typo")
-            << QStringList() << QStringList {u"meetings.read"_s} << 400;
+            << QStringList() << QStringList{u"meetings.read"_s} << 400;
         QTest::newRow("exactly the creator's scopes")
-            << QStringList {u"meeting.read"_s, u"meeting.join"_s}
-            << QStringList {u"meeting.read"_s, u"meeting.join"_s} << 201;
-        QTest::newRow("a strict subset") << QStringList {u"meeting.read"_s, u"meeting.join"_s}
-                                         << QStringList {u"meeting.join"_s} << 201;
+            << QStringList{u"meeting.read"_s, u"meeting.join"_s}
+            << QStringList{u"meeting.read"_s, u"meeting.join"_s} << 201;
+        QTest::newRow("a strict subset") << QStringList{u"meeting.read"_s, u"meeting.join"_s}
+                                         << QStringList{u"meeting.join"_s} << 201;
     }
 
     void aNewTokensScopesMustBeASubsetOfTheCreators()
@@ -210,7 +210,7 @@ private Q_SLOTS:
         ApiClient member(m_server->baseUrl(), m_memberToken);
         const ApiReply created = member.post(
             u"/v1/tokens"_s,
-            {{u"name"_s, u"short-lived"_s}, {u"scopes"_s, QJsonArray {u"meeting.read"_s}}});
+            {{u"name"_s, u"short-lived"_s}, {u"scopes"_s, QJsonArray{u"meeting.read"_s}}});
         QCOMPARE(created.status, 201);
         const QString secret = created.json().value(u"token").toString();
         const QString id = created.json().value(u"id").toString();
@@ -245,7 +245,7 @@ private Q_SLOTS:
         ApiClient admin(m_server->baseUrl(), m_adminToken);
         const ApiReply created
             = admin.post(u"/v1/tokens"_s,
-                         {{u"name"_s, u"keep"_s}, {u"scopes"_s, QJsonArray {u"meeting.read"_s}}});
+                         {{u"name"_s, u"keep"_s}, {u"scopes"_s, QJsonArray{u"meeting.read"_s}}});
         QCOMPARE(created.status, 201);
         const QString id = target == u"admin" ? created.json().value(u"id").toString()
                                               : u"tok_0000000000000000000000"_s;
@@ -264,12 +264,12 @@ private Q_SLOTS:
         m_server->createUser(u"paula"_s, u"default"_s);
         const QString token = m_server->token(u"paula"_s);
         ApiClient client(m_server->baseUrl(), token);
-        QStringList made {
+        QStringList made{
             client.get(u"/v1/me"_s).json().value(u"credential").toObject().value(u"id").toString()};
         for (int i = 0; i < 6; ++i) {
             const ApiReply created = client.post(
                 u"/v1/tokens"_s,
-                {{u"name"_s, u"t%1"_s.arg(i)}, {u"scopes"_s, QJsonArray {u"meeting.read"_s}}});
+                {{u"name"_s, u"t%1"_s.arg(i)}, {u"scopes"_s, QJsonArray{u"meeting.read"_s}}});
             QCOMPARE(created.status, 201);
             made << created.json().value(u"id").toString();
         }
@@ -302,7 +302,7 @@ private Q_SLOTS:
         ApiClient member(m_server->baseUrl(), m_memberToken);
         const ApiReply created = member.post(
             u"/v1/tokens"_s,
-            {{u"name"_s, u"audited"_s}, {u"scopes"_s, QJsonArray {u"meeting.read"_s}}});
+            {{u"name"_s, u"audited"_s}, {u"scopes"_s, QJsonArray{u"meeting.read"_s}}});
         QCOMPARE(created.status, 201);
         const QString id = created.json().value(u"id").toString();
         QCOMPARE(member.del(u"/v1/tokens/"_s + id).status, 204);
@@ -333,14 +333,14 @@ private Q_SLOTS:
     void aMemberSeesOnlyEntriesAboutThemselves()
     {
         ApiClient admin(m_server->baseUrl(), m_adminToken);
-        const ApiReply adminToken = admin.post(
-            u"/v1/tokens"_s,
-            {{u"name"_s, u"admin's"_s}, {u"scopes"_s, QJsonArray {u"meeting.read"_s}}});
+        const ApiReply adminToken
+            = admin.post(u"/v1/tokens"_s,
+                         {{u"name"_s, u"admin's"_s}, {u"scopes"_s, QJsonArray{u"meeting.read"_s}}});
         QCOMPARE(adminToken.status, 201);
         ApiClient member(m_server->baseUrl(), m_memberToken);
         const ApiReply memberToken
             = member.post(u"/v1/tokens"_s,
-                          {{u"name"_s, u"mia's"_s}, {u"scopes"_s, QJsonArray {u"meeting.read"_s}}});
+                          {{u"name"_s, u"mia's"_s}, {u"scopes"_s, QJsonArray{u"meeting.read"_s}}});
         QCOMPARE(memberToken.status, 201);
 
         const QList<QJsonObject> entries = auditEntries(m_memberToken, 3);

@@ -66,12 +66,12 @@ void tst_Jwt::initTestCase()
 {
     m_key = SigningKey::generateEd25519();
     m_otherKey = SigningKey::generateEd25519();
-    m_header = QJsonObject {{"alg", "EdDSA"}, {"typ", "JWT"}, {"kid", Kid}};
+    m_header = QJsonObject{{"alg", "EdDSA"}, {"typ", "JWT"}, {"kid", Kid}};
 }
 
 QJsonObject tst_Jwt::claims(qint64 now) const
 {
-    return QJsonObject {
+    return QJsonObject{
         {"iss", "https://quorum.example"},
         {"aud", Audience},
         {"sub", "usr_1"},
@@ -125,7 +125,7 @@ void tst_Jwt::publishesTheDocumentedJwk()
 {
     const QJsonObject jwk = jwt::publicJwk(Kid, m_key);
 
-    const QJsonObject expected {
+    const QJsonObject expected{
         {"kty", "OKP"}, {"crv", "Ed25519"}, {"x", QString(base64UrlEncode(m_key.publicRaw()))},
         {"kid", Kid},   {"alg", "EdDSA"},   {"use", "sig"},
     };
@@ -231,9 +231,9 @@ void tst_Jwt::verify_data()
     QTest::newRow("a missing audience when one is expected")
         << with("aud", QJsonValue::Undefined) << Now << Audience << "WrongAudience"_qba;
     QTest::newRow("an audience list that names us")
-        << with("aud", QJsonArray {"media-2.example", Audience}) << Now << Audience << "Valid"_qba;
+        << with("aud", QJsonArray{"media-2.example", Audience}) << Now << Audience << "Valid"_qba;
     QTest::newRow("an audience list that does not name us")
-        << with("aud", QJsonArray {"media-2.example"}) << Now << Audience << "WrongAudience"_qba;
+        << with("aud", QJsonArray{"media-2.example"}) << Now << Audience << "WrongAudience"_qba;
     QTest::newRow("no expected audience leaves aud unchecked")
         << valid << Now << QString() << "Valid"_qba;
 
@@ -244,7 +244,7 @@ void tst_Jwt::verify_data()
     QTest::newRow("an nbf that is a string is malformed")
         << with("nbf", "soon") << Now << Audience << "Malformed"_qba;
     QTest::newRow("a critical header extension is malformed")
-        << craft(headerWith("crit", QJsonArray {"b64"}), payload) << Now << Audience
+        << craft(headerWith("crit", QJsonArray{"b64"}), payload) << Now << Audience
         << "Malformed"_qba;
     QTest::newRow("a kid that is not a string is malformed")
         << craft(headerWith("kid", 7), payload) << Now << Audience << "Malformed"_qba;
@@ -332,7 +332,7 @@ void tst_Jwt::independentVerifier()
     QVERIFY(dir.isValid());
     QFile jwks(dir.filePath("jwks.json"));
     QVERIFY(jwks.open(QIODevice::WriteOnly));
-    const QJsonObject keySet {{"keys", QJsonArray {jwt::publicJwk(Kid, m_key)}}};
+    const QJsonObject keySet{{"keys", QJsonArray{jwt::publicJwk(Kid, m_key)}}};
     jwks.write(QJsonDocument(keySet).toJson());
     jwks.close();
 

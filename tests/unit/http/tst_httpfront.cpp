@@ -156,7 +156,7 @@ void TestHttpFront::startFront(std::optional<QSslConfiguration> tls)
             m_paths << path;
         }
 
-        const QJsonObject echo {
+        const QJsonObject echo{
             {QStringLiteral("method"),
              QString::fromLatin1(QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(
                  int(request.method())))},

@@ -166,7 +166,7 @@ void TestRequestGuard::events()
     QFETCH(QByteArray, input);
     QFETCH(bool, small);
     QFETCH(QString, expected);
-    const HttpLimits limits = small ? smallLimits() : HttpLimits {};
+    const HttpLimits limits = small ? smallLimits() : HttpLimits{};
 
     RequestGuard whole(limits);
     whole.setUpgradePaths({"/v1/signal"});
@@ -198,7 +198,7 @@ void TestRequestGuard::stopsAtTheFirstRejection()
 
 void TestRequestGuard::rejectionIsProblemJson()
 {
-    GuardRejection rejection {413, "payload_too_large", "Payload Too Large", "Too \"big\"."};
+    GuardRejection rejection{413, "payload_too_large", "Payload Too Large", "Too \"big\"."};
 
     const QByteArray response = rejection.toResponse("0123456789abcdef");
 

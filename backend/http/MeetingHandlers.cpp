@@ -4,6 +4,7 @@
 #include "JsonInput.h"
 #include "MeetingJson.h"
 #include "ProblemMap.h"
+#include "ResponseBodyCache.h"
 #include "Router.h"
 #include "auth/Scopes.h"
 #include "core/Meeting.h"
@@ -15,6 +16,7 @@
 #include "server/Settings.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace quorum {
 
@@ -24,8 +26,20 @@ namespace {
 
 ApiResponse meetingResponse(int status, const MeetingView &view, const Services &services)
 {
-    return ApiResponse::json(status, meetingjson::toJson(view, services.settings.publicUrl))
-        .withHeader("ETag", meetingjson::etag(view.meeting));
+    // The body depends only on the stored meeting (its version) and on whether the reader may
+    // see the passcode. The live part is constant until signalling makes it move; when it
+    // does, it must join the key or be added after the cache.
+    const Meeting &meeting = view.meeting;
+    const QByteArray key = meeting.id.toLatin1() + '|' + QByteArray::number(meeting.version)
+        + (view.mayChange ? "|w" : "|r");
+    std::optional<QByteArray> body = services.bodies.find(key);
+    if (!body) {
+        body = QJsonDocument(meetingjson::toJson(view, services.settings.publicUrl))
+                   .toJson(QJsonDocument::Compact);
+        services.bodies.store(key, *body);
+    }
+    return ApiResponse::text(status, "application/json", *body)
+        .withHeader("ETag", meetingjson::etag(meeting));
 }
 
 ApiResponse createMeeting(ApiRequest &request, Services &services)

@@ -18,6 +18,7 @@
 #include "http/MeetingHandlers.h"
 #include "http/Metrics.h"
 #include "http/RateLimiter.h"
+#include "http/ResponseBodyCache.h"
 #include "http/SystemHandlers.h"
 #include "store/Database.h"
 
@@ -146,9 +147,10 @@ Status QuorumServer::start()
                                              *m_audit, *m_joinLimiter, *m_meetingCache);
     m_metrics = std::make_unique<Metrics>();
     m_cursors = std::make_unique<CursorCodec>(m_box->deriveKey("pagination-cursor"));
+    m_bodies = std::make_unique<ResponseBodyCache>();
     m_services.reset(new Services{m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,
                                   *m_keys, *m_meetings, *m_joinTokens, *m_requestLimiter,
-                                  *m_metrics, *m_cursors, m_ready});
+                                  *m_metrics, *m_cursors, *m_bodies, m_ready});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);

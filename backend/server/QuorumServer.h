@@ -23,6 +23,7 @@ class MeetingCache;
 class MeetingService;
 class Metrics;
 class RateLimiter;
+class ResponseBodyCache;
 class SigningKeyRing;
 class TokenService;
 struct Services;
@@ -78,6 +79,7 @@ private:
     std::unique_ptr<JoinTokenService> m_joinTokens;
     std::unique_ptr<Metrics> m_metrics;
     std::unique_ptr<CursorCodec> m_cursors;
+    std::unique_ptr<ResponseBodyCache> m_bodies;
     std::unique_ptr<Services> m_services;
     std::unique_ptr<ApiDispatcher> m_dispatcher;
     std::unique_ptr<HttpFront> m_front;

@@ -12,6 +12,7 @@ class JoinTokenService;
 class MeetingService;
 class Metrics;
 class RateLimiter;
+class ResponseBodyCache;
 class SigningKeyRing;
 class TokenService;
 struct Settings;
@@ -35,6 +36,7 @@ struct Services
     RateLimiter &requestLimiter;
     Metrics &metrics;
     const CursorCodec &cursors;
+    ResponseBodyCache &bodies;
     std::atomic<bool> &ready;
 };
 

@@ -67,6 +67,43 @@ bool readTime(const QJsonObject &claims, const QString &name, bool required,
 
 QByteArray sign(const QJsonObject &claims, const QString &kid, const SigningKey &key)
 {
+    return signPayload(compactJson(claims), kid, key);
+}
+
+QByteArray jsonString(QStringView text)
+{
+    QByteArray out;
+    out.reserve(text.size() + 2);
+    out += '"';
+    qsizetype i = 0;
+    while (i < text.size()) {
+        const char16_t u = text[i].unicode();
+        if (u >= 0x80) {
+            // A run of non-ASCII characters is encoded whole, so surrogate pairs stay paired.
+            const qsizetype start = i;
+            while (i < text.size() && text[i].unicode() >= 0x80)
+                ++i;
+            out += text.sliced(start, i - start).toUtf8();
+            continue;
+        }
+        if (u == u'"' || u == u'\\') {
+            out += '\\';
+            out += char(u);
+        } else if (u < 0x20) {
+            out += "\\u00";
+            out += "0123456789abcdef"[u >> 4];
+            out += "0123456789abcdef"[u & 0xf];
+        } else {
+            out += char(u);
+        }
+        ++i;
+    }
+    out += '"';
+    return out;
+}
+
+QByteArray signPayload(QByteArrayView claimsJson, const QString &kid, const SigningKey &key)
+{
     if (key.isNull())
         return {};
 
@@ -76,7 +113,7 @@ QByteArray sign(const QJsonObject &claims, const QString &kid, const SigningKey 
         {QStringLiteral("kid"), kid},
     };
     const QByteArray signingInput
-        = base64UrlEncode(compactJson(header)) + '.' + base64UrlEncode(compactJson(claims));
+        = base64UrlEncode(compactJson(header)) + '.' + base64UrlEncode(claimsJson);
     const QByteArray signature = key.sign(signingInput);
     if (signature.isEmpty())
         return {};

@@ -15,6 +15,11 @@ namespace quorum::crypto::jwt {
 
 // Header {"alg":"EdDSA","typ":"JWT","kid":kid}; compact JSON, UTF-8, base64url segments.
 QByteArray sign(const QJsonObject &claims, const QString &kid, const SigningKey &key);
+// The same for claims already serialised as a compact JSON object (a hot path that builds its
+// payload without QJsonDocument).
+QByteArray signPayload(QByteArrayView claimsJson, const QString &kid, const SigningKey &key);
+// `text` as a JSON string literal (quoted, escaped, UTF-8).
+QByteArray jsonString(QStringView text);
 
 // {"kty":"OKP","crv":"Ed25519","x":...,"kid":kid,"alg":"EdDSA","use":"sig"} for the JWKS.
 QJsonObject publicJwk(const QString &kid, const SigningKey &key);

@@ -14,7 +14,9 @@ namespace quorum {
 class ResponseBodyCache final
 {
 public:
-    explicit ResponseBodyCache(int capacity = 20000) : m_capacity(capacity) { }
+    explicit ResponseBodyCache(int capacity = 20000)
+        : m_capacity(capacity)
+    { }
 
     std::optional<QByteArray> find(const QByteArray &key) const
     {

@@ -61,6 +61,13 @@ JoinTokenOutcome JoinTokenService::refuse(Error error, int retryAfterSeconds, in
 
 QString JoinTokenService::sfuUrl() const
 {
+    // The advertise URL is final once the server listens; build the URL once.
+    std::call_once(m_sfuUrlOnce, [this] { m_sfuUrl = buildSfuUrl(); });
+    return m_sfuUrl;
+}
+
+QString JoinTokenService::buildSfuUrl() const
+{
     const QUrl advertise(m_settings.advertiseUrl);
     QUrl signal;
     signal.setScheme(advertise.scheme() == u"https" ? QStringLiteral("wss") : QStringLiteral("ws"));
@@ -187,24 +194,23 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
         m_cache.drop(meeting->id);
     }
 
+    // The payload is written by hand: QJsonObject costs more than the rest of this function
+    // but the signature.
     const qint64 now = m_clock.nowMs() / 1000;
     const auto key = m_keys.current();
-    const QJsonObject claims{
-        {QStringLiteral("iss"), m_settings.publicUrl},
-        {QStringLiteral("aud"), node},
-        {QStringLiteral("sub"), subject},
-        {QStringLiteral("mid"), meeting->id},
-        {QStringLiteral("role"), role},
-        {QStringLiteral("name"), name},
-        {QStringLiteral("iat"), now},
-        {QStringLiteral("nbf"), now},
-        {QStringLiteral("exp"), now + m_settings.joinTokenTtlSeconds},
-        {QStringLiteral("jti"), ids::generate(u"jti")},
-    };
+    using crypto::jwt::jsonString;
+    const QByteArray payload = "{\"iss\":" + jsonString(m_settings.publicUrl)
+        + ",\"aud\":" + jsonString(node) + ",\"sub\":" + jsonString(subject)
+        + ",\"mid\":" + jsonString(meeting->id) + ",\"role\":" + jsonString(role)
+        + ",\"name\":" + jsonString(name) + ",\"iat\":" + QByteArray::number(now)
+        + ",\"nbf\":" + QByteArray::number(now)
+        + ",\"exp\":" + QByteArray::number(now + m_settings.joinTokenTtlSeconds)
+        + ",\"jti\":" + jsonString(ids::generate(u"jti")) + '}';
 
     JoinTokenOutcome outcome;
-    outcome.token = JoinToken{QString::fromLatin1(crypto::jwt::sign(claims, key.kid, key.key)),
-                              sfuUrl(), m_settings.joinTokenTtlSeconds, role};
+    outcome.token
+        = JoinToken{QString::fromLatin1(crypto::jwt::signPayload(payload, key.kid, key.key)),
+                    sfuUrl(), m_settings.joinTokenTtlSeconds, role};
     return outcome;
 }
 

@@ -5,6 +5,7 @@
 
 #include <QString>
 
+#include <mutex>
 #include <optional>
 
 namespace quorum {
@@ -64,6 +65,7 @@ public:
 private:
     JoinTokenOutcome refuse(Error error, int retryAfterSeconds = 0, int delayMs = 0) const;
     QString sfuUrl() const;
+    QString buildSfuUrl() const;
 
     Database &m_database;
     const crypto::SecretBox &m_box;
@@ -73,6 +75,8 @@ private:
     AuditLog &m_audit;
     RateLimiter &m_limiter;
     MeetingCache &m_cache;
+    mutable std::once_flag m_sfuUrlOnce;
+    mutable QString m_sfuUrl;
 };
 
 } // namespace quorum

@@ -44,6 +44,8 @@ private Q_SLOTS:
     void signsTheDocumentedHeader();
     void publishesTheDocumentedJwk();
     void roundTripsTheClaims();
+    void jsonStringRoundTrips_data();
+    void jsonStringRoundTrips();
     void verify_data();
     void verify();
     void independentVerifier_data();
@@ -357,6 +359,28 @@ void tst_Jwt::independentVerifier()
         QDateTime::currentSecsSinceEpoch(), Audience);
     QCOMPARE(outcome(ours), "Valid");
     QCOMPARE(claims, std::get<jwt::Verified>(ours).claims);
+}
+
+void tst_Jwt::jsonStringRoundTrips_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("plain ASCII") << QStringLiteral("Ann");
+    QTest::newRow("quotes and backslashes") << QStringLiteral("a \"quoted\" \\ name");
+    QTest::newRow("control characters") << QStringLiteral("tab\tnew\nline\x01");
+    QTest::newRow("accents and CJK") << QStringLiteral("Zoë 東京");
+    QTest::newRow("emoji as surrogate pairs") << QStringLiteral("🚒 Test 😀😀");
+    QTest::newRow("the empty string") << QString();
+}
+
+void tst_Jwt::jsonStringRoundTrips()
+{
+    QFETCH(QString, text);
+    const QByteArray json = "{\"v\":" + jwt::jsonString(text) + '}';
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(document.object().value(QStringLiteral("v")).toString(), text);
+    QVERIFY(!json.contains("\\ud83d")); // emoji travel as UTF-8, not as escapes
 }
 
 QTEST_GUILESS_MAIN(tst_Jwt)

@@ -116,6 +116,7 @@ Status QuorumServer::start()
 
     Database::Options options;
     options.sqlitePath = m_settings.sqlitePath();
+    options.backgroundCheckpoints = true;
     options.synchronous
         = m_settings.sqliteFullSync ? Database::Synchronous::Full : Database::Synchronous::Normal;
     m_database = std::make_unique<Database>(options);
@@ -205,6 +206,12 @@ Status QuorumServer::start()
     });
     m_keyTimer->start();
 
+    // WAL checkpoints run here, off the request threads, so no request waits for an fsync.
+    m_checkpointTimer = new QTimer(this);
+    m_checkpointTimer->setInterval(1000);
+    connect(m_checkpointTimer, &QTimer::timeout, this, [this] { m_database->checkpoint(); });
+    m_checkpointTimer->start();
+
     m_ready = true;
     return success();
 }
@@ -214,6 +221,8 @@ void QuorumServer::stop()
     m_ready = false;
     if (m_keyTimer)
         m_keyTimer->stop();
+    if (m_checkpointTimer)
+        m_checkpointTimer->stop();
     if (m_front)
         m_front->stop(m_settings.shutdownGraceSeconds * 1000);
     else

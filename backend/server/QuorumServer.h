@@ -84,6 +84,7 @@ private:
     std::unique_ptr<ApiDispatcher> m_dispatcher;
     std::unique_ptr<HttpFront> m_front;
     QTimer *m_keyTimer = nullptr;
+    QTimer *m_checkpointTimer = nullptr;
 };
 
 } // namespace quorum

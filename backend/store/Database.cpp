@@ -100,8 +100,9 @@ Database::Database(Options options)
     : m_options(std::move(options))
     , m_connectionPrefix(QUuid::createUuid().toString(QUuid::Id128))
 {
-    m_dialect = std::make_unique<SqliteDialect>(m_options.synchronous == Synchronous::Full,
-                                                m_options.busyTimeoutMs);
+    m_dialect
+        = std::make_unique<SqliteDialect>(m_options.synchronous == Synchronous::Full,
+                                          m_options.busyTimeoutMs, m_options.backgroundCheckpoints);
 }
 
 Database::~Database() = default;
@@ -206,6 +207,13 @@ Status Database::migrate(QSqlDatabase db)
         qCInfo(lcStore) << "applied migration" << file;
     }
     return transaction.commit();
+}
+
+void Database::checkpoint()
+{
+    QSqlQuery query(connection());
+    if (!query.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")))
+        qCWarning(lcStore) << "checkpoint failed:" << query.lastError().text();
 }
 
 Status Database::backupTo(const QString &file)

@@ -29,6 +29,7 @@ public:
         QString sqlitePath; // the database file
         Synchronous synchronous = Synchronous::Normal;
         int busyTimeoutMs = 5000;
+        bool backgroundCheckpoints = false; // the owner calls checkpoint() periodically
     };
 
     explicit Database(Options options);
@@ -63,6 +64,9 @@ public:
         std::unique_lock<QMutex> m_lock;
         bool m_active = false;
     };
+
+    // Moves the write-ahead log into the database (without blocking writers).
+    void checkpoint();
 
     // Copies a consistent snapshot of the database into `file` (SQLite's VACUUM INTO).
     Status backupTo(const QString &file);

@@ -24,18 +24,24 @@ public:
 class SqliteDialect final : public SqlDialect
 {
 public:
-    explicit SqliteDialect(bool fullSync, int busyTimeoutMs)
+    SqliteDialect(bool fullSync, int busyTimeoutMs, bool backgroundCheckpoints)
         : m_fullSync(fullSync)
         , m_busyTimeoutMs(busyTimeoutMs)
+        , m_backgroundCheckpoints(backgroundCheckpoints)
     { }
 
     QString driverName() const override { return QStringLiteral("QSQLITE"); }
     QStringList connectionSetup() const override
     {
-        return {QStringLiteral("PRAGMA journal_mode=WAL"),
-                QStringLiteral("PRAGMA synchronous=%1").arg(m_fullSync ? u"FULL" : u"NORMAL"),
-                QStringLiteral("PRAGMA busy_timeout=%1").arg(m_busyTimeoutMs),
-                QStringLiteral("PRAGMA foreign_keys=ON")};
+        QStringList setup{
+            QStringLiteral("PRAGMA journal_mode=WAL"),
+            QStringLiteral("PRAGMA synchronous=%1").arg(m_fullSync ? u"FULL" : u"NORMAL"),
+            QStringLiteral("PRAGMA busy_timeout=%1").arg(m_busyTimeoutMs),
+            QStringLiteral("PRAGMA foreign_keys=ON")};
+        // The server checkpoints from a timer instead, so no request pays for the fsync.
+        if (m_backgroundCheckpoints)
+            setup << QStringLiteral("PRAGMA wal_autocheckpoint=0");
+        return setup;
     }
     // IMMEDIATE takes the write lock at once, so two writers never deadlock upgrading
     // their read locks.
@@ -45,6 +51,7 @@ public:
 private:
     bool m_fullSync;
     int m_busyTimeoutMs;
+    bool m_backgroundCheckpoints;
 };
 
 } // namespace quorum

@@ -208,7 +208,7 @@ Status QuorumServer::start()
 
     // WAL checkpoints run here, off the request threads, so no request waits for an fsync.
     m_checkpointTimer = new QTimer(this);
-    m_checkpointTimer->setInterval(1000);
+    m_checkpointTimer->setInterval(200);
     connect(m_checkpointTimer, &QTimer::timeout, this, [this] { m_database->checkpoint(); });
     m_checkpointTimer->start();
 

@@ -1,6 +1,7 @@
 #include "AuditRepository.h"
 
 #include "Database.h"
+#include "PageQuery.h"
 #include "SqlValues.h"
 
 #include <QJsonDocument>
@@ -33,6 +34,22 @@ Status AuditRepository::append(const AuditEntry &entry)
     return success();
 }
 
+static AuditEntry readEntry(const QSqlQuery &query)
+{
+    AuditEntry entry;
+    entry.id = query.value(0).toString();
+    entry.workspaceId = query.value(1).toString();
+    entry.occurredAt = toTime(query.value(2));
+    entry.action = query.value(3).toString();
+    entry.actorId = query.value(4).toString();
+    entry.subjectUserId = query.value(5).toString();
+    entry.meetingId = query.value(6).toString();
+    entry.targetId = query.value(7).toString();
+    entry.clientAddress = query.value(8).toString();
+    entry.detail = QJsonDocument::fromJson(query.value(9).toString().toUtf8()).object();
+    return entry;
+}
+
 Result<Page<AuditEntry>> AuditRepository::list(const AuditVisibility &visibility,
                                                const PageRequest &page)
 {
@@ -50,41 +67,10 @@ Result<Page<AuditEntry>> AuditRepository::list(const AuditVisibility &visibility
         values << visibility.workspaceId << visibility.userId << visibility.userId
                << visibility.userId;
     }
-    if (page.after) {
-        sql += QStringLiteral(" AND (occurred_at < ? OR (occurred_at = ? AND id < ?))");
-        values << page.after->sortKey << page.after->sortKey << page.after->id;
-    }
-    sql += QStringLiteral(" ORDER BY occurred_at DESC, id DESC LIMIT ?");
-    values << page.size + 1;
-
-    QSqlQuery query(m_db);
-    query.prepare(sql);
-    for (const QVariant &value : std::as_const(values))
-        query.addBindValue(value);
-    if (!query.exec())
-        return sqlError(query, "listing the audit log");
-
-    Page<AuditEntry> result;
-    while (query.next()) {
-        AuditEntry entry;
-        entry.id = query.value(0).toString();
-        entry.workspaceId = query.value(1).toString();
-        entry.occurredAt = toTime(query.value(2));
-        entry.action = query.value(3).toString();
-        entry.actorId = query.value(4).toString();
-        entry.subjectUserId = query.value(5).toString();
-        entry.meetingId = query.value(6).toString();
-        entry.targetId = query.value(7).toString();
-        entry.clientAddress = query.value(8).toString();
-        entry.detail = QJsonDocument::fromJson(query.value(9).toString().toUtf8()).object();
-        result.items << entry;
-    }
-    if (result.items.size() > page.size) {
-        result.items.removeLast();
-        const AuditEntry &last = result.items.constLast();
-        result.next = KeysetPosition{last.occurredAt.toMSecsSinceEpoch(), last.id};
-    }
-    return result;
+    return fetchPage<AuditEntry>(
+        m_db, sql, values, QStringLiteral("occurred_at"), true, page, readEntry,
+        [](const AuditEntry &entry) { return entry.occurredAt.toMSecsSinceEpoch(); },
+        "listing the audit log");
 }
 
 } // namespace quorum

@@ -1,6 +1,7 @@
 #include "MeetingRepository.h"
 
 #include "Database.h"
+#include "PageQuery.h"
 #include "SqlValues.h"
 #include "crypto/SecretBox.h"
 
@@ -163,29 +164,11 @@ Result<Page<Meeting>> MeetingRepository::list(const MeetingFilter &filter, const
         sql += QStringLiteral(" AND start_time < ?");
         values << filter.to.toMSecsSinceEpoch();
     }
-    if (page.after) {
-        sql += QStringLiteral(" AND (start_time > ? OR (start_time = ? AND id > ?))");
-        values << page.after->sortKey << page.after->sortKey << page.after->id;
-    }
-    sql += QStringLiteral(" ORDER BY start_time, id LIMIT ?");
-    values << page.size + 1;
-
-    QSqlQuery query(m_db);
-    query.prepare(sql);
-    for (const QVariant &value : std::as_const(values))
-        query.addBindValue(value);
-    if (!query.exec())
-        return sqlError(query, "listing meetings");
-
-    Page<Meeting> result;
-    while (query.next())
-        result.items << readMeeting(query);
-    if (result.items.size() > page.size) {
-        result.items.removeLast();
-        const Meeting &last = result.items.constLast();
-        result.next = KeysetPosition{last.startTime.toMSecsSinceEpoch(), last.id};
-    }
-    return result;
+    return fetchPage<Meeting>(
+        m_db, sql, values, QStringLiteral("start_time"), false, page,
+        [this](const QSqlQuery &query) { return readMeeting(query); },
+        [](const Meeting &meeting) { return meeting.startTime.toMSecsSinceEpoch(); },
+        "listing meetings");
 }
 
 Result<QString> MeetingRepository::assignMediaNode(const QString &meetingId, const QString &node)

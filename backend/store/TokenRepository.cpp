@@ -1,6 +1,7 @@
 #include "TokenRepository.h"
 
 #include "Database.h"
+#include "PageQuery.h"
 #include "SqlValues.h"
 
 #include <QSqlQuery>
@@ -82,33 +83,14 @@ std::optional<AccessTokenRecord> TokenRepository::byId(const QString &id)
 Result<Page<AccessTokenRecord>> TokenRepository::listForUser(const QString &userId,
                                                              const PageRequest &page)
 {
-    QSqlQuery query(m_db);
-    QString sql = QStringLiteral("SELECT %1 FROM access_tokens WHERE user_id = ? AND kind = "
-                                 "'personal' AND revoked_at IS NULL")
-                      .arg(kColumns);
-    if (page.after)
-        sql += QStringLiteral(" AND (created_at > ? OR (created_at = ? AND id > ?))");
-    sql += QStringLiteral(" ORDER BY created_at, id LIMIT ?");
-    query.prepare(sql);
-    query.addBindValue(userId);
-    if (page.after) {
-        query.addBindValue(page.after->sortKey);
-        query.addBindValue(page.after->sortKey);
-        query.addBindValue(page.after->id);
-    }
-    query.addBindValue(page.size + 1);
-    if (!query.exec())
-        return sqlError(query, "listing tokens");
-
-    Page<AccessTokenRecord> result;
-    while (query.next())
-        result.items << readToken(query);
-    if (result.items.size() > page.size) {
-        result.items.removeLast();
-        const auto &last = result.items.constLast();
-        result.next = KeysetPosition{last.createdAt.toMSecsSinceEpoch(), last.id};
-    }
-    return result;
+    return fetchPage<AccessTokenRecord>(
+        m_db,
+        QStringLiteral("SELECT %1 FROM access_tokens WHERE user_id = ? AND kind = 'personal' "
+                       "AND revoked_at IS NULL")
+            .arg(kColumns),
+        {userId}, QStringLiteral("created_at"), false, page, readToken,
+        [](const AccessTokenRecord &token) { return token.createdAt.toMSecsSinceEpoch(); },
+        "listing tokens");
 }
 
 Status TokenRepository::revoke(const QString &id, const QDateTime &when)

@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkReply>
 #include <QTcpSocket>
@@ -13,6 +14,21 @@ namespace quorum::testing {
 QJsonObject ApiReply::json() const
 {
     return QJsonDocument::fromJson(body).object();
+}
+
+QStringList ApiReply::errorFields() const
+{
+    QStringList fields;
+    for (const QJsonValue &error : json().value(QStringLiteral("errors")).toArray())
+        fields << error.toObject().value(QStringLiteral("field")).toString();
+    return fields;
+}
+
+QJsonObject ApiReply::problemWithoutRequestId() const
+{
+    QJsonObject problem = json();
+    problem.remove(QStringLiteral("request_id"));
+    return problem;
 }
 
 QByteArray ApiReply::header(const QByteArray &name) const

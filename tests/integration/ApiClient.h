@@ -18,6 +18,10 @@ struct ApiReply
     QJsonObject json() const;
     QByteArray header(const QByteArray &name) const;
     QString code() const { return json().value(QStringLiteral("code")).toString(); }
+    // The `field` of each entry of a problem's errors[].
+    QStringList errorFields() const;
+    // The problem body without its request_id, which differs on every answer.
+    QJsonObject problemWithoutRequestId() const;
 };
 
 // Speaks HTTP to a server over real sockets with QNetworkAccessManager. Each call waits for

@@ -13,14 +13,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QStringList errorFields(const ApiReply &reply)
-{
-    QStringList fields;
-    for (const QJsonValue &error : reply.json().value(u"errors").toArray())
-        fields << error.toObject().value(u"field").toString();
-    return fields;
-}
-
 QStringList sorted(QStringList list)
 {
     list.sort();
@@ -196,7 +188,7 @@ private Q_SLOTS:
             {{u"name"_s, u"narrow"_s}, {u"scopes"_s, QJsonArray::fromStringList(requested)}});
         QCOMPARE(reply.status, status);
         if (status == 400) {
-            QVERIFY2(errorFields(reply).contains(u"scopes"_s), reply.body.constData());
+            QVERIFY2(reply.errorFields().contains(u"scopes"_s), reply.body.constData());
             QVERIFY(!reply.body.contains("qpat_"));
             return;
         }

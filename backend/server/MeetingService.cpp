@@ -96,6 +96,18 @@ Result<MeetingView> MeetingService::load(QSqlDatabase db, const Credential &call
     return MeetingView{*meeting, mayChange};
 }
 
+Status MeetingService::store(Database::WriteTransaction &transaction, const Meeting &changed,
+                             qint64 previousVersion)
+{
+    MeetingRepository meetings(transaction.db(), m_box);
+    if (const Status updated = meetings.update(changed, previousVersion); !updated)
+        return updated;
+    if (const Status committed = transaction.commit(); !committed)
+        return committed;
+    m_cache.drop(changed.id);
+    return success();
+}
+
 Result<MeetingView> MeetingService::get(const Credential &caller, const QString &id)
 {
     return load(m_database.connection(), caller, id, false);
@@ -120,12 +132,8 @@ Result<MeetingView> MeetingService::update(const Credential &caller, const QStri
 
     const qint64 previousVersion = view->meeting.version;
     view->meeting = meetingrules::applyPatch(view->meeting, patch, now);
-    MeetingRepository meetings(transaction.db(), m_box);
-    if (const Status updated = meetings.update(view->meeting, previousVersion); !updated)
-        return updated.error();
-    if (const Status committed = transaction.commit(); !committed)
-        return committed.error();
-    m_cache.drop(id);
+    if (const Status stored = store(transaction, view->meeting, previousVersion); !stored)
+        return stored.error();
     return view;
 }
 
@@ -146,12 +154,8 @@ Result<MeetingView> MeetingService::cancel(const Credential &caller, const QStri
     const qint64 previousVersion = view->meeting.version;
     view->meeting = meetingrules::applyTransition(view->meeting, meetingrules::Transition::Cancel,
                                                   m_clock.now());
-    MeetingRepository meetings(transaction.db(), m_box);
-    if (const Status updated = meetings.update(view->meeting, previousVersion); !updated)
-        return updated.error();
-    if (const Status committed = transaction.commit(); !committed)
-        return committed.error();
-    m_cache.drop(id);
+    if (const Status stored = store(transaction, view->meeting, previousVersion); !stored)
+        return stored.error();
     return view;
 }
 

@@ -4,6 +4,7 @@
 #include "core/Meeting.h"
 #include "core/MeetingPatch.h"
 #include "core/Result.h"
+#include "store/Database.h"
 #include "store/Keyset.h"
 #include "store/MeetingRepository.h"
 
@@ -49,6 +50,10 @@ private:
     // reads may come from the cache.
     Result<MeetingView> load(QSqlDatabase db, const Credential &caller, const QString &id,
                              bool forChange);
+
+    // Writes a changed meeting (if still at previousVersion), commits, and drops its cache entry.
+    Status store(Database::WriteTransaction &transaction, const Meeting &changed,
+                 qint64 previousVersion);
 
     Database &m_database;
     const crypto::SecretBox &m_box;

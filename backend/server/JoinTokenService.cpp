@@ -1,5 +1,6 @@
 #include "JoinTokenService.h"
 
+#include "BanCache.h"
 #include "MeetingCache.h"
 #include "Settings.h"
 #include "auth/AuditLog.h"
@@ -39,7 +40,7 @@ bool passcodeMatches(const QString &expected, const QString &supplied)
 JoinTokenService::JoinTokenService(Database &database, const crypto::SecretBox &box,
                                    const Clock &clock, const Settings &settings,
                                    SigningKeyRing &keys, AuditLog &audit, RateLimiter &limiter,
-                                   MeetingCache &cache)
+                                   MeetingCache &cache, BanCache &bans)
     : m_database(database)
     , m_box(box)
     , m_clock(clock)
@@ -48,6 +49,7 @@ JoinTokenService::JoinTokenService(Database &database, const crypto::SecretBox &
     , m_audit(audit)
     , m_limiter(limiter)
     , m_cache(cache)
+    , m_bans(bans)
 { }
 
 JoinTokenOutcome JoinTokenService::refuse(Error error, int retryAfterSeconds, int delayMs) const
@@ -121,7 +123,8 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
     const QString banSubject = asUser ? subject
         : request.caller              ? QString()
                                       : u"addr:"_s + request.clientAddress;
-    if (!banSubject.isEmpty() && meetings.isBanned(meeting->id, banSubject))
+    const auto loadBans = [&meetings](const QString &id) { return meetings.bannedSubjects(id); };
+    if (!banSubject.isEmpty() && m_bans.isBanned(meeting->id, banSubject, loadBans))
         return refuse(
             {ErrorCode::RemovedFromMeeting,
              QStringLiteral("You were removed from this meeting and may not rejoin it.")});

@@ -11,6 +11,7 @@
 namespace quorum {
 
 class AuditLog;
+class BanCache;
 class Clock;
 class Database;
 class MeetingCache;
@@ -58,7 +59,7 @@ class JoinTokenService final
 public:
     JoinTokenService(Database &database, const crypto::SecretBox &box, const Clock &clock,
                      const Settings &settings, SigningKeyRing &keys, AuditLog &audit,
-                     RateLimiter &limiter, MeetingCache &cache);
+                     RateLimiter &limiter, MeetingCache &cache, BanCache &bans);
 
     JoinTokenOutcome issue(const JoinTokenRequest &request);
 
@@ -75,6 +76,7 @@ private:
     AuditLog &m_audit;
     RateLimiter &m_limiter;
     MeetingCache &m_cache;
+    BanCache &m_bans;
     mutable std::once_flag m_sfuUrlOnce;
     mutable QString m_sfuUrl;
 };

@@ -1,5 +1,6 @@
 #include "QuorumServer.h"
 
+#include "BanCache.h"
 #include "Bootstrap.h"
 #include "JoinTokenService.h"
 #include "MeetingCache.h"
@@ -142,10 +143,11 @@ Status QuorumServer::start()
     m_requestLimiter = std::make_unique<RateLimiter>(*m_clock, m_settings.rateLimitWindowSeconds);
     m_joinLimiter = std::make_unique<RateLimiter>(*m_clock, m_settings.passcodeWindowSeconds);
     m_meetingCache = std::make_unique<MeetingCache>(*m_clock);
+    m_banCache = std::make_unique<BanCache>(*m_clock);
     m_meetings = std::make_unique<MeetingService>(*m_database, *m_box, *m_clock, *m_meetingCache);
-    m_joinTokens
-        = std::make_unique<JoinTokenService>(*m_database, *m_box, *m_clock, m_settings, *m_keys,
-                                             *m_audit, *m_joinLimiter, *m_meetingCache);
+    m_joinTokens = std::make_unique<JoinTokenService>(*m_database, *m_box, *m_clock, m_settings,
+                                                      *m_keys, *m_audit, *m_joinLimiter,
+                                                      *m_meetingCache, *m_banCache);
     m_metrics = std::make_unique<Metrics>();
     m_cursors = std::make_unique<CursorCodec>(m_box->deriveKey("pagination-cursor"));
     m_bodies = std::make_unique<ResponseBodyCache>();

@@ -14,6 +14,7 @@ namespace quorum {
 
 class ApiDispatcher;
 class AuditLog;
+class BanCache;
 class Clock;
 class CursorCodec;
 class Database;
@@ -75,6 +76,7 @@ private:
     std::unique_ptr<RateLimiter> m_requestLimiter;
     std::unique_ptr<RateLimiter> m_joinLimiter;
     std::unique_ptr<MeetingCache> m_meetingCache;
+    std::unique_ptr<BanCache> m_banCache;
     std::unique_ptr<MeetingService> m_meetings;
     std::unique_ptr<JoinTokenService> m_joinTokens;
     std::unique_ptr<Metrics> m_metrics;

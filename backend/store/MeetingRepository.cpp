@@ -197,13 +197,17 @@ bool MeetingRepository::isCohost(const QString &meetingId, const QString &userId
     return query->exec() && query->next();
 }
 
-bool MeetingRepository::isBanned(const QString &meetingId, const QString &subject)
+QSet<QString> MeetingRepository::bannedSubjects(const QString &meetingId)
 {
-    CachedStatement query(
-        m_db, QStringLiteral("SELECT 1 FROM meeting_bans WHERE meeting_id = ? AND subject = ?"));
+    CachedStatement query(m_db,
+                          QStringLiteral("SELECT subject FROM meeting_bans WHERE meeting_id = ?"));
     query->bindValue(0, meetingId);
-    query->bindValue(1, subject);
-    return query->exec() && query->next();
+    QSet<QString> subjects;
+    if (query->exec()) {
+        while (query->next())
+            subjects.insert(query->value(0).toString());
+    }
+    return subjects;
 }
 
 } // namespace quorum

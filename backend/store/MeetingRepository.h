@@ -43,7 +43,8 @@ public:
     // Records the media node on the first issued token; returns the node the meeting has.
     Result<QString> assignMediaNode(const QString &meetingId, const QString &node);
     bool isCohost(const QString &meetingId, const QString &userId);
-    bool isBanned(const QString &meetingId, const QString &subject);
+    // Every subject barred from the meeting (user ids, guest ids, "addr:" client addresses).
+    QSet<QString> bannedSubjects(const QString &meetingId);
 
 private:
     Meeting readMeeting(const class QSqlQuery &query) const;

@@ -9,6 +9,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -178,6 +181,38 @@ private Q_SLOTS:
     }
 
     void cleanupTestCase() { m_server.reset(); }
+
+    // Removal is signalling's job; until it exists the ban is written straight into the
+    // database, which is what removal will do, to show that joinToken honours it.
+    void aRemovedUserGets403RemovedFromMeetingButOthersStillJoin()
+    {
+        const QString meetingId = createMeeting(*m_server, m_hostToken);
+        QVERIFY(!meetingId.isEmpty());
+        QCOMPARE(requestToken(m_memberToken, meetingId, {}).status, 200);
+
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"bans"_s);
+            db.setDatabaseName(m_server->dataDir() + u"/quorum.db"_s);
+            QVERIFY(db.open());
+            QSqlQuery insert(db);
+            insert.prepare(u"INSERT INTO meeting_bans (meeting_id, subject, created_at) "
+                           "VALUES (?, ?, 0)"_s);
+            insert.addBindValue(meetingId);
+            insert.addBindValue(m_memberId);
+            QVERIFY2(insert.exec(), qPrintable(insert.lastError().text()));
+        }
+        QSqlDatabase::removeDatabase(u"bans"_s);
+
+        // Another process wrote the ban: the server's cache of bans lasts at most 2 s.
+        QTRY_COMPARE_WITH_TIMEOUT(requestToken(m_memberToken, meetingId, {}).code(),
+                                  u"removed_from_meeting"_s, 10000);
+        const ApiReply refused = requestToken(m_memberToken, meetingId, {});
+        QCOMPARE(refused.status, 403);
+        QCOMPARE(requestToken(m_hostToken, meetingId, {}).status, 200);
+        const ApiReply guest = requestToken(QString(), meetingId,
+                                            {{u"guest"_s, true}, {u"display_name"_s, u"Gail"_s}});
+        QCOMPARE(guest.status, 200);
+    }
 
     void issuanceFollowsTheCaller_data()
     {

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QHash>
+#include <QReadWriteLock>
+#include <QSet>
+#include <QString>
+
+#include <functional>
+
+namespace quorum {
+
+class Clock;
+
+// Who is barred from each meeting (users, guests, client addresses), as recently read, so
+// that issuing a join token does not query the bans every time: most meetings have none.
+// A ban written through this process must call drop(); entries also expire after a short
+// time for bans written by other processes. Thread-safe.
+class BanCache final
+{
+public:
+    using Loader = std::function<QSet<QString>(const QString &meetingId)>;
+
+    BanCache(const Clock &clock, qint64 lifetimeMs = 2000, int capacity = 20000);
+
+    bool isBanned(const QString &meetingId, const QString &subject, const Loader &load);
+    void drop(const QString &meetingId);
+
+private:
+    struct Entry
+    {
+        QSet<QString> subjects;
+        qint64 expiresAtMs = 0;
+    };
+
+    const Clock &m_clock;
+    qint64 m_lifetimeMs;
+    int m_capacity;
+    QReadWriteLock m_lock;
+    QHash<QString, Entry> m_entries;
+    quint64 m_generation = 0;
+};
+
+} // namespace quorum

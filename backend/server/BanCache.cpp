@@ -5,9 +5,10 @@
 namespace quorum {
 
 BanCache::BanCache(const Clock &clock, qint64 lifetimeMs, int capacity)
-    : m_clock(clock), m_lifetimeMs(lifetimeMs), m_capacity(capacity)
-{
-}
+    : m_clock(clock)
+    , m_lifetimeMs(lifetimeMs)
+    , m_capacity(capacity)
+{ }
 
 bool BanCache::isBanned(const QString &meetingId, const QString &subject, const Loader &load)
 {

@@ -97,6 +97,11 @@ Result<NewPersonalToken> TokenService::createPersonal(const QString &userId, con
                                                       qint64 ttlSeconds, const QString &actorId,
                                                       const QString &clientAddress)
 {
+    if (scopeList.isEmpty())
+        return Error::validation(
+            QStringLiteral("scopes"),
+            QStringLiteral("A token needs at least one scope; known scopes: %1")
+                .arg(scopes::all().join(u", ")));
     for (const QString &scope : scopeList) {
         if (!scopes::isKnown(scope))
             return Error::validation(QStringLiteral("scopes"),

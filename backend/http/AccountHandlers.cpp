@@ -74,6 +74,8 @@ ApiResponse createToken(ApiRequest &request, Services &services)
         input.fail(QStringLiteral("name"), QStringLiteral("must be 1 to 100 characters"));
     const QStringList scopeList
         = input.stringList(QStringLiteral("scopes"), true).value_or(QStringList());
+    if (input.has(QStringLiteral("scopes")) && scopeList.isEmpty())
+        input.fail(QStringLiteral("scopes"), QStringLiteral("must name at least one scope"));
     for (const QString &scope : scopeList) {
         if (!scopes::isKnown(scope))
             input.fail(QStringLiteral("scopes"),

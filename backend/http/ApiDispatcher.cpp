@@ -7,6 +7,7 @@
 #include "core/Clock.h"
 #include "crypto/Hashing.h"
 #include "crypto/Random.h"
+#include "crypto/SecretBox.h"
 #include "server/Services.h"
 #include "server/Settings.h"
 #include "store/Database.h"
@@ -76,13 +77,14 @@ bool isJsonContentType(const QByteArray &contentType, bool allowMergePatch)
     return true;
 }
 
-// Idempotency keys are short printable ASCII, so they can be logged and stored as they are.
+// Idempotency keys are short printable ASCII (inner spaces allowed), so they can be logged and
+// stored as they are.
 bool isValidIdempotencyKey(const QByteArray &key)
 {
-    if (key.isEmpty() || key.size() > 255)
+    if (key.isEmpty() || key.size() > 255 || key.trimmed() != key)
         return false;
     for (char c : key) {
-        if (c < 0x21 || c > 0x7e)
+        if (c < 0x20 || c > 0x7e)
             return false;
     }
     return true;
@@ -359,7 +361,8 @@ std::optional<ApiResponse> ApiDispatcher::readBody(ApiRequest &request)
 ApiResponse ApiDispatcher::runWithIdempotency(ApiRequest &request, const Route &route)
 {
     const QByteArray key = request.header("idempotency-key");
-    if (request.method != "POST" || key.isEmpty() || !request.path.startsWith(u"/v1/"))
+    if (request.method != "POST" || !request.headers.contains("idempotency-key")
+        || !request.path.startsWith(u"/v1/") || !route.replayable)
         return route.handler(request);
     if (!isValidIdempotencyKey(key))
         return problems::response({ErrorCode::InvalidRequest,
@@ -395,10 +398,17 @@ ApiResponse ApiDispatcher::runWithIdempotency(ApiRequest &request, const Route &
             return problem(ErrorCode::IdempotencyInProgress,
                            QStringLiteral("The first request with this Idempotency-Key is still "
                                           "running; retry shortly."));
+        // Answers are kept sealed: a meeting's answer carries its passcode.
+        const QByteArray context = "idempotency:" + scope.toUtf8() + '|' + key;
+        const auto body = m_services.box.open(QByteArray::fromBase64(existing->body), context);
+        const auto headerJson
+            = m_services.box.open(QByteArray::fromBase64(existing->headers), context);
+        if (!body || !headerJson)
+            return problem(ErrorCode::Internal, QStringLiteral("The stored answer is unreadable."));
         ApiResponse replay;
         replay.status = existing->status;
-        replay.body = existing->body;
-        const QJsonObject headers = QJsonDocument::fromJson(existing->headers).object();
+        replay.body = *body;
+        const QJsonObject headers = QJsonDocument::fromJson(*headerJson).object();
         for (auto it = headers.constBegin(); it != headers.constEnd(); ++it) {
             if (it.key() == u"Content-Type")
                 replay.contentType = it.value().toString().toLatin1();
@@ -420,9 +430,11 @@ ApiResponse ApiDispatcher::runWithIdempotency(ApiRequest &request, const Route &
             {QStringLiteral("Content-Type"), QString::fromLatin1(response.contentType)}};
         for (const auto &[name, value] : std::as_const(response.headers))
             headers.insert(QString::fromLatin1(name), QString::fromLatin1(value));
+        const QByteArray context = "idempotency:" + scope.toUtf8() + '|' + key;
+        const QByteArray headerJson = QJsonDocument(headers).toJson(QJsonDocument::Compact);
         (void)repository.complete(scope, idempotencyKey, response.status,
-                                  QJsonDocument(headers).toJson(QJsonDocument::Compact),
-                                  response.body);
+                                  m_services.box.seal(headerJson, context).toBase64(),
+                                  m_services.box.seal(response.body, context).toBase64());
     }
     (void)transaction.commit();
     return response;

@@ -31,6 +31,42 @@ FrontConnection::FrontConnection(QTcpSocket *socket, std::shared_ptr<const Front
     m_guard.setUpgradePaths(m_context->upgradePaths);
     if (auto *hooks = dynamic_cast<FrontSocketHooks *>(socket))
         hooks->setFrontConnection(this);
+
+    const int open = ++m_context->openConnections;
+    if (m_context->connectionCap > 0 && open > m_context->connectionCap) {
+        m_admitted = false;
+        qCWarning(lcFront) << "connection limit reached (" << m_context->connectionCap
+                           << "); closing a new connection";
+        m_socket->abort();
+        return;
+    }
+
+    m_requestTimer = new QTimer(this);
+    m_requestTimer->setSingleShot(true);
+    connect(m_requestTimer, &QTimer::timeout, this, &FrontConnection::onRequestTimeout);
+    restartRequestTimer();
+}
+
+FrontConnection::~FrontConnection()
+{
+    --m_context->openConnections;
+}
+
+void FrontConnection::restartRequestTimer()
+{
+    if (m_requestTimer && m_context->limits.requestTimeoutMs > 0)
+        m_requestTimer->start(m_context->limits.requestTimeoutMs);
+}
+
+void FrontConnection::onRequestTimeout()
+{
+    // An answer still being prepared is not the client's delay: look again later.
+    if (outstanding() > 0) {
+        restartRequestTimer();
+        return;
+    }
+    qCDebug(lcFront) << "closing a connection that sent no complete request in time";
+    m_socket->abort();
 }
 
 void FrontConnection::attachBefore()
@@ -78,6 +114,7 @@ void FrontConnection::afterRead()
 
 void FrontConnection::beginDispatch()
 {
+    restartRequestTimer();
     m_known = m_socket->bytesAvailable();
     m_lastDispatchEnd = consumed();
     ++m_dispatched;

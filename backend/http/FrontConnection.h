@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QTcpSocket>
+#include <QTimer>
 
 #include <memory>
 
@@ -24,6 +25,9 @@ class FrontConnection final : public QObject
 
 public:
     FrontConnection(QTcpSocket *socket, std::shared_ptr<const FrontContext> context);
+    ~FrontConnection() override;
+    // False when the connection cap was reached: the socket is being closed.
+    bool admitted() const { return m_admitted; }
 
     // Call before the socket is handed to QHttpServer, then after.
     void attachBefore();
@@ -51,6 +55,8 @@ private:
     void rejectNow(const GuardRejection &rejection);
     void upgradeNow();
     void closeIfIdle();
+    void restartRequestTimer();
+    void onRequestTimeout();
 
     QTcpSocket *m_socket;
     std::shared_ptr<const FrontContext> m_context;
@@ -68,6 +74,8 @@ private:
     bool m_finished = false; // rejected or upgraded: the guard has nothing left to do
     bool m_draining = false;
     bool m_checkScheduled = false;
+    bool m_admitted = true;
+    QTimer *m_requestTimer = nullptr;
 };
 
 } // namespace quorum

@@ -5,6 +5,8 @@
 #include <QByteArray>
 #include <QList>
 
+#include <atomic>
+
 namespace quorum {
 
 // What every worker of one HttpFront shares, read-only once the workers run.
@@ -15,6 +17,9 @@ struct FrontContext
     QList<QByteArray> upgradePaths;
     UpgradeHandler upgradeHandler;
     std::optional<QSslConfiguration> tls;
+    // Shared by the workers: the connections open now, against limits.maxConnections.
+    mutable std::atomic<int> openConnections{0};
+    int connectionCap = 0;
 };
 
 } // namespace quorum

@@ -47,6 +47,10 @@ bool FrontHttpServer::listenOn(qintptr descriptor, QString *errorMessage)
 void FrontHttpServer::adopt(QTcpSocket *socket, const std::function<void()> &addPending)
 {
     auto *connection = new FrontConnection(socket, m_context);
+    if (!connection->admitted()) {
+        socket->deleteLater();
+        return;
+    }
     m_connections.append(connection);
     connect(connection, &QObject::destroyed, this, &FrontHttpServer::forget);
 

@@ -66,6 +66,30 @@ Result<int> openOne(const QHostAddress &address, quint16 port)
     return fd;
 }
 
+// SO_REUSEPORT lets every socket of the same user join a port, another quorumd's included,
+// and the kernel would then split connections between the two servers. A listening socket
+// without the option is refused while anything listens there, so a short probe turns
+// "already in use" back into an error.
+Status probeFree(const QHostAddress &address, quint16 port)
+{
+    sockaddr_storage storage;
+    const socklen_t length = toSockaddr(address, port, &storage);
+    const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return Error{ErrorCode::Unavailable, systemError("socket")};
+    const int on = 1;
+    const int off = 0;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (storage.ss_family == AF_INET6 && address == QHostAddress::Any)
+        ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+    const bool free = ::bind(fd, reinterpret_cast<sockaddr *>(&storage), length) == 0;
+    const QString message = free ? QString() : systemError("bind");
+    ::close(fd);
+    if (!free)
+        return Error{ErrorCode::Unavailable, message};
+    return success();
+}
+
 quint16 boundPort(int fd)
 {
     sockaddr_storage storage;
@@ -83,6 +107,10 @@ Result<FrontListener> FrontListener::open(const QHostAddress &address, quint16 p
 {
     FrontListener listener;
     listener.m_port = port;
+    if (port != 0) {
+        if (const Status free = probeFree(address, port); !free)
+            return free.error();
+    }
 
     for (int i = 0; i < qMax(1, count); ++i) {
         Result<int> fd = openOne(address, listener.m_port);

@@ -1,12 +1,32 @@
 #include "http/HttpFront.h"
 
 #include "http/FrontContext.h"
+
+#include <sys/resource.h>
+
 #include "http/FrontListener.h"
 #include "http/FrontWorker.h"
+#include <algorithm>
 
 #include <QLoggingCategory>
 
 namespace quorum {
+
+namespace {
+
+// The configured cap, kept clear of the open-file limit: descriptors are also needed for the
+// database, the listening sockets and the log.
+int connectionCap(int configured)
+{
+    constexpr rlim_t kReserved = 64;
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return configured;
+    const rlim_t usable = limit.rlim_cur > kReserved ? limit.rlim_cur - kReserved : 1;
+    return int(std::min<rlim_t>(rlim_t(configured), usable));
+}
+
+} // namespace
 
 Q_LOGGING_CATEGORY(lcHttp, "quorum.http")
 
@@ -49,6 +69,7 @@ bool HttpFront::start(QString *errorMessage)
     context->limits = m_config.limits;
     context->handler = m_handler;
     context->tls = m_config.tls;
+    context->connectionCap = connectionCap(m_config.limits.maxConnections);
     if (m_upgradeHandler) {
         context->upgradePaths = {m_upgradePath.toUtf8()};
         context->upgradeHandler = m_upgradeHandler;

@@ -18,6 +18,13 @@ struct HttpLimits
     int maxHeaderCount = 100;
     // A larger Content-Length is answered 413 payload_too_large from the head alone.
     qint64 maxBodyBytes = 64 * 1024;
+    // A connection must send a whole request within this long of opening or of its previous
+    // request; otherwise (idle keep-alive, a head or body sent too slowly) it is closed.
+    // Requests whose answer is still being prepared do not count against it.
+    int requestTimeoutMs = 30 * 1000;
+    // Open connections per HttpFront; more are closed at once. Also kept below the process's
+    // open-file limit, so that a flood of idle sockets cannot starve the server of descriptors.
+    int maxConnections = 10000;
 };
 
 } // namespace quorum

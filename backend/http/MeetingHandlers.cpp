@@ -195,7 +195,9 @@ ApiResponse issueJoinToken(ApiRequest &request, Services &services)
                         "Bearer realm=\"quorum\", error=\"insufficient_scope\", "
                         "scope=\"meeting.join\"");
 
-    join.clientKey = request.callerKey();
+    // Passcode failures count per user, not per token: minting a new token buys no guesses.
+    join.clientKey = request.credential ? QStringLiteral("usr:") + request.credential->userId
+                                        : QStringLiteral("addr:") + request.clientAddress;
     join.clientAddress = request.clientAddress;
     const JoinTokenOutcome outcome = services.joinTokens.issue(join);
     if (!outcome.token) {
@@ -232,7 +234,7 @@ void MeetingHandlers::registerRoutes(Router &router, Services &services)
                 scopes::MeetingWrite, false, bind(cancelMeeting)});
     // The scope is checked by the handler: guests come without a token.
     router.add({"POST", QStringLiteral("/v1/meetings/{id}/joinToken"), AuthMode::OptionalBearer,
-                QString(), false, bind(issueJoinToken)});
+                QString(), false, bind(issueJoinToken), false});
 }
 
 } // namespace quorum

@@ -25,6 +25,9 @@ struct Route
     QString scope; // required scope, empty for none
     bool firstPartyOnly = false;
     std::function<ApiResponse(ApiRequest &)> handler;
+    // Whether an Idempotency-Key replays the first answer. Off where replaying would hand out
+    // a stale credential (a join token expires in minutes); such a request is simply run again.
+    bool replayable = true;
 };
 
 // The one route table. Patterns are matched segment by segment on the encoded path; a

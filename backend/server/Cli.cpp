@@ -25,6 +25,7 @@
 #include <QTextStream>
 
 #include <cstdio>
+#include <sys/resource.h>
 
 namespace quorum {
 
@@ -113,6 +114,8 @@ struct CommandContext
 Status openContext(CommandContext &context)
 {
     QDir().mkpath(context.settings.dataDir);
+    QFile::setPermissions(context.settings.dataDir,
+                          QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     auto key = crypto::masterkey::loadOrCreate(context.settings.effectiveMasterKeyFile());
     if (!key)
         return key.error();
@@ -172,8 +175,9 @@ int tokenCommand(CommandContext &context, const QCommandLineParser &parser, cons
         qint64 ttl = 0;
         if (parser.isSet(QStringLiteral("ttl"))) {
             ttl = parseDuration(parser.value(QStringLiteral("ttl")));
-            if (ttl <= 0)
-                return fail(QStringLiteral("--ttl must look like 3600, 90m, 1h or 30d"));
+            if (ttl < 60)
+                return fail(QStringLiteral("--ttl must be at least 60 seconds and look like 3600, "
+                                           "90m, 1h or 30d"));
         }
         const QString name = parser.isSet(QStringLiteral("name"))
             ? parser.value(QStringLiteral("name"))
@@ -186,6 +190,8 @@ int tokenCommand(CommandContext &context, const QCommandLineParser &parser, cons
     }
     if (action == u"revoke") {
         const QString id = args.value(2);
+        if (id.isEmpty())
+            return fail(QStringLiteral("usage: quorumd token revoke ID"));
         const auto token = TokenRepository(context.database->connection()).byId(id);
         if (!token)
             return fail(QStringLiteral("no token %1").arg(id));
@@ -231,8 +237,19 @@ int userCommand(CommandContext &context, const QCommandLineParser &parser, const
     return fail(QStringLiteral("user needs create or set-password"));
 }
 
+// Sockets are files: take the hard limit, not Debian's soft default of 1024.
+void raiseOpenFileLimit()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
 int serve(Settings settings)
 {
+    raiseOpenFileLimit();
     QuorumServer server(std::move(settings));
     if (const Status started = server.start(); !started)
         return fail(started.error().detail);
@@ -250,8 +267,10 @@ int serve(Settings settings)
           << Qt::endl;
 
     SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &server,
-                     [&server](int) { server.stop(); });
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &server, [&server](int) {
+        err() << "quorumd: stopping; requests in flight may finish" << Qt::endl;
+        server.stop();
+    });
     QObject::connect(&server, &QuorumServer::stopped, qApp, &QCoreApplication::quit);
     return QCoreApplication::exec();
 }
@@ -333,6 +352,11 @@ int runQuorumd(int argc, char **argv)
         return 0;
     }
 
+    static const QStringList known{QStringLiteral("token"), QStringLiteral("user"),
+                                   QStringLiteral("workspace"), QStringLiteral("backup")};
+    if (!known.contains(command))
+        return fail(QStringLiteral("unknown command %1; see --help").arg(command));
+
     CommandContext context;
     context.settings = *settings;
     if (const Status opened = openContext(context); !opened)
@@ -357,9 +381,9 @@ int runQuorumd(int argc, char **argv)
         if (dir.isEmpty())
             return fail(QStringLiteral("usage: quorumd backup DIR"));
         QDir().mkpath(dir);
-        const QString file = QDir(dir).filePath(
-            QStringLiteral("quorum-%1.db")
-                .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
+        const QString file = QDir(dir).filePath(QStringLiteral("quorum-%1.db")
+                                                    .arg(QDateTime::currentDateTimeUtc().toString(
+                                                        QStringLiteral("yyyyMMdd-HHmmss-zzz"))));
         if (const Status copied = context.database->backupTo(file); !copied)
             return fail(copied.error().detail);
         out() << file << Qt::endl;

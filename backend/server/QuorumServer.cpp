@@ -25,6 +25,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QLockFile>
 #include <QLoggingCategory>
 #include <QSqlQuery>
 #include <QSslCertificate>
@@ -33,6 +34,8 @@
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcServer, "quorum.server")
+
+using namespace Qt::StringLiterals;
 
 namespace quorum {
 
@@ -110,6 +113,16 @@ Status QuorumServer::start()
     QFile::setPermissions(m_settings.dataDir,
                           QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
 
+    // One server per data directory: a second one would share the database's writers and,
+    // worse, its keys' rotation.
+    m_dataDirLock
+        = std::make_unique<QLockFile>(QDir(m_settings.dataDir).filePath(u"quorumd.lock"_s));
+    m_dataDirLock->setStaleLockTime(0);
+    if (!m_dataDirLock->tryLock(0))
+        return Error{ErrorCode::Unavailable,
+                     QStringLiteral("Another quorumd is using the data directory %1.")
+                         .arg(m_settings.dataDir)};
+
     auto masterKey = crypto::masterkey::loadOrCreate(m_settings.effectiveMasterKeyFile());
     if (!masterKey)
         return masterKey.error();
@@ -165,6 +178,8 @@ Status QuorumServer::start()
     config.address = m_settings.listenAddress;
     config.port = m_settings.listenPort;
     config.workerThreads = m_settings.workerThreads;
+    config.limits.requestTimeoutMs = m_settings.requestTimeoutSeconds * 1000;
+    config.limits.maxConnections = m_settings.maxConnections;
     if (!m_settings.tlsCertFile.isEmpty()) {
         auto tls = loadTls(m_settings);
         if (!tls)

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <memory>
 
+class QLockFile;
 class QTimer;
 
 namespace quorum {
@@ -68,6 +69,7 @@ private:
     std::atomic<bool> m_ready{false};
 
     std::unique_ptr<Clock> m_clock;
+    std::unique_ptr<QLockFile> m_dataDirLock;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<crypto::SecretBox> m_box;
     std::unique_ptr<AuditLog> m_audit;

@@ -44,6 +44,8 @@ struct Settings
     qint64 keyRotationSeconds = 86400;
     int joinTokenTtlSeconds = 300;
     int shutdownGraceSeconds = 10;
+    int requestTimeoutSeconds = 30;
+    int maxConnections = 10000;
     int idempotencyTtlSeconds = 86400;
 
     QString sqlitePath() const;

@@ -38,6 +38,8 @@ SignalWatcher::SignalWatcher(QObject *parent)
     action.sa_flags = SA_RESTART;
     sigaction(SIGTERM, &action, nullptr);
     sigaction(SIGINT, &action, nullptr);
+    // Losing the terminal is no reason to stop a server; there is no configuration to reload.
+    signal(SIGHUP, SIG_IGN);
 }
 
 SignalWatcher::~SignalWatcher()

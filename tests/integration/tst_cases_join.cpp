@@ -109,7 +109,9 @@ private Q_SLOTS:
         QVERIFY2(m_server->start(), m_server->standardError().constData());
         m_adminToken = m_server->token();
         QVERIFY(m_adminToken.startsWith(u"qpat_"));
-        QVERIFY(m_server->createUser(u"bob"_s, u"default"_s).startsWith(u"usr_"));
+        // Limits count per user, so each case that trips one has users of its own.
+        for (const QString &name : {u"bob"_s, u"carol"_s, u"dave"_s, u"erin"_s, u"fred"_s})
+            QVERIFY(m_server->createUser(name, u"default"_s).startsWith(u"usr_"));
     }
 
     void cleanupTestCase() { m_server.reset(); }
@@ -184,7 +186,10 @@ private Q_SLOTS:
         const QString id = createMeeting(kPasscode);
         QVERIFY(!id.isEmpty());
         ApiClient attacker(m_server->baseUrl(), byToken ? m_server->token(u"bob"_s) : QString());
-        ApiClient other(m_server->baseUrl(), byToken ? m_server->token(u"bob"_s) : QString());
+        // A second token of the same user: a fresh token must not buy fresh guesses.
+        ApiClient attackerAgain(m_server->baseUrl(),
+                                byToken ? m_server->token(u"bob"_s) : QString());
+        ApiClient other(m_server->baseUrl(), byToken ? m_server->token(u"carol"_s) : QString());
         const Headers attackerAddress = byToken ? Headers() : fromAddress("198.51.100.7");
         const Headers otherAddress = byToken ? Headers() : fromAddress("198.51.100.8");
         auto body = [byToken](const QString &passcode) {
@@ -212,6 +217,8 @@ private Q_SLOTS:
         QVERIFY(!right.json().contains(u"jwt"));
         QCOMPARE(otherRight.status, 200);
         QCOMPARE(otherWrong.status, 403);
+        if (byToken)
+            QCOMPARE(attackerAgain.post(joinPath(id), body(kPasscode)).status, 429);
         QVERIFY2(auditActionsFor(id).contains(u"passcode.lockout"),
                  qPrintable(auditActionsFor(id).join(u", ")));
     }
@@ -252,8 +259,8 @@ private Q_SLOTS:
     // C10: probing random ids on joinToken is soon answered with 429, per client.
     void c10Repeated404sOnJoinTokenAre429()
     {
-        ApiClient prober(m_server->baseUrl(), m_server->token(u"bob"_s));
-        ApiClient bystander(m_server->baseUrl(), m_server->token(u"bob"_s));
+        ApiClient prober(m_server->baseUrl(), m_server->token(u"dave"_s));
+        ApiClient bystander(m_server->baseUrl(), m_server->token(u"erin"_s));
         ApiClient guest(m_server->baseUrl());
 
         for (int i = 0; i < kNotFoundLimit; ++i) {
@@ -296,7 +303,7 @@ private Q_SLOTS:
         const QString first = createMeeting(std::nullopt);
         const QString second = createMeeting(std::nullopt);
         QVERIFY(!first.isEmpty() && !second.isEmpty());
-        ApiClient member(m_server->baseUrl(), m_server->token(u"bob"_s));
+        ApiClient member(m_server->baseUrl(), m_server->token(u"fred"_s));
 
         const ApiReply forFirst = member.post(joinPath(first), {});
         const ApiReply forSecond = member.post(joinPath(second), {});

@@ -28,9 +28,9 @@ private Q_SLOTS:
         const auto refused = limiter.hit(u"tok:a"_s, 3);
         QVERIFY(!refused.allowed);
         QCOMPARE(refused.remaining, 0);
-        QCOMPARE(refused.resetSeconds, 45);   // rounded up, never 0
+        QCOMPARE(refused.resetSeconds, 45); // rounded up, never 0
 
-        QVERIFY(limiter.hit(u"tok:b"_s, 3).allowed);   // keys are independent
+        QVERIFY(limiter.hit(u"tok:b"_s, 3).allowed); // keys are independent
 
         clock.advance(44'500);
         QVERIFY(limiter.hit(u"tok:a"_s, 3).allowed);

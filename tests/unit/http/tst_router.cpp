@@ -21,8 +21,12 @@ private:
         router.add({"GET", u"/v1/meetings/{id}"_s, AuthMode::Bearer, {}, false, ok});
         router.add({"POST", u"/v1/meetings/{id}:end"_s, AuthMode::Bearer, {}, false, ok});
         router.add({"POST", u"/v1/meetings/{id}/joinToken"_s, AuthMode::None, {}, false, ok});
-        router.add({"POST", u"/v1/meetings/{id}/participants/{pid}/mute"_s, AuthMode::Bearer,
-                    {}, false, ok});
+        router.add({"POST",
+                    u"/v1/meetings/{id}/participants/{pid}/mute"_s,
+                    AuthMode::Bearer,
+                    {},
+                    false,
+                    ok});
         return router;
     }
 
@@ -31,12 +35,12 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("method");
         QTest::addColumn<QString>("path");
-        QTest::addColumn<QString>("pattern");   // empty: no route
+        QTest::addColumn<QString>("pattern"); // empty: no route
         QTest::addColumn<QString>("id");
         QTest::addColumn<bool>("methodNotAllowed");
 
-        QTest::newRow("a collection") << QByteArray("GET") << u"/v1/meetings"_s
-                                      << u"/v1/meetings"_s << QString() << false;
+        QTest::newRow("a collection")
+            << QByteArray("GET") << u"/v1/meetings"_s << u"/v1/meetings"_s << QString() << false;
         QTest::newRow("a trailing slash is the same path")
             << QByteArray("GET") << u"/v1/meetings/"_s << u"/v1/meetings"_s << QString() << false;
         QTest::newRow("a single resource") << QByteArray("GET") << u"/v1/meetings/mtg_Ab3-x_"_s
@@ -45,8 +49,7 @@ private Q_SLOTS:
             << QByteArray("POST") << u"/v1/meetings/mtg_1:end"_s << u"/v1/meetings/{id}:end"_s
             << u"mtg_1"_s << false;
         QTest::newRow("GET on a custom method is 405, not a meeting named mtg_1:end")
-            << QByteArray("GET") << u"/v1/meetings/mtg_1:end"_s << QString() << QString()
-            << true;
+            << QByteArray("GET") << u"/v1/meetings/mtg_1:end"_s << QString() << QString() << true;
         QTest::newRow("a nested resource with two placeholders")
             << QByteArray("POST") << u"/v1/meetings/m1/participants/p2/mute"_s
             << u"/v1/meetings/{id}/participants/{pid}/mute"_s << u"m1"_s << false;

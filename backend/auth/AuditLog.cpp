@@ -16,9 +16,16 @@ void AuditLog::complete(AuditEntry &entry) const
         entry.id = ids::generate(u"aud");
     if (!entry.occurredAt.isValid())
         entry.occurredAt = m_clock.now();
-    qCInfo(lcAudit).noquote() << entry.action << "workspace" << entry.workspaceId << "actor"
-                              << entry.actorId << "meeting" << entry.meetingId << "target"
-                              << entry.targetId;
+    QStringList parts{entry.action};
+    const QList<QPair<const char *, QString>> fields{
+        {"workspace", entry.workspaceId}, {"actor", entry.actorId},
+        {"user", entry.subjectUserId},    {"meeting", entry.meetingId},
+        {"target", entry.targetId},       {"client", entry.clientAddress}};
+    for (const auto &[name, value] : fields) {
+        if (!value.isEmpty())
+            parts << QString::fromLatin1(name) + u'=' + value;
+    }
+    qCInfo(lcAudit).noquote() << parts.join(u' ');
 }
 
 void AuditLog::record(AuditEntry entry)

@@ -29,6 +29,8 @@ struct MeetingSettings
     AutoRecording autoRecording = AutoRecording::None;
     bool muteUponEntry = true;
     bool allowJoinBeforeHost = false;
+
+    bool operator==(const MeetingSettings &) const = default;
 };
 
 // A meeting as the domain sees it. Plain data: the rules live in meetingrules.
@@ -51,6 +53,8 @@ struct Meeting
     QDateTime startedAt; // null until the meeting goes LIVE
     QDateTime endedAt; // null until the meeting ends
     QString mediaNode; // chosen once, when the first join token is issued
+
+    bool operator==(const Meeting &) const = default;
 };
 
 } // namespace quorum

@@ -239,14 +239,16 @@ ApiResponse ApiDispatcher::dispatch(ApiRequest &request)
     request.params = match.params;
 
     ApiResponse limitHeaders;
-    if (settings.rateLimits) {
+    // Health, readiness and metrics are for probes and scrapers, which must not be throttled.
+    const bool limited = settings.rateLimits && route.auth != AuthMode::None;
+    if (limited) {
         if (auto limited = applyRateLimit(request, u"addr:"_s + request.clientAddress,
                                           settings.rateLimitPerAddress, &limitHeaders))
             return *limited;
     }
     if (auto refused = authenticate(request, route))
         return *refused;
-    if (settings.rateLimits && request.credential) {
+    if (limited && request.credential) {
         if (auto limited = applyRateLimit(request, u"tok:"_s + request.credential->tokenId,
                                           settings.rateLimitPerCredential, &limitHeaders))
             return *limited;
@@ -299,12 +301,16 @@ std::optional<ApiResponse> ApiDispatcher::authenticate(ApiRequest &request, cons
             .withHeader("WWW-Authenticate", "Bearer realm=\"quorum\", error=\"invalid_token\"");
     }
 
-    const QByteArray scheme = authorization.left(7);
-    if (scheme.compare("Bearer ", Qt::CaseInsensitive) != 0)
+    const QByteArray trimmed = authorization.trimmed();
+    const qsizetype space = trimmed.indexOf(' ');
+    const QByteArray scheme = space < 0 ? trimmed : trimmed.left(space);
+    if (scheme.compare("Bearer", Qt::CaseInsensitive) != 0)
         return problem(ErrorCode::Unauthorized,
                        QStringLiteral("Only the Bearer authorization scheme is supported."))
             .withHeader("WWW-Authenticate", "Bearer realm=\"quorum\", error=\"invalid_request\"");
-    auto credential = m_services.tokens.authenticate(authorization.mid(7).trimmed());
+    // An empty token is simply an invalid one.
+    auto credential = m_services.tokens.authenticate(space < 0 ? QByteArray()
+                                                               : trimmed.mid(space + 1).trimmed());
     if (!credential)
         return problems::response(credential.error())
             .withHeader("WWW-Authenticate", "Bearer realm=\"quorum\", error=\"invalid_token\"");

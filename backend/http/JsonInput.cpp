@@ -126,8 +126,12 @@ Error JsonInput::error() const
                 m_unknown + m_errors};
     }
     QStringList messages;
-    for (const FieldError &field : m_errors)
-        messages << field.field + u' ' + field.message;
+    for (const FieldError &field : m_errors) {
+        // The shared validators name their field already ("topic must be ..."); ours do not.
+        const QString name = field.field.section(u'.', -1);
+        messages << (field.message.startsWith(name) ? field.message
+                                                    : field.field + u' ' + field.message);
+    }
     return {ErrorCode::ValidationFailed, messages.join(u"; "), m_errors};
 }
 

@@ -174,7 +174,7 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
                         m_audit.record(entry);
                     }
                 }
-                qCWarning(lcJoin) << "wrong passcode for meeting" << meeting->id;
+                qCDebug(lcJoin) << "wrong passcode for meeting" << meeting->id;
                 return refuse({ErrorCode::WrongPasscode,
                                QStringLiteral("The passcode is wrong."),
                                {{QStringLiteral("passcode"), QStringLiteral("does not match")}}},

@@ -131,7 +131,16 @@ Result<MeetingView> MeetingService::update(const Credential &caller, const QStri
         return view;
 
     const qint64 previousVersion = view->meeting.version;
-    view->meeting = meetingrules::applyPatch(view->meeting, patch, now);
+    Meeting changed = meetingrules::applyPatch(view->meeting, patch, now);
+
+    // A patch that changes nothing makes no new version: the ETag stays valid.
+    Meeting unchanged = changed;
+    unchanged.version = view->meeting.version;
+    unchanged.updatedAt = view->meeting.updatedAt;
+    if (unchanged == view->meeting)
+        return view;
+
+    view->meeting = std::move(changed);
     if (const Status stored = store(transaction, view->meeting, previousVersion); !stored)
         return stored.error();
     return view;

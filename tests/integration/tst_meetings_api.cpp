@@ -155,6 +155,30 @@ private Q_SLOTS:
         QCOMPARE(after, before);
     }
 
+    void aPatchThatChangesNothingKeepsTheVersion()
+    {
+        ApiClient client(m_server->baseUrl(), m_token);
+        const ApiReply created = client.post(QStringLiteral("/v1/meetings"), newMeeting());
+        const QString path = u"/v1/meetings/"_s + created.json().value(u"id").toString();
+        const ApiReply same
+            = client.patch(path,
+                           {{QStringLiteral("topic"), QStringLiteral("Weekly sync")},
+                            {QStringLiteral("waiting_room"), true}},
+                           {{"If-Match", created.header("ETag")}});
+        QCOMPARE(same.status, 200);
+        QCOMPARE(same.header("ETag"), created.header("ETag"));
+        QCOMPARE(same.json().value(u"updated_at"), created.json().value(u"updated_at"));
+    }
+
+    void anEmptyBearerIsAnInvalidToken()
+    {
+        ApiClient client(m_server->baseUrl());
+        const ApiReply reply
+            = client.get(QStringLiteral("/v1/meetings"), {{"Authorization", "Bearer "}});
+        QCOMPARE(reply.status, 401);
+        QVERIFY(reply.header("WWW-Authenticate").contains("error=\"invalid_token\""));
+    }
+
     void missingOrInvalidTokensAre401()
     {
         ApiClient anonymous(m_server->baseUrl());

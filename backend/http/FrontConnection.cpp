@@ -2,6 +2,7 @@
 
 #include "http/FrontSocket.h"
 
+#include <QDateTime>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QTimer>
@@ -41,10 +42,7 @@ FrontConnection::FrontConnection(QTcpSocket *socket, std::shared_ptr<const Front
         return;
     }
 
-    m_requestTimer = new QTimer(this);
-    m_requestTimer->setSingleShot(true);
-    connect(m_requestTimer, &QTimer::timeout, this, &FrontConnection::onRequestTimeout);
-    restartRequestTimer();
+    restartDeadline();
 }
 
 FrontConnection::~FrontConnection()
@@ -52,20 +50,22 @@ FrontConnection::~FrontConnection()
     --m_context->openConnections;
 }
 
-void FrontConnection::restartRequestTimer()
+void FrontConnection::restartDeadline()
 {
-    if (m_requestTimer && m_context->limits.requestTimeoutMs > 0)
-        m_requestTimer->start(m_context->limits.requestTimeoutMs);
+    if (m_context->limits.requestTimeoutMs > 0)
+        m_deadlineMs = QDateTime::currentMSecsSinceEpoch() + m_context->limits.requestTimeoutMs;
 }
 
-void FrontConnection::onRequestTimeout()
+void FrontConnection::closeIfPastDeadline(qint64 nowMs)
 {
-    // An answer still being prepared is not the client's delay: look again later.
+    if (m_deadlineMs == 0 || nowMs < m_deadlineMs || m_finished)
+        return;
     if (outstanding() > 0) {
-        restartRequestTimer();
+        restartDeadline();
         return;
     }
     qCDebug(lcFront) << "closing a connection that sent no complete request in time";
+    m_deadlineMs = 0;
     m_socket->abort();
 }
 
@@ -114,7 +114,7 @@ void FrontConnection::afterRead()
 
 void FrontConnection::beginDispatch()
 {
-    restartRequestTimer();
+    restartDeadline();
     m_known = m_socket->bytesAvailable();
     m_lastDispatchEnd = consumed();
     ++m_dispatched;

@@ -28,6 +28,9 @@ public:
     ~FrontConnection() override;
     // False when the connection cap was reached: the socket is being closed.
     bool admitted() const { return m_admitted; }
+    // Closes the connection if it has not sent a whole request by its deadline (an answer
+    // still being prepared does not count against it).
+    void closeIfPastDeadline(qint64 nowMs);
 
     // Call before the socket is handed to QHttpServer, then after.
     void attachBefore();
@@ -55,8 +58,7 @@ private:
     void rejectNow(const GuardRejection &rejection);
     void upgradeNow();
     void closeIfIdle();
-    void restartRequestTimer();
-    void onRequestTimeout();
+    void restartDeadline();
 
     QTcpSocket *m_socket;
     std::shared_ptr<const FrontContext> m_context;
@@ -75,7 +77,7 @@ private:
     bool m_draining = false;
     bool m_checkScheduled = false;
     bool m_admitted = true;
-    QTimer *m_requestTimer = nullptr;
+    qint64 m_deadlineMs = 0;
 };
 
 } // namespace quorum

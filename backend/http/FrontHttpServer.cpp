@@ -1,5 +1,7 @@
 #include "http/FrontHttpServer.h"
 
+#include <QDateTime>
+
 #include "http/FrontConnection.h"
 #include "http/FrontSocket.h"
 #include "http/GuardedSslServer.h"
@@ -17,6 +19,19 @@ FrontHttpServer::FrontHttpServer(std::shared_ptr<const FrontContext> context, QO
 {
     m_graceTimer.setSingleShot(true);
     connect(&m_graceTimer, &QTimer::timeout, this, &FrontHttpServer::abortAll);
+
+    if (m_context->limits.requestTimeoutMs > 0) {
+        m_deadlineTimer.setInterval(qMin(1000, m_context->limits.requestTimeoutMs));
+        connect(&m_deadlineTimer, &QTimer::timeout, this, [this] {
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            const auto connections = m_connections;
+            for (const auto &connection : connections) {
+                if (connection)
+                    connection->closeIfPastDeadline(now);
+            }
+        });
+        m_deadlineTimer.start();
+    }
 }
 
 FrontHttpServer::~FrontHttpServer() = default;

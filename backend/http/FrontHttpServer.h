@@ -54,6 +54,9 @@ private:
     QTcpServer *m_tcpServer = nullptr;
     QList<QPointer<FrontConnection>> m_connections;
     QTimer m_graceTimer;
+    // One sweep a second closes connections past their request deadline: cheaper than a
+    // timer per connection restarted on every request.
+    QTimer m_deadlineTimer;
     bool m_draining = false;
 };
 

@@ -211,9 +211,23 @@ Status Database::migrate(QSqlDatabase db)
 
 void Database::checkpoint()
 {
-    QSqlQuery query(connection());
-    if (!query.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")))
-        qCWarning(lcStore) << "checkpoint failed:" << query.lastError().text();
+    // First without holding back our writers: this copies most of the log, fsync included.
+    // But a checkpoint racing the writers never catches up with them, so the log would grow
+    // without end; once it is long, one more pass with the writers held copies the rest,
+    // and the next write starts the log over.
+    constexpr int kLongLogFrames = 8192;
+    auto run = [this] {
+        QSqlQuery query(connection());
+        if (!query.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")) || !query.next()) {
+            qCWarning(lcStore) << "checkpoint failed:" << query.lastError().text();
+            return 0;
+        }
+        return query.value(1).toInt(); // frames in the log
+    };
+    if (run() < kLongLogFrames || !m_dialect->serialisesWriters())
+        return;
+    std::unique_lock<QMutex> lock(m_writeMutex);
+    run();
 }
 
 Status Database::backupTo(const QString &file)

@@ -6,7 +6,6 @@
 #include "auth/TokenService.h"
 #include "core/Clock.h"
 #include "crypto/Hashing.h"
-#include "crypto/Random.h"
 #include "crypto/SecretBox.h"
 #include "server/Services.h"
 #include "server/Settings.h"

@@ -220,6 +220,11 @@ Meeting applyPatch(Meeting m, const MeetingPatch &patch, const QDateTime &now)
     return m;
 }
 
+std::optional<QString> checkStartNotPast(const QDateTime &startTime, const QDateTime &now)
+{
+    return checkNotPast(startTime, now);
+}
+
 Status checkNewMeeting(const Meeting &m, const QDateTime &now)
 {
     FieldErrors errors;

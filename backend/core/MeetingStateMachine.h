@@ -44,6 +44,10 @@ Meeting applyPatch(Meeting m, const MeetingPatch &patch, const QDateTime &now);
 // is listed in one ValidationFailed.
 Status checkNewMeeting(const Meeting &m, const QDateTime &now);
 
+// The start-time rule on its own, so a parser can report it beside the other fields' errors:
+// the message, or nullopt when startTime is no more than kStartTimeSkewMs in the past.
+std::optional<QString> checkStartNotPast(const QDateTime &startTime, const QDateTime &now);
+
 // Join rules that need no storage: CANCELLED is MeetingCancelled, ENDED is MeetingEnded.
 Status checkJoinable(MeetingState state);
 

@@ -94,8 +94,8 @@ bool HttpFront::start(QString *errorMessage)
 
     m_port = listener->port();
     m_running = true;
-    qCDebug(lcHttp) << "listening on" << m_config.address << m_port << "with" << workerCount
-                    << (m_config.tls ? "TLS workers" : "workers");
+    qCDebug(lcHttp).noquote() << "listening on" << m_config.address.toString() << m_port << "with"
+                              << workerCount << (m_config.tls ? "TLS workers" : "workers");
     return true;
 }
 

@@ -7,6 +7,7 @@
 #include "ResponseBodyCache.h"
 #include "Router.h"
 #include "auth/Scopes.h"
+#include "core/Clock.h"
 #include "core/Meeting.h"
 #include "core/TimeRules.h"
 #include "core/Validation.h"
@@ -44,7 +45,7 @@ ApiResponse meetingResponse(int status, const MeetingView &view, const Services 
 
 ApiResponse createMeeting(ApiRequest &request, Services &services)
 {
-    auto draft = meetingjson::parseNew(request.json);
+    auto draft = meetingjson::parseNew(request.json, services.clock.now());
     if (!draft)
         return fromError(draft.error());
     auto created = services.meetings.create(*request.credential, *draft);
@@ -68,7 +69,7 @@ ApiResponse patchMeeting(ApiRequest &request, Services &services)
     auto current = services.meetings.get(*request.credential, id);
     if (!current)
         return fromError(current.error());
-    auto patch = meetingjson::parsePatch(request.json, current->meeting);
+    auto patch = meetingjson::parsePatch(request.json, current->meeting, services.clock.now());
     if (!patch)
         return fromError(patch.error());
     auto updated

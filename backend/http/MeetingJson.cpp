@@ -1,6 +1,7 @@
 #include "MeetingJson.h"
 
 #include "JsonInput.h"
+#include "core/MeetingStateMachine.h"
 #include "core/TimeRules.h"
 #include "core/Validation.h"
 #include "server/MeetingService.h"
@@ -98,7 +99,7 @@ void rejectNulls(JsonInput &input, const QStringList &names)
 
 } // namespace
 
-Result<Meeting> parseNew(const QJsonObject &body)
+Result<Meeting> parseNew(const QJsonObject &body, const QDateTime &now)
 {
     JsonInput input(body);
     input.allowOnly(kTopLevel);
@@ -110,8 +111,10 @@ Result<Meeting> parseNew(const QJsonObject &body)
     }
     const auto zone = readTimeZone(input);
     meeting.timeZone = zone.value_or(QStringLiteral("UTC"));
-    if (const auto start = readStartTime(input, meeting.timeZone, true))
+    if (const auto start = readStartTime(input, meeting.timeZone, true)) {
+        check(input, QStringLiteral("start_time"), meetingrules::checkStartNotPast(*start, now));
         meeting.startTime = *start;
+    }
     if (const auto duration = input.integer(QStringLiteral("duration_minutes"), true)) {
         check(input, QStringLiteral("duration_minutes"),
               validation::checkDurationMinutes(*duration));
@@ -135,7 +138,8 @@ Result<Meeting> parseNew(const QJsonObject &body)
     return meeting;
 }
 
-Result<MeetingPatch> parsePatch(const QJsonObject &body, const Meeting &current)
+Result<MeetingPatch> parsePatch(const QJsonObject &body, const Meeting &current,
+                                const QDateTime &now)
 {
     JsonInput input(body);
     QStringList allowed = kTopLevel;
@@ -151,8 +155,13 @@ Result<MeetingPatch> parsePatch(const QJsonObject &body, const Meeting &current)
         patch.topic = *topic;
     }
     patch.timeZone = readTimeZone(input);
-    if (const auto start = readStartTime(input, patch.timeZone.value_or(current.timeZone), false))
+    if (const auto start = readStartTime(input, patch.timeZone.value_or(current.timeZone), false)) {
+        // Only a SCHEDULED meeting can move; a LIVE one answers meeting_live, not "past".
+        if (current.state == MeetingState::Scheduled)
+            check(input, QStringLiteral("start_time"),
+                  meetingrules::checkStartNotPast(*start, now));
         patch.startTime = *start;
+    }
     if (const auto duration = input.integer(QStringLiteral("duration_minutes"))) {
         check(input, QStringLiteral("duration_minutes"),
               validation::checkDurationMinutes(*duration));

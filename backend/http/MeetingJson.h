@@ -17,10 +17,12 @@ namespace meetingjson {
 
 // A new meeting from a POST body: every field validated with the same validators that PATCH
 // and joinToken use.
-Result<Meeting> parseNew(const QJsonObject &body);
+// `now` lets a past start_time be reported beside the other fields' errors.
+Result<Meeting> parseNew(const QJsonObject &body, const QDateTime &now);
 // A JSON merge patch (RFC 7396) against `current`: a start_time without offset is read in
 // the patch's timezone, else the meeting's; null clears the passcode.
-Result<MeetingPatch> parsePatch(const QJsonObject &body, const Meeting &current);
+Result<MeetingPatch> parsePatch(const QJsonObject &body, const Meeting &current,
+                                const QDateTime &now);
 
 QJsonObject toJson(const MeetingView &view, const QString &publicUrl);
 QByteArray etag(const Meeting &meeting);

@@ -24,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 
+#include <csignal>
 #include <cstdio>
 #include <sys/resource.h>
 
@@ -251,17 +252,19 @@ int serve(Settings settings)
 {
     raiseOpenFileLimit();
     QuorumServer server(std::move(settings));
-    if (const Status started = server.start(); !started)
-        return fail(started.error().detail);
-
-    const Settings &live = server.settings();
-    if (!server.initialAdminPassword().isEmpty()) {
+    const Status started = server.start();
+    // The first start creates the owner before it listens: say the password even if
+    // listening then fails, or it is lost.
+    if (!server.initialAdminPassword().isEmpty())
         err() << "First start: created workspace 'default' with owner 'admin'.\n"
               << "  Initial password for admin: " << server.initialAdminPassword()
               << " (shown only once)\n"
               << "  Get an API token:  quorumd token create --user admin --data-dir "
-              << live.dataDir << Qt::endl;
-    }
+              << server.settings().dataDir << Qt::endl;
+    if (!started)
+        return fail(started.error().detail);
+
+    const Settings &live = server.settings();
     // The one line scripts and tests read to learn the port.
     out() << "quorumd listening on " << live.publicUrl << " (port " << server.port() << ")"
           << Qt::endl;
@@ -279,6 +282,9 @@ int serve(Settings settings)
 
 int runQuorumd(int argc, char **argv)
 {
+    // A closed pipe on standard output (quorumd routes | head) must end a write, not the
+    // process: temporary files are cleaned up on the way out.
+    signal(SIGPIPE, SIG_IGN);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("quorumd"));
     QCoreApplication::setApplicationVersion(QStringLiteral(QUORUM_VERSION));

@@ -109,6 +109,11 @@ private Q_SLOTS:
                    R"({"topic":"a","start_time":"2020-01-01T00:00:00Z","duration_minutes":5})")
             << QByteArray("application/json") << 400 << QStringLiteral("validation_failed")
             << QStringLiteral("start_time");
+        QTest::newRow("a past start time reported beside an empty topic")
+            << QByteArray(
+                   R"({"topic":"","start_time":"2020-01-01T00:00:00Z","duration_minutes":5})")
+            << QByteArray("application/json") << 400 << QStringLiteral("validation_failed")
+            << QStringLiteral("start_time");
         QTest::newRow("an unknown time zone")
             << QByteArray(R"({"topic":"a","start_time":"2030-01-01T00:00:00",)"
                           R"("duration_minutes":5,"timezone":"Mars/Olympus"})")

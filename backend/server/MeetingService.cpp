@@ -108,6 +108,18 @@ Status MeetingService::store(Database::WriteTransaction &transaction, const Meet
     return success();
 }
 
+Result<MeetingView> MeetingService::loadForChange(Database::WriteTransaction &transaction,
+                                                  const Credential &caller, const QString &id,
+                                                  std::optional<qint64> ifMatchVersion)
+{
+    auto view = load(transaction.db(), caller, id, true);
+    if (view) {
+        if (const Status fresh = checkVersion(view->meeting, ifMatchVersion); !fresh)
+            return fresh.error();
+    }
+    return view;
+}
+
 Result<MeetingView> MeetingService::get(const Credential &caller, const QString &id)
 {
     return load(m_database.connection(), caller, id, false);
@@ -118,11 +130,9 @@ Result<MeetingView> MeetingService::update(const Credential &caller, const QStri
                                            std::optional<qint64> ifMatchVersion)
 {
     Database::WriteTransaction transaction(m_database);
-    auto view = load(transaction.db(), caller, id, true);
+    auto view = loadForChange(transaction, caller, id, ifMatchVersion);
     if (!view)
         return view;
-    if (const Status fresh = checkVersion(view->meeting, ifMatchVersion); !fresh)
-        return fresh.error();
 
     const QDateTime now = m_clock.now();
     if (const Status allowed = meetingrules::checkPatch(view->meeting, patch, now); !allowed)
@@ -150,11 +160,9 @@ Result<MeetingView> MeetingService::cancel(const Credential &caller, const QStri
                                            std::optional<qint64> ifMatchVersion)
 {
     Database::WriteTransaction transaction(m_database);
-    auto view = load(transaction.db(), caller, id, true);
+    auto view = loadForChange(transaction, caller, id, ifMatchVersion);
     if (!view)
         return view;
-    if (const Status fresh = checkVersion(view->meeting, ifMatchVersion); !fresh)
-        return fresh.error();
     if (const Status allowed
         = meetingrules::checkTransition(view->meeting.state, meetingrules::Transition::Cancel);
         !allowed)

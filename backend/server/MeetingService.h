@@ -51,6 +51,10 @@ private:
     Result<MeetingView> load(QSqlDatabase db, const Credential &caller, const QString &id,
                              bool forChange);
 
+    // load() for a change, inside the change's transaction, with If-Match checked.
+    Result<MeetingView> loadForChange(Database::WriteTransaction &transaction,
+                                      const Credential &caller, const QString &id,
+                                      std::optional<qint64> ifMatchVersion);
     // Writes a changed meeting (if still at previousVersion), commits, and drops its cache entry.
     Status store(Database::WriteTransaction &transaction, const Meeting &changed,
                  qint64 previousVersion);

@@ -20,6 +20,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -332,6 +333,10 @@ int runQuorumd(int argc, char **argv)
         return serve(*settings);
 
     const QString command = args.first();
+    // Commands print their result on standard output; the server's informational log lines
+    // (migrations, audit entries) would only clutter the terminal. QT_LOGGING_RULES still wins.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("quorum.*.info=false"));
     if (command == u"routes") {
         // Starts a throwaway server on a free loopback port just to read its route table.
         QTemporaryDir scratch;

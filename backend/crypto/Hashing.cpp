@@ -24,8 +24,14 @@ QByteArray sha256(QByteArrayView data)
     QByteArray digest(Sha256Size, Qt::Uninitialized);
     size_t length = 0;
 
-    const int ok = EVP_Q_digest(nullptr, "SHA256", nullptr, bytesOf(data), size_t(data.size()),
-                                reinterpret_cast<unsigned char *>(digest.data()), &length);
+    // Fetched once: looking the algorithm up by name costs more than hashing a token.
+    static EVP_MD *const algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    unsigned int written = 0;
+    const int ok = algorithm
+        && EVP_Digest(bytesOf(data), size_t(data.size()),
+                      reinterpret_cast<unsigned char *>(digest.data()), &written, algorithm,
+                      nullptr);
+    length = written;
     if (ok != 1 || length != Sha256Size)
         qFatal("SHA-256 is unavailable in this OpenSSL");
     return digest;

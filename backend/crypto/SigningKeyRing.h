@@ -35,8 +35,6 @@ public:
     };
     Current current() const;
     QJsonObject jwks() const;
-    // Public key of a published kid, empty when unknown (for verifiers in this process).
-    QByteArray publicKey(const QString &kid) const;
 
 private:
     struct Published

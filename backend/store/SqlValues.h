@@ -29,9 +29,4 @@ inline QVariant fromText(const QString &text)
     return text.isNull() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
 }
 
-inline QVariant fromOptional(const std::optional<QString> &text)
-{
-    return text ? QVariant(*text) : QVariant(QMetaType::fromType<QString>());
-}
-
 } // namespace quorum::sqlvalues

@@ -31,6 +31,8 @@ enum class ErrorCode {
     MeetingLive, // 409 the change needs a meeting that is not LIVE
     MeetingEnded, // 409 joinToken on an ENDED meeting
     MeetingClosed, // 409 a change to an ENDED or CANCELLED meeting
+    MeetingNotLive, // 409 a live action (end, mute, admit, ...) on a meeting that is not LIVE
+    ParticipantLeft, // 409 a host action on a participant who has left
     IdempotencyInProgress, // 409 the first request with this key is still running
     Conflict, // 409 any other state conflict
     MeetingCancelled, // 410 joinToken on a CANCELLED meeting

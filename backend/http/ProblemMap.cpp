@@ -51,6 +51,10 @@ ProblemInfo info(ErrorCode code)
         return {409, u"meeting_ended", u"The meeting has ended"};
     case ErrorCode::MeetingClosed:
         return {409, u"meeting_closed", u"The meeting has ended or was cancelled"};
+    case ErrorCode::MeetingNotLive:
+        return {409, u"meeting_not_live", u"The meeting is not live"};
+    case ErrorCode::ParticipantLeft:
+        return {409, u"participant_left", u"The participant has left the meeting"};
     case ErrorCode::IdempotencyInProgress:
         return {409, u"idempotency_in_progress", u"A request with this key is still running"};
     case ErrorCode::Conflict:

@@ -47,6 +47,17 @@ struct Settings
     int requestTimeoutSeconds = 30;
     int maxConnections = 10000;
     int idempotencyTtlSeconds = 86400;
+    // Live meetings and signalling (DESIGN.md *WebSocket signalling*).
+    int emptyTimeoutSeconds = 300; // LIVE with nobody admitted for this long: ENDED
+    int resumeGraceSeconds = 60; // a dropped participant may resume within this
+    int pingIntervalSeconds = 10;
+    int pingTimeoutSeconds = 30; // a socket silent this long is dropped
+    int firstFrameTimeoutSeconds = 10;
+    int muteAckTimeoutMs = 2000; // how long a REST mute waits for the client's ack
+    int signalMaxMessageBytes = 65536; // messages and frames; beyond: close 1009
+    int signalMessagesPerSecond = 50; // per socket, averaged over a second
+    int maxSocketsPerMeeting = 500; // participants and observers
+    QString iceServers = QStringLiteral("[]"); // JSON array handed to clients in `joined`
 
     QString sqlitePath() const;
     QString effectiveMasterKeyFile() const;

@@ -1,6 +1,7 @@
 #include "SettingsLoader.h"
 
 #include <QDir>
+#include <QJsonDocument>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QUrl>
@@ -97,6 +98,27 @@ SettingsLoader::SettingsLoader()
         {u"request-timeout"_s, u"SECONDS"_s,
          u"A connection must send a whole request within this long (default 30)."_s},
         {u"max-connections"_s, u"N"_s, u"Open connections at most (default 10000)."_s},
+        {u"empty-timeout"_s, u"SECONDS"_s,
+         u"A live meeting with nobody admitted ends after this long (default 300)."_s},
+        {u"resume-grace"_s, u"SECONDS"_s,
+         u"A dropped participant may resume within this long (default 60)."_s},
+        {u"ping-interval"_s, u"SECONDS"_s, u"Signalling keep-alive ping period (default 10)."_s},
+        {u"ping-timeout"_s, u"SECONDS"_s,
+         u"A signalling socket silent this long is dropped (default 30)."_s},
+        {u"first-frame-timeout"_s, u"SECONDS"_s,
+         u"A signalling socket must join, resume or observe within this long (default 10)."_s},
+        {u"mute-ack-timeout"_s, u"MS"_s,
+         u"How long a REST mute waits for the client's ack (default 2000)."_s},
+        {u"signal-max-message"_s, u"BYTES"_s,
+         u"Largest signalling message or frame; beyond it the socket closes with 1009 "
+         "(default 65536)."_s},
+        {u"signal-message-rate"_s, u"N"_s,
+         u"Signalling messages per second and socket (default 50)."_s},
+        {u"max-sockets-per-meeting"_s, u"N"_s,
+         u"Signalling sockets per meeting, observers included (default 500)."_s},
+        {u"ice-servers"_s, u"JSON"_s,
+         u"The ICE servers handed to clients, a JSON array of RTCIceServer objects "
+         "(default [])."_s},
         {u"shutdown-grace"_s, u"SECONDS"_s,
          u"How long requests in flight may finish at "
          "shutdown (default 10)."_s},
@@ -251,6 +273,23 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     number(u"shutdown-grace"_s, &s.shutdownGraceSeconds, 0, 3600);
     number(u"request-timeout"_s, &s.requestTimeoutSeconds, 1, 3600);
     number(u"max-connections"_s, &s.maxConnections, 1, 1000000);
+    number(u"empty-timeout"_s, &s.emptyTimeoutSeconds, 1, 7 * 86400);
+    number(u"resume-grace"_s, &s.resumeGraceSeconds, 1, 3600);
+    number(u"ping-interval"_s, &s.pingIntervalSeconds, 1, 3600);
+    number(u"ping-timeout"_s, &s.pingTimeoutSeconds, 1, 3600);
+    number(u"first-frame-timeout"_s, &s.firstFrameTimeoutSeconds, 1, 3600);
+    number(u"mute-ack-timeout"_s, &s.muteAckTimeoutMs, 1, 60000);
+    number(u"signal-max-message"_s, &s.signalMaxMessageBytes, 1024, 16 * 1024 * 1024);
+    number(u"signal-message-rate"_s, &s.signalMessagesPerSecond, 1, 100000);
+    number(u"max-sockets-per-meeting"_s, &s.maxSocketsPerMeeting, 1, 1000000);
+    if (const auto value = text(u"ice-servers"_s)) {
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(value->toUtf8(), &parseError);
+        if (parseError.error != QJsonParseError::NoError || !document.isArray())
+            problems << u"--ice-servers must be a JSON array"_s;
+        else
+            s.iceServers = QString::fromUtf8(document.toJson(QJsonDocument::Compact));
+    }
 
     if (!problems.isEmpty())
         return Error{ErrorCode::InvalidParameter, problems.join(u"; ")};

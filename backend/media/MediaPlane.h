@@ -1,0 +1,83 @@
+#pragma once
+
+#include "core/Result.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <functional>
+
+namespace quorum::media {
+
+// What the media plane saw, reported back to the signalling gateway.
+struct MediaEvent
+{
+    enum class Kind {
+        Connected, // a participant's media reached the plane
+        Disconnected, // it went away
+        Signal, // an offer, answer or candidate from the plane to a participant
+        CaptureFinished, // a capture's files are ready (recording issue)
+        CaptureFailed,
+    };
+    Kind kind = Kind::Connected;
+    QString meetingId;
+    QString participantId; // Connected, Disconnected, Signal
+    QString recordingId; // Capture*
+    QString signalType; // "offer", "answer", "candidate" for Signal
+    QJsonObject payload; // the frame's fields for Signal; details for Capture*
+};
+
+// The seam between the signalling gateway and the media plane (the SFU). The gateway calls
+// these from its own thread only, and an adapter reports back through the sink, from the
+// same thread. Adapters: BuiltinMediaPlane (participants negotiate with each other; the
+// gateway relays), and an SFU such as Janus behind the same calls.
+class MediaPlane
+{
+public:
+    using Sink = std::function<void(const MediaEvent &event)>;
+
+    virtual ~MediaPlane() = default;
+
+    // "builtin", "janus", ...
+    virtual QString name() const = 0;
+    // Whether offers, answers and candidates go to the plane (`to: "sfu"`); false means the
+    // participants negotiate with each other and the gateway relays between them.
+    virtual bool negotiatesMedia() const = 0;
+    // Whether the plane can record a meeting on the server.
+    virtual bool canCapture() const = 0;
+
+    void setSink(Sink sink) { m_sink = std::move(sink); }
+
+    // A meeting goes live: the plane gets ready to carry its media.
+    virtual Status prepareRoom(const QString &meetingId) = 0;
+    // The meeting ended: everything of it goes.
+    virtual void closeRoom(const QString &meetingId) = 0;
+    // A participant enters the room (and may now send and receive media).
+    virtual Status admit(const QString &meetingId, const QString &participantId) = 0;
+    // A participant leaves, for whatever reason.
+    virtual void remove(const QString &meetingId, const QString &participantId) = 0;
+    // A server-side mute of the participant's audio, or its lifting.
+    virtual void setAudioMuted(const QString &meetingId, const QString &participantId, bool muted)
+        = 0;
+    // An offer, answer or candidate from a participant addressed to the plane.
+    virtual Status signal(const QString &meetingId, const QString &participantId,
+                          const QString &type, const QJsonObject &payload)
+        = 0;
+    // Server-side recording of the meeting into `directory`.
+    virtual Status startCapture(const QString &meetingId, const QString &recordingId,
+                                const QString &directory)
+        = 0;
+    virtual Status stopCapture(const QString &meetingId, const QString &recordingId) = 0;
+
+protected:
+    void report(const MediaEvent &event) const
+    {
+        if (m_sink)
+            m_sink(event);
+    }
+
+private:
+    Sink m_sink;
+};
+
+} // namespace quorum::media

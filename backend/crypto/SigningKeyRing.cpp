@@ -129,4 +129,15 @@ QJsonObject SigningKeyRing::jwks() const
     return {{QStringLiteral("keys"), keys}};
 }
 
+QByteArray SigningKeyRing::publicKeyFor(const QString &kid) const
+{
+    const qint64 now = m_clock.nowMs();
+    QReadLocker lock(&m_lock);
+    for (const Published &key : m_published) {
+        if (key.kid == kid && (key.publishUntilMs == 0 || key.publishUntilMs > now))
+            return key.key.publicRaw();
+    }
+    return {};
+}
+
 } // namespace quorum

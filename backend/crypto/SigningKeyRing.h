@@ -35,6 +35,9 @@ public:
     };
     Current current() const;
     QJsonObject jwks() const;
+    // The raw public key of a published key (current or retired but still published), for
+    // verifying a join token; empty for an unknown or expired kid.
+    QByteArray publicKeyFor(const QString &kid) const;
 
 private:
     struct Published

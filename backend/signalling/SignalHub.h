@@ -73,6 +73,7 @@ struct LiveSummary
 {
     int participantCount = 0; // admitted and present
     int waitingCount = 0;
+    int socketCount = 0; // attached sessions: participants and observers
 };
 
 // Gauges for /metrics.
@@ -162,9 +163,20 @@ public:
         CloseMeetingFull = 4009,
     };
 
+    const Context &context() const { return m_context; }
+
 private:
     friend class LiveRoom;
     void runInHub(std::function<void()> task);
+    // The meeting's room, created on first use; nullptr for an unknown meeting.
+    LiveRoom *roomFor(const QString &meetingId);
+    void dropRoomIfIdle(const QString &meetingId);
+    void publishSummary(const QString &meetingId, std::optional<LiveSummary> summary);
+    void refuse(SessionRef ref, const QString &requestId, const QString &code,
+                const QString &message, int closeCode = CloseRefused);
+    void doJoin(SessionRef ref, const JoinFrame &frame);
+    void doObserve(SessionRef ref, const QString &requestId, const QByteArray &accessToken,
+                   const QString &meetingId);
 
     Context m_context;
     QThread m_thread;
@@ -175,9 +187,6 @@ private:
 
     mutable QReadWriteLock m_snapshotLock;
     QHash<QString, LiveSummary> m_summaries;
-    std::atomic<qint64> m_sockets{0};
-    std::atomic<qint64> m_participants{0};
-    std::atomic<qint64> m_meetings{0};
 };
 
 } // namespace quorum

@@ -197,6 +197,20 @@ bool MeetingRepository::isCohost(const QString &meetingId, const QString &userId
     return query->exec() && query->next();
 }
 
+Status MeetingRepository::setCohost(const QString &meetingId, const QString &userId, bool cohost)
+{
+    QSqlQuery query(m_db);
+    query.prepare(cohost ? QStringLiteral("INSERT INTO meeting_cohosts (meeting_id, user_id) "
+                                          "VALUES (?, ?) ON CONFLICT DO NOTHING")
+                         : QStringLiteral("DELETE FROM meeting_cohosts WHERE meeting_id = ? AND "
+                                          "user_id = ?"));
+    query.addBindValue(meetingId);
+    query.addBindValue(userId);
+    if (!query.exec())
+        return sqlError(query, "changing a co-host");
+    return success();
+}
+
 QSet<QString> MeetingRepository::bannedSubjects(const QString &meetingId)
 {
     CachedStatement query(m_db,

@@ -43,6 +43,8 @@ public:
     // Records the media node on the first issued token; returns the node the meeting has.
     Result<QString> assignMediaNode(const QString &meetingId, const QString &node);
     bool isCohost(const QString &meetingId, const QString &userId);
+    // Makes a user a co-host of the meeting, or no longer one; repeats are no error.
+    Status setCohost(const QString &meetingId, const QString &userId, bool cohost);
     // Every subject barred from the meeting (user ids, guest ids, "addr:" client addresses).
     QSet<QString> bannedSubjects(const QString &meetingId);
 

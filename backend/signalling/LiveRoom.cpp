@@ -1,0 +1,1272 @@
+#include "LiveRoom.h"
+#include "SignalHubState.h"
+
+#include "ParticipantJson.h"
+#include "auth/AuditLog.h"
+#include "core/Clock.h"
+#include "core/Ids.h"
+#include "core/TimeRules.h"
+#include "crypto/Hashing.h"
+#include "crypto/Random.h"
+#include "media/MediaPlane.h"
+#include "server/BanCache.h"
+#include "server/MeetingCache.h"
+#include "server/Settings.h"
+#include "store/EventRepository.h"
+#include "store/MeetingRepository.h"
+#include "store/ParticipantRepository.h"
+
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcRoom, "quorum.signalling.room")
+
+using namespace Qt::StringLiterals;
+
+namespace quorum {
+
+namespace {
+
+QByteArray toFrame(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QByteArray hashResumeToken(const QString &token)
+{
+    return crypto::sha256(token.toLatin1());
+}
+
+} // namespace
+
+LiveRoom::LiveRoom(SignalHub &hub, QString meetingId, QString workspaceId)
+    : m_hub(hub)
+    , m_meetingId(std::move(meetingId))
+    , m_workspaceId(std::move(workspaceId))
+{ }
+
+LiveRoom::~LiveRoom()
+{
+    for (Member &member : m_members)
+        finishMuteWaiters(member, false);
+}
+
+const SignalHub::Context &LiveRoom::context() const
+{
+    return m_hub.m_context;
+}
+
+QDateTime LiveRoom::now() const
+{
+    return QDateTime::fromMSecsSinceEpoch(context().clock.nowMs(), Qt::UTC);
+}
+
+bool LiveRoom::isEmpty() const
+{
+    return m_members.isEmpty() && m_watchers.isEmpty();
+}
+
+int LiveRoom::socketCount() const
+{
+    int sockets = 0;
+    for (const Member &member : m_members)
+        sockets += member.session.isValid() ? 1 : 0;
+    for (const Watcher &watcher : m_watchers)
+        sockets += watcher.observer ? 1 : 0;
+    return sockets;
+}
+
+int LiveRoom::presentCount() const
+{
+    int present = 0;
+    for (const Member &member : m_members)
+        present += member.participant.state == ParticipantState::Present ? 1 : 0;
+    return present;
+}
+
+int LiveRoom::waitingCount() const
+{
+    return int(m_members.size()) - presentCount();
+}
+
+// ---- storage ---------------------------------------------------------------------------------
+
+Status LiveRoom::writeParticipant(Database::WriteTransaction &tx, const Participant &p, bool insert)
+{
+    ParticipantRepository participants(tx.db());
+    return insert ? participants.insert(p) : participants.update(p);
+}
+
+Status LiveRoom::appendEvent(Database::WriteTransaction &tx, const QString &type,
+                             const QDateTime &at, QJsonObject data)
+{
+    auto event = EventRepository(tx.db()).append(m_workspaceId, m_meetingId, type, at, data);
+    if (!event)
+        return event.error();
+    return success();
+}
+
+Result<Meeting> LiveRoom::loadMeeting(QSqlDatabase db) const
+{
+    auto meeting = MeetingRepository(db, context().box).byId(m_meetingId);
+    if (!meeting)
+        return Error{ErrorCode::NotFound, QStringLiteral("No meeting with this id.")};
+    return *meeting;
+}
+
+Result<std::optional<Meeting>> LiveRoom::goLiveIfScheduled(Database::WriteTransaction &tx,
+                                                           const QDateTime &at)
+{
+    auto meeting = loadMeeting(tx.db());
+    if (!meeting)
+        return meeting.error();
+    if (meeting->state != MeetingState::Scheduled)
+        return std::optional<Meeting>();
+
+    const Meeting live
+        = meetingrules::applyTransition(*meeting, meetingrules::Transition::GoLive, at);
+    if (const Status stored
+        = MeetingRepository(tx.db(), context().box).update(live, meeting->version);
+        !stored)
+        return stored.error();
+    const Status event = appendEvent(tx, u"meeting.started"_s, at,
+                                     {{u"host_id"_s, live.hostId},
+                                      {u"topic"_s, live.topic},
+                                      {u"started_at"_s, timerules::formatUtc(at)}});
+    if (!event)
+        return event.error();
+    return std::optional<Meeting>(live);
+}
+
+QJsonObject LiveRoom::joinedEventData(const Participant &p) const
+{
+    QJsonObject data{{u"participant_id"_s, p.id},
+                     {u"display_name"_s, p.displayName},
+                     {u"role"_s, participantRoleName(p.role)},
+                     {u"joined_at"_s, timerules::formatUtc(p.admittedAt)}};
+    if (p.userId.isEmpty())
+        data.insert(u"guest_id"_s, p.guestId);
+    else
+        data.insert(u"user_id"_s, p.userId);
+    return data;
+}
+
+void LiveRoom::prepareMedia()
+{
+    if (const Status prepared = context().media.prepareRoom(m_meetingId); !prepared)
+        qCWarning(lcRoom) << "the media plane could not prepare" << m_meetingId
+                          << prepared.error().detail;
+}
+
+void LiveRoom::admitToMedia(const QString &participantId)
+{
+    if (const Status admitted = context().media.admit(m_meetingId, participantId); !admitted)
+        qCWarning(lcRoom) << "the media plane could not admit" << participantId
+                          << admitted.error().detail;
+}
+
+// ---- frames ----------------------------------------------------------------------------------
+
+bool LiveRoom::seesWaiting(const Member &member) const
+{
+    return mayActAsHost(member.participant.role)
+        && member.participant.state == ParticipantState::Present;
+}
+
+QJsonArray LiveRoom::roster(bool forHost) const
+{
+    QJsonArray entries;
+    for (const QString &id : m_order) {
+        const Member &member = m_members[id];
+        if (forHost || member.participant.state == ParticipantState::Present)
+            entries.append(participantJson(member.participant));
+    }
+    return entries;
+}
+
+QJsonObject LiveRoom::entryAnswer(const QString &type, const QString &requestId,
+                                  const Member &member, const QString &resumeToken) const
+{
+    const Participant &p = member.participant;
+    const QJsonArray iceServers
+        = QJsonDocument::fromJson(context().settings.iceServers.toUtf8()).array();
+    QJsonObject answer{{u"type"_s, type},
+                       {u"meeting_id"_s, m_meetingId},
+                       {u"participant_id"_s, p.id},
+                       {u"role"_s, participantRoleName(p.role)},
+                       {u"state"_s, participantStateName(p.state)},
+                       {u"audio_muted"_s, p.audioMuted},
+                       {u"video_muted"_s, p.videoMuted},
+                       {u"ice_servers"_s, iceServers},
+                       {u"resume_grace_seconds"_s, context().settings.resumeGraceSeconds}};
+    if (!requestId.isEmpty())
+        answer.insert(u"id"_s, requestId);
+    if (!resumeToken.isEmpty())
+        answer.insert(u"resume_token"_s, resumeToken);
+    // Someone in the waiting room sees nobody until admitted.
+    answer.insert(u"participants"_s,
+                  p.state == ParticipantState::Present ? roster(seesWaiting(member))
+                                                       : QJsonArray{participantJson(p)});
+    return answer;
+}
+
+void LiveRoom::send(SessionRef session, const QByteArray &frame, int closeCode,
+                    const QString &closeReason)
+{
+    if (!session.isValid())
+        return;
+    session.port->deliver(session.id, {Outgoing{frame, closeCode, closeReason}});
+}
+
+void LiveRoom::sendError(SessionRef session, const QString &requestId, const QString &code,
+                         const QString &message)
+{
+    QJsonObject error{{u"type"_s, u"error"_s}, {u"code"_s, code}, {u"message"_s, message}};
+    if (!requestId.isEmpty())
+        error.insert(u"id"_s, requestId);
+    send(session, toFrame(error));
+}
+
+void LiveRoom::broadcast(const QByteArray &frame, Audience audience, const QString &exceptId)
+{
+    for (const Member &member : std::as_const(m_members)) {
+        if (member.participant.id == exceptId
+            || member.participant.state != ParticipantState::Present)
+            continue;
+        if (audience == Audience::Hosts && !seesWaiting(member))
+            continue;
+        send(member.session, frame);
+    }
+    for (const Watcher &watcher : std::as_const(m_watchers))
+        send(watcher.session, frame);
+}
+
+void LiveRoom::announceUpdate(const Participant &p)
+{
+    const QByteArray frame
+        = toFrame({{u"type"_s, u"participant_updated"_s}, {u"participant"_s, participantJson(p)}});
+    broadcast(frame, p.state == ParticipantState::Present ? Audience::Everyone : Audience::Hosts,
+              p.id);
+    // The participant learns its own state too (a mute it did not ask for, a new role).
+    if (const auto it = m_members.constFind(p.id); it != m_members.constEnd())
+        send(it->session, frame);
+}
+
+LiveRoom::Member *LiveRoom::memberBySession(SessionRef session)
+{
+    for (Member &member : m_members) {
+        if (member.session == session)
+            return &member;
+    }
+    return nullptr;
+}
+
+LiveRoom::Watcher *LiveRoom::watcherBySession(SessionRef session)
+{
+    for (Watcher &watcher : m_watchers) {
+        if (watcher.session == session)
+            return &watcher;
+    }
+    return nullptr;
+}
+
+void LiveRoom::publish()
+{
+    if (isEmpty() && !m_live) {
+        m_hub.publishSummary(m_meetingId, std::nullopt);
+        return;
+    }
+    m_hub.publishSummary(m_meetingId, LiveSummary{presentCount(), waitingCount(), socketCount()});
+}
+
+// ---- arrivals --------------------------------------------------------------------------------
+
+void LiveRoom::arrive(const Arrival &arrival)
+{
+    const Settings &settings = context().settings;
+    if (socketCount() >= settings.maxSocketsPerMeeting) {
+        m_hub.refuse(arrival.session, arrival.requestId, u"meeting_full"_s,
+                     u"This meeting has as many connections as it may have."_s,
+                     SignalHub::CloseMeetingFull);
+        return;
+    }
+
+    const QDateTime at = now();
+    Database::WriteTransaction tx(context().database);
+    ParticipantRepository participants(tx.db());
+    MeetingRepository meetings(tx.db(), context().box);
+
+    // Redeeming the token and checking the meeting happen in the transaction that admits, so
+    // a replay racing the first use cannot slip in between.
+    auto meeting = loadMeeting(tx.db());
+    if (!meeting) {
+        m_hub.refuse(arrival.session, arrival.requestId, u"not_found"_s, meeting.error().detail);
+        return;
+    }
+    if (meeting->state == MeetingState::Cancelled || meeting->state == MeetingState::Ended) {
+        const bool cancelled = meeting->state == MeetingState::Cancelled;
+        m_hub.refuse(arrival.session, arrival.requestId,
+                     cancelled ? u"meeting_cancelled"_s : u"meeting_ended"_s,
+                     cancelled ? u"The meeting was cancelled."_s : u"The meeting has ended."_s);
+        return;
+    }
+    const QSet<QString> banned = meetings.bannedSubjects(m_meetingId);
+    if (banned.contains(arrival.subject)
+        || (arrival.isGuest && banned.contains(u"addr:"_s + arrival.clientAddress))) {
+        m_hub.refuse(arrival.session, arrival.requestId, u"removed_from_meeting"_s,
+                     u"You were removed from this meeting and may not rejoin it."_s);
+        return;
+    }
+    auto redeemed = participants.redeemJti(arrival.jti, m_meetingId, arrival.tokenExpiresAtMs);
+    if (!redeemed || !*redeemed) {
+        m_hub.refuse(arrival.session, arrival.requestId, u"token_used"_s,
+                     u"This join token was already used; ask for a new one."_s);
+        return;
+    }
+
+    // The role comes from the token, raised by what the meeting says now (a co-host named
+    // after the token was issued).
+    ParticipantRole role = arrival.role;
+    if (!arrival.isGuest) {
+        if (meeting->hostId == arrival.subject)
+            role = ParticipantRole::Host;
+        else if (role == ParticipantRole::Attendee
+                 && meetings.isCohost(m_meetingId, arrival.subject))
+            role = ParticipantRole::CoHost;
+    }
+
+    Participant p;
+    p.id = ids::generate(u"par");
+    p.meetingId = m_meetingId;
+    p.workspaceId = m_workspaceId;
+    (arrival.isGuest ? p.guestId : p.userId) = arrival.subject;
+    p.displayName = arrival.displayName;
+    p.role = role;
+    p.joinedAt = at;
+    p.jti = arrival.jti;
+    p.clientAddress = arrival.clientAddress;
+    p.node = settings.nodeName;
+    p.audioMuted = meeting->settings.muteUponEntry && role != ParticipantRole::Host;
+
+    // DESIGN.md: hosts and co-hosts go straight in; with the waiting room on, everyone else
+    // waits to be admitted; without it, they wait for the host unless the meeting is LIVE or
+    // join-before-host allows it.
+    const bool admitNow = mayActAsHost(role)
+        || (!meeting->waitingRoom
+            && (meeting->state == MeetingState::Live || meeting->settings.allowJoinBeforeHost));
+    p.state = admitNow ? ParticipantState::Present : ParticipantState::Waiting;
+    if (admitNow)
+        p.admittedAt = at;
+
+    std::optional<Meeting> wentLive;
+    if (admitNow) {
+        auto live = goLiveIfScheduled(tx, at);
+        if (!live) {
+            m_hub.refuse(arrival.session, arrival.requestId, u"internal"_s, live.error().detail);
+            return;
+        }
+        wentLive = *live;
+    }
+    if (const Status stored = writeParticipant(tx, p, true); !stored) {
+        m_hub.refuse(arrival.session, arrival.requestId, u"internal"_s, stored.error().detail);
+        return;
+    }
+    if (admitNow) {
+        if (const Status event = appendEvent(tx, u"participant.joined"_s, at, joinedEventData(p));
+            !event) {
+            m_hub.refuse(arrival.session, arrival.requestId, u"internal"_s, event.error().detail);
+            return;
+        }
+    }
+
+    // Waiting for the host ends when the host comes: those people are admitted with it.
+    QList<QString> admitted;
+    if (wentLive && !meeting->waitingRoom) {
+        for (const QString &id : std::as_const(m_order)) {
+            Member &waiting = m_members[id];
+            if (waiting.participant.state == ParticipantState::Waiting) {
+                if (const Status ok = admitMember(tx, waiting, at); !ok) {
+                    m_hub.refuse(arrival.session, arrival.requestId, u"internal"_s,
+                                 ok.error().detail);
+                    return;
+                }
+            }
+        }
+    }
+    if (const Status committed = tx.commit(); !committed) {
+        m_hub.refuse(arrival.session, arrival.requestId, u"internal"_s, committed.error().detail);
+        return;
+    }
+
+    // Committed: now the room changes and the clients hear of it.
+    if (wentLive) {
+        context().meetingCache.drop(m_meetingId);
+        m_live = true;
+        prepareMedia();
+        if (!meeting->waitingRoom) {
+            for (const QString &id : std::as_const(m_order)) {
+                Member &waiting = m_members[id];
+                if (waiting.participant.state == ParticipantState::Waiting) {
+                    waiting.participant.state = ParticipantState::Present;
+                    waiting.participant.admittedAt = at;
+                    admitted << id;
+                }
+            }
+        }
+    }
+    if (meeting->state == MeetingState::Live)
+        m_live = true;
+
+    const QString resumeToken
+        = QString::fromLatin1(crypto::base64UrlEncode(crypto::randomBytes(32)));
+    Member member;
+    member.participant = p;
+    member.session = arrival.session;
+    member.resumeHash = hashResumeToken(resumeToken);
+    m_members.insert(p.id, member);
+    m_order.append(p.id);
+    m_hub.m_state->sessionRooms.insert(arrival.session, m_meetingId);
+    m_hub.m_state->resumeTokens.insert(member.resumeHash, {m_meetingId, p.id});
+    ++m_emptyGeneration; // someone came: no pending empty-room end applies any more
+
+    if (admitNow)
+        admitToMedia(p.id);
+    send(arrival.session,
+         toFrame(entryAnswer(admitNow ? u"joined"_s : u"waiting"_s, arrival.requestId,
+                             m_members[p.id], resumeToken)));
+    const QByteArray joinedFrame
+        = toFrame({{u"type"_s, u"participant_joined"_s}, {u"participant"_s, participantJson(p)}});
+    broadcast(joinedFrame, admitNow ? Audience::Everyone : Audience::Hosts, p.id);
+    announceAdmissions(admitted);
+    publish();
+}
+
+Status LiveRoom::admitMember(Database::WriteTransaction &tx, const Member &member,
+                             const QDateTime &at)
+{
+    Participant admitted = member.participant;
+    admitted.state = ParticipantState::Present;
+    admitted.admittedAt = at;
+    if (const Status stored = writeParticipant(tx, admitted, false); !stored)
+        return stored;
+    return appendEvent(tx, u"participant.joined"_s, at, joinedEventData(admitted));
+}
+
+void LiveRoom::announceAdmissions(const QList<QString> &admittedIds)
+{
+    for (const QString &id : admittedIds) {
+        Member &member = m_members[id];
+        const Participant &p = member.participant;
+        admitToMedia(p.id);
+        QJsonObject admitted{{u"type"_s, u"admitted"_s},
+                             {u"participant_id"_s, p.id},
+                             {u"state"_s, participantStateName(p.state)},
+                             {u"participants"_s, roster(seesWaiting(member))}};
+        send(member.session, toFrame(admitted));
+
+        // Hosts saw the waiting entry and get its update; the others meet a new participant.
+        const QJsonObject entry = participantJson(p);
+        const QByteArray updated
+            = toFrame({{u"type"_s, u"participant_updated"_s}, {u"participant"_s, entry}});
+        const QByteArray joined
+            = toFrame({{u"type"_s, u"participant_joined"_s}, {u"participant"_s, entry}});
+        for (const Member &other : std::as_const(m_members)) {
+            if (other.participant.id == id || other.participant.state != ParticipantState::Present)
+                continue;
+            send(other.session, seesWaiting(other) ? updated : joined);
+        }
+        for (const Watcher &watcher : std::as_const(m_watchers))
+            send(watcher.session, updated);
+    }
+}
+
+void LiveRoom::resume(SessionRef session, const QString &requestId, const QString &participantId)
+{
+    auto it = m_members.find(participantId);
+    if (it == m_members.end()) {
+        m_hub.refuse(session, requestId, u"invalid_resume_token"_s,
+                     u"This resume token is unknown, expired or revoked."_s);
+        return;
+    }
+    Member &member = *it;
+
+    // A new socket takes over from one that may not know yet that it is dead.
+    if (member.session.isValid() && member.session != session) {
+        send(member.session, {}, SignalHub::CloseReplaced, u"resumed on another connection"_s);
+        m_hub.m_state->sessionRooms.remove(member.session);
+    }
+    member.session = session;
+    ++member.dropGeneration;
+    m_hub.m_state->sessionRooms.insert(session, m_meetingId);
+
+    send(session, toFrame(entryAnswer(u"resumed"_s, requestId, member, {})));
+    // A mute the client never confirmed is asked again.
+    if (!member.pendingMuteRef.isEmpty())
+        send(session,
+             toFrame({{u"type"_s, u"mute_request"_s},
+                      {u"ref"_s, member.pendingMuteRef},
+                      {u"muted"_s, true}}));
+    publish();
+}
+
+void LiveRoom::addWatcher(SessionRef session, const QString &requestId, bool observer, bool mayAct,
+                          const QString &userId)
+{
+    if (observer && socketCount() >= context().settings.maxSocketsPerMeeting) {
+        m_hub.refuse(session, requestId, u"meeting_full"_s,
+                     u"This meeting has as many connections as it may have."_s,
+                     SignalHub::CloseMeetingFull);
+        return;
+    }
+    m_watchers.append(Watcher{session, observer, mayAct, userId});
+    m_hub.m_state->sessionRooms.insert(session, m_meetingId);
+
+    if (observer) {
+        auto meeting = loadMeeting(context().database.connection());
+        QJsonObject answer{{u"type"_s, u"observing"_s},
+                           {u"meeting_id"_s, m_meetingId},
+                           {u"state"_s, meeting ? meetingStateName(meeting->state) : QString()},
+                           {u"may_act"_s, mayAct},
+                           {u"participants"_s, roster(true)}};
+        if (!requestId.isEmpty())
+            answer.insert(u"id"_s, requestId);
+        send(session, toFrame(answer));
+    }
+    publish();
+}
+
+void LiveRoom::removeWatcher(SessionRef session)
+{
+    m_watchers.removeIf([session](const Watcher &w) { return w.session == session; });
+    m_hub.m_state->sessionRooms.remove(session);
+    publish();
+}
+
+// ---- departures ------------------------------------------------------------------------------
+
+Status LiveRoom::leave(const QString &participantId, LeaveReason reason, int closeCode,
+                       const QByteArray &lastFrame)
+{
+    auto it = m_members.find(participantId);
+    if (it == m_members.end())
+        return Error{ErrorCode::NotFound, QStringLiteral("No such participant.")};
+
+    const QDateTime at = now();
+    Participant gone = it->participant;
+    const bool wasAdmitted = gone.state == ParticipantState::Present;
+    gone.state = ParticipantState::Left;
+    gone.leftAt = at;
+    gone.leaveReason = reason;
+
+    {
+        Database::WriteTransaction tx(context().database);
+        if (const Status stored = writeParticipant(tx, gone, false); !stored)
+            return stored;
+        // Only someone who joined leaves: a person who only waited produced neither event.
+        if (wasAdmitted) {
+            const Status event = appendEvent(tx, u"participant.left"_s, at,
+                                             {{u"participant_id"_s, gone.id},
+                                              {u"left_at"_s, timerules::formatUtc(at)},
+                                              {u"reason"_s, leaveReasonName(reason)}});
+            if (!event)
+                return event;
+        }
+        if (reason == LeaveReason::Removed) {
+            ParticipantRepository participants(tx.db());
+            if (const Status banned
+                = participants.ban(m_meetingId, gone.subject(), at.toMSecsSinceEpoch());
+                !banned)
+                return banned;
+            if (!gone.guestId.isEmpty()) {
+                const Status bannedAddress = participants.ban(
+                    m_meetingId, u"addr:"_s + gone.clientAddress, at.toMSecsSinceEpoch());
+                if (!bannedAddress)
+                    return bannedAddress;
+            }
+        }
+        if (const Status committed = tx.commit(); !committed)
+            return committed;
+    }
+    if (reason == LeaveReason::Removed)
+        context().banCache.drop(m_meetingId);
+
+    Member member = *it;
+    m_members.erase(it);
+    m_order.removeOne(participantId);
+    m_hub.m_state->resumeTokens.remove(member.resumeHash);
+    finishMuteWaiters(member, false);
+    if (member.session.isValid()) {
+        m_hub.m_state->sessionRooms.remove(member.session);
+        if (closeCode != 0)
+            member.session.port->deliver(member.session.id,
+                                         {Outgoing{lastFrame, closeCode, leaveReasonName(reason)}});
+    }
+    if (wasAdmitted)
+        context().media.remove(m_meetingId, participantId);
+
+    const QByteArray leftFrame = toFrame({{u"type"_s, u"participant_left"_s},
+                                          {u"participant_id"_s, participantId},
+                                          {u"reason"_s, leaveReasonName(reason)}});
+    broadcast(leftFrame, wasAdmitted ? Audience::Everyone : Audience::Hosts);
+
+    if (m_live && presentCount() == 0)
+        scheduleEmptyCheck();
+    publish();
+    return success();
+}
+
+void LiveRoom::scheduleEmptyCheck()
+{
+    const quint64 generation = ++m_emptyGeneration;
+    const QString meetingId = m_meetingId;
+    SignalHub *hub = &m_hub;
+    QTimer::singleShot(
+        context().settings.emptyTimeoutSeconds * 1000, hub->m_anchor, [hub, meetingId, generation] {
+            LiveRoom *room = hub->m_state->room(meetingId);
+            if (!room || room->m_emptyGeneration != generation || !room->m_live
+                || room->presentCount() > 0)
+                return;
+            qCInfo(lcRoom) << "meeting" << meetingId << "ends: empty";
+            std::optional<Meeting> ended;
+            if (const Status ok = room->endMeeting(u"empty"_s, {}, &ended); !ok)
+                qCWarning(lcRoom) << "could not end" << meetingId << ok.error().detail;
+        });
+}
+
+void LiveRoom::scheduleGraceExpiry(Member &member)
+{
+    const quint64 generation = ++member.dropGeneration;
+    const QString meetingId = m_meetingId;
+    const QString participantId = member.participant.id;
+    SignalHub *hub = &m_hub;
+    QTimer::singleShot(
+        context().settings.resumeGraceSeconds * 1000, hub->m_anchor,
+        [hub, meetingId, participantId, generation] {
+            LiveRoom *room = hub->m_state->room(meetingId);
+            if (!room)
+                return;
+            const auto it = room->m_members.constFind(participantId);
+            if (it == room->m_members.constEnd() || it->session.isValid()
+                || it->dropGeneration != generation)
+                return;
+            if (const Status ok = room->leave(participantId, LeaveReason::Timeout, 0, {}); !ok)
+                qCWarning(lcRoom) << "could not record a timeout" << ok.error().detail;
+            hub->dropRoomIfIdle(meetingId);
+        });
+}
+
+void LiveRoom::sessionClosed(SessionRef session, bool left)
+{
+    if (watcherBySession(session)) {
+        removeWatcher(session);
+        return;
+    }
+    Member *member = memberBySession(session);
+    if (!member)
+        return;
+    m_hub.m_state->sessionRooms.remove(session);
+    if (left) {
+        if (const Status ok = leave(member->participant.id, LeaveReason::Left, 0, {}); !ok)
+            qCWarning(lcRoom) << "could not record a leave" << ok.error().detail;
+        return;
+    }
+
+    // Dropped without a word: the participant may come back within the grace.
+    member->session = {};
+    scheduleGraceExpiry(*member);
+    publish();
+}
+
+Status LiveRoom::endMeeting(const QString &reason, const QString &actorUserId,
+                            std::optional<Meeting> *endedMeeting)
+{
+    const QDateTime at = now();
+    Meeting ended;
+    {
+        Database::WriteTransaction tx(context().database);
+        auto meeting = loadMeeting(tx.db());
+        if (!meeting)
+            return meeting.error();
+        if (meeting->state != MeetingState::Live)
+            return Error{ErrorCode::MeetingNotLive,
+                         QStringLiteral("Only a LIVE meeting can be ended; this one is %1.")
+                             .arg(meetingStateName(meeting->state))};
+
+        // DESIGN.md's order: (recording.stopped), each participant.left, then meeting.ended,
+        // all at the same instant.
+        for (const QString &id : std::as_const(m_order)) {
+            Participant gone = m_members[id].participant;
+            const bool wasAdmitted = gone.state == ParticipantState::Present;
+            gone.state = ParticipantState::Left;
+            gone.leftAt = at;
+            gone.leaveReason = LeaveReason::MeetingEnded;
+            if (const Status stored = writeParticipant(tx, gone, false); !stored)
+                return stored;
+            if (wasAdmitted) {
+                const Status event
+                    = appendEvent(tx, u"participant.left"_s, at,
+                                  {{u"participant_id"_s, gone.id},
+                                   {u"left_at"_s, timerules::formatUtc(at)},
+                                   {u"reason"_s, leaveReasonName(LeaveReason::MeetingEnded)}});
+                if (!event)
+                    return event;
+            }
+        }
+        ended = meetingrules::applyTransition(*meeting, meetingrules::Transition::End, at);
+        if (const Status stored
+            = MeetingRepository(tx.db(), context().box).update(ended, meeting->version);
+            !stored)
+            return stored;
+        const qint64 durationSeconds
+            = meeting->startedAt.isValid() ? meeting->startedAt.secsTo(at) : 0;
+        const Status event = appendEvent(tx, u"meeting.ended"_s, at,
+                                         {{u"topic"_s, ended.topic},
+                                          {u"ended_at"_s, timerules::formatUtc(at)},
+                                          {u"duration_seconds"_s, durationSeconds},
+                                          {u"reason"_s, reason}});
+        if (!event)
+            return event;
+        if (!actorUserId.isEmpty()) {
+            AuditEntry entry;
+            entry.workspaceId = m_workspaceId;
+            entry.meetingId = m_meetingId;
+            entry.actorId = actorUserId;
+            entry.action = u"meeting.ended"_s;
+            entry.detail = {{u"reason"_s, reason}};
+            context().audit.record(entry, tx.db());
+        }
+        if (const Status committed = tx.commit(); !committed)
+            return committed;
+    }
+    context().meetingCache.drop(m_meetingId);
+
+    const QByteArray endedFrame = toFrame({{u"type"_s, u"meeting_ended"_s}, {u"reason"_s, reason}});
+    for (Member &member : m_members) {
+        finishMuteWaiters(member, false);
+        m_hub.m_state->resumeTokens.remove(member.resumeHash);
+        if (member.session.isValid()) {
+            m_hub.m_state->sessionRooms.remove(member.session);
+            send(member.session, endedFrame, SignalHub::CloseMeetingEnded, u"meeting ended"_s);
+        }
+        if (member.participant.state == ParticipantState::Present)
+            context().media.remove(m_meetingId, member.participant.id);
+    }
+    for (const Watcher &watcher : std::as_const(m_watchers)) {
+        m_hub.m_state->sessionRooms.remove(watcher.session);
+        send(watcher.session, endedFrame, SignalHub::CloseMeetingEnded, u"meeting ended"_s);
+    }
+    m_members.clear();
+    m_order.clear();
+    m_watchers.clear();
+    m_live = false;
+    context().media.closeRoom(m_meetingId);
+    if (endedMeeting)
+        *endedMeeting = ended;
+    publish();
+    m_hub.dropRoomIfIdle(m_meetingId);
+    return success();
+}
+
+void LiveRoom::restoreAfterRestart()
+{
+    const QDateTime at = now();
+    auto active = ParticipantRepository(context().database.connection()).active(m_meetingId);
+    if (active && !active->isEmpty()) {
+        Database::WriteTransaction tx(context().database);
+        for (Participant gone : std::as_const(*active)) {
+            const bool wasAdmitted = gone.state == ParticipantState::Present;
+            gone.state = ParticipantState::Left;
+            gone.leftAt = at;
+            gone.leaveReason = LeaveReason::NodeLost;
+            if (!writeParticipant(tx, gone, false))
+                return;
+            if (wasAdmitted
+                && !appendEvent(tx, u"participant.left"_s, at,
+                                {{u"participant_id"_s, gone.id},
+                                 {u"left_at"_s, timerules::formatUtc(at)},
+                                 {u"reason"_s, leaveReasonName(LeaveReason::NodeLost)}}))
+                return;
+        }
+        if (!tx.commit())
+            return;
+    }
+    adoptLive();
+}
+
+void LiveRoom::adoptLive()
+{
+    m_live = true;
+    prepareMedia();
+    if (presentCount() == 0)
+        scheduleEmptyCheck();
+    publish();
+}
+
+void LiveRoom::shutDown()
+{
+    for (const Watcher &watcher : std::as_const(m_watchers))
+        send(watcher.session, {}, SignalHub::CloseGoingAway, u"server shutting down"_s);
+    m_watchers.clear();
+    const QList<QString> ids = m_order;
+    for (const QString &id : ids) {
+        if (const Status ok = leave(id, LeaveReason::NodeLost, SignalHub::CloseGoingAway, {}); !ok)
+            qCWarning(lcRoom) << "could not record a departure at shutdown" << ok.error().detail;
+    }
+}
+
+// ---- frames from clients ---------------------------------------------------------------------
+
+void LiveRoom::handleFrame(SessionRef session, const QJsonObject &frame)
+{
+    const QString type = frame.value(u"type"_s).toString();
+    const QString requestId = frame.value(u"id"_s).toString();
+
+    if (Watcher *watcher = watcherBySession(session)) {
+        if (!watcher->observer)
+            return;
+        if (type == u"leave") {
+            send(session, {}, SignalHub::CloseLeft, u"left"_s);
+            removeWatcher(session);
+            return;
+        }
+        if (type == u"ack")
+            return;
+        if (!watcher->mayAct) {
+            sendError(session, requestId, u"forbidden"_s,
+                      u"Observing does not include host commands without meeting.write and "
+                      "host rights."_s);
+            return;
+        }
+        handleHostCommand(session, type, frame, watcher->userId, {});
+        return;
+    }
+
+    Member *member = memberBySession(session);
+    if (!member)
+        return;
+    if (type == u"leave") {
+        if (const Status ok
+            = leave(member->participant.id, LeaveReason::Left, SignalHub::CloseLeft, {});
+            !ok)
+            sendError(session, requestId, u"internal"_s, ok.error().detail);
+        m_hub.dropRoomIfIdle(m_meetingId);
+        return;
+    }
+    if (type == u"ack") {
+        ackMute(*member, frame.value(u"ref"_s).toString());
+        return;
+    }
+    if (type == u"media_state") {
+        applyMediaState(*member, frame);
+        return;
+    }
+    if (type == u"offer" || type == u"answer" || type == u"candidate") {
+        relay(*member, type, frame);
+        return;
+    }
+    if (member->participant.state != ParticipantState::Present
+        || !mayActAsHost(member->participant.role)) {
+        static const QStringList hostCommands{
+            u"mute"_s,     u"mute_all"_s,    u"remove"_s,          u"admit"_s,
+            u"set_role"_s, u"end_meeting"_s, u"start_recording"_s, u"stop_recording"_s};
+        if (hostCommands.contains(type))
+            sendError(session, requestId, u"forbidden"_s,
+                      u"Only the host and co-hosts may do this."_s);
+        else
+            sendError(session, requestId, u"unknown_type"_s,
+                      u"No such frame type: %1."_s.arg(type));
+        return;
+    }
+    handleHostCommand(session, type, frame, member->participant.userId, member->participant.id);
+}
+
+void LiveRoom::handleHostCommand(SessionRef session, const QString &type, const QJsonObject &frame,
+                                 const QString &actorUserId, const QString &actorParticipantId)
+{
+    const QString requestId = frame.value(u"id"_s).toString();
+    HostAction action;
+    action.meetingId = m_meetingId;
+    action.actorUserId = actorUserId;
+    action.actorParticipantId = actorParticipantId;
+    action.participantId = frame.value(u"participant_id"_s).toString();
+
+    const bool needsTarget
+        = type == u"mute" || type == u"remove" || type == u"admit" || type == u"set_role";
+    if (type == u"mute") {
+        action.kind = HostAction::Kind::Mute;
+        const QJsonValue muted = frame.value(u"muted"_s);
+        if (!muted.isUndefined() && !muted.isBool()) {
+            sendError(session, requestId, u"invalid_frame"_s, u"`muted` must be a boolean."_s);
+            return;
+        }
+        action.muted = muted.toBool(true);
+    } else if (type == u"mute_all") {
+        action.kind = HostAction::Kind::MuteAll;
+    } else if (type == u"remove") {
+        action.kind = HostAction::Kind::Remove;
+    } else if (type == u"admit") {
+        action.kind = HostAction::Kind::Admit;
+    } else if (type == u"set_role") {
+        action.kind = HostAction::Kind::SetRole;
+        const auto role = participantRoleFromName(frame.value(u"role"_s).toString());
+        if (!role || *role == ParticipantRole::Host) {
+            sendError(session, requestId, u"invalid_frame"_s,
+                      u"`role` must be co_host or attendee."_s);
+            return;
+        }
+        action.role = *role;
+    } else if (type == u"end_meeting") {
+        action.kind = HostAction::Kind::End;
+    } else if (type == u"start_recording" || type == u"stop_recording") {
+        sendError(session, requestId, u"recording_unavailable"_s,
+                  context().media.canCapture()
+                      ? u"Recording from the socket is not available yet; use the REST API."_s
+                      : u"Cloud recording needs a media plane that can capture; this server "
+                        "runs the builtin one."_s);
+        return;
+    } else {
+        sendError(session, requestId, u"unknown_type"_s, u"No such frame type: %1."_s.arg(type));
+        return;
+    }
+    if (needsTarget && action.participantId.isEmpty()) {
+        sendError(session, requestId, u"invalid_frame"_s, u"`participant_id` is required."_s);
+        return;
+    }
+
+    if (action.kind == HostAction::Kind::Mute) {
+        mute(action, nullptr, {});
+        return;
+    }
+    // The hub may delete this room while ending it: keep what the answer needs.
+    const SessionRef replyTo = session;
+    const Result<HostActionOutcome> outcome = runHostAction(action);
+    if (!outcome) {
+        const ErrorCode code = outcome.error().code;
+        const QString name = code == ErrorCode::NotFound ? u"unknown_participant"_s
+            : code == ErrorCode::ParticipantLeft         ? u"participant_left"_s
+            : code == ErrorCode::MeetingNotLive          ? u"meeting_not_live"_s
+            : code == ErrorCode::Conflict                ? u"conflict"_s
+                                                         : u"internal"_s;
+        QJsonObject error{
+            {u"type"_s, u"error"_s}, {u"code"_s, name}, {u"message"_s, outcome.error().detail}};
+        if (!requestId.isEmpty())
+            error.insert(u"id"_s, requestId);
+        replyTo.port->deliver(replyTo.id, {Outgoing{toFrame(error), 0, {}}});
+    }
+}
+
+void LiveRoom::relay(Member &sender, const QString &type, const QJsonObject &frame)
+{
+    const QString requestId = frame.value(u"id"_s).toString();
+    if (sender.participant.state != ParticipantState::Present) {
+        sendError(sender.session, requestId, u"not_admitted"_s,
+                  u"Media is negotiated once you are admitted."_s);
+        return;
+    }
+    const QString to = frame.value(u"to"_s).toString();
+    if (to == u"sfu") {
+        const Status sent = context().media.signal(m_meetingId, sender.participant.id, type, frame);
+        if (!sent)
+            sendError(sender.session, requestId, u"no_sfu"_s, sent.error().detail);
+        return;
+    }
+    const auto target = m_members.constFind(to);
+    if (to == sender.participant.id || target == m_members.constEnd()
+        || target->participant.state != ParticipantState::Present) {
+        sendError(sender.session, requestId, u"unknown_participant"_s,
+                  u"`to` names no participant in this meeting."_s);
+        return;
+    }
+    QJsonObject relayed = frame;
+    relayed.remove(u"to"_s);
+    relayed.remove(u"id"_s);
+    relayed.insert(u"from"_s, sender.participant.id);
+    send(target->session, toFrame(relayed));
+}
+
+void LiveRoom::applyMediaState(Member &member, const QJsonObject &frame)
+{
+    const QString requestId = frame.value(u"id"_s).toString();
+    const QJsonValue audio = frame.value(u"audio_muted"_s);
+    const QJsonValue video = frame.value(u"video_muted"_s);
+    if ((!audio.isUndefined() && !audio.isBool()) || (!video.isUndefined() && !video.isBool())) {
+        sendError(member.session, requestId, u"invalid_frame"_s,
+                  u"`audio_muted` and `video_muted` must be booleans."_s);
+        return;
+    }
+
+    Participant changed = member.participant;
+    if (audio.isBool()) {
+        changed.audioMuted = audio.toBool();
+        // The participant's own word settles any pending mute: unmuting lifts it, muting
+        // confirms it.
+        changed.muteAcknowledged = true;
+    }
+    if (video.isBool())
+        changed.videoMuted = video.toBool();
+    if (changed == member.participant)
+        return;
+
+    Database::WriteTransaction tx(context().database);
+    if (!writeParticipant(tx, changed, false) || !tx.commit()) {
+        sendError(member.session, requestId, u"internal"_s, u"The change was not stored."_s);
+        return;
+    }
+    const bool liftedMute = member.participant.audioMuted && !changed.audioMuted;
+    member.participant = changed;
+    if (audio.isBool()) {
+        member.pendingMuteRef.clear();
+        finishMuteWaiters(member, changed.audioMuted);
+    }
+    if (liftedMute)
+        context().media.setAudioMuted(m_meetingId, changed.id, false);
+    announceUpdate(changed);
+}
+
+// ---- host actions ----------------------------------------------------------------------------
+
+void LiveRoom::act(const HostAction &action, SessionPort *replyPort, SignalHub::HostActionDone done)
+{
+    if (action.kind == HostAction::Kind::Mute) {
+        mute(action, replyPort, std::move(done));
+        return;
+    }
+    Result<HostActionOutcome> outcome = runHostAction(action);
+    replyPort->post([done = std::move(done), outcome]() { done(outcome); });
+}
+
+void LiveRoom::mute(const HostAction &action, SessionPort *replyPort,
+                    SignalHub::HostActionDone done)
+{
+    auto reply = [replyPort, done](Result<HostActionOutcome> outcome) {
+        if (replyPort && done)
+            replyPort->post([done, outcome]() { done(outcome); });
+    };
+    auto it = m_members.find(action.participantId);
+    if (it == m_members.end()) {
+        const auto stored
+            = ParticipantRepository(context().database.connection()).byId(action.participantId);
+        if (stored && stored->meetingId == m_meetingId)
+            reply(Error{ErrorCode::ParticipantLeft, QStringLiteral("The participant has left.")});
+        else
+            reply(Error{ErrorCode::NotFound, QStringLiteral("No such participant.")});
+        return;
+    }
+    Member &member = *it;
+    const QString ref = u"m%1"_s.arg(++m_nextRef);
+
+    if (!action.muted) {
+        // No forced unmute: the participant is asked, and only its own media_state unmutes.
+        send(member.session, toFrame({{u"type"_s, u"unmute_request"_s}, {u"ref"_s, ref}}));
+        HostActionOutcome outcome;
+        outcome.participant = member.participant;
+        reply(outcome);
+        return;
+    }
+
+    Participant changed = member.participant;
+    changed.audioMuted = true;
+    changed.muteAcknowledged = false;
+    {
+        Database::WriteTransaction tx(context().database);
+        if (const Status stored = writeParticipant(tx, changed, false); !stored) {
+            reply(stored.error());
+            return;
+        }
+        if (const Status committed = tx.commit(); !committed) {
+            reply(committed.error());
+            return;
+        }
+    }
+    // A newer request supersedes an older one still waiting: its callers learn it was not
+    // confirmed.
+    finishMuteWaiters(member, false);
+    member.participant = changed;
+    member.pendingMuteRef = ref;
+    context().media.setAudioMuted(m_meetingId, changed.id, true);
+    send(member.session,
+         toFrame({{u"type"_s, u"mute_request"_s}, {u"ref"_s, ref}, {u"muted"_s, true}}));
+    announceUpdate(changed);
+
+    if (!action.waitForAck || !replyPort) {
+        HostActionOutcome outcome;
+        outcome.participant = changed;
+        reply(outcome);
+        return;
+    }
+    member.muteWaiters.append(MuteWaiter{replyPort, std::move(done)});
+    const QString meetingId = m_meetingId;
+    const QString participantId = changed.id;
+    SignalHub *hub = &m_hub;
+    QTimer::singleShot(context().settings.muteAckTimeoutMs, hub->m_anchor,
+                       [hub, meetingId, participantId, ref] {
+                           LiveRoom *room = hub->m_state->room(meetingId);
+                           if (!room)
+                               return;
+                           auto member = room->m_members.find(participantId);
+                           if (member != room->m_members.end() && member->pendingMuteRef == ref)
+                               room->finishMuteWaiters(*member, false);
+                       });
+}
+
+void LiveRoom::ackMute(Member &member, const QString &ref)
+{
+    if (ref.isEmpty() || ref != member.pendingMuteRef)
+        return;
+    Participant changed = member.participant;
+    changed.muteAcknowledged = true;
+    Database::WriteTransaction tx(context().database);
+    if (!writeParticipant(tx, changed, false) || !tx.commit())
+        return;
+    member.participant = changed;
+    member.pendingMuteRef.clear();
+    finishMuteWaiters(member, true);
+    announceUpdate(changed);
+}
+
+void LiveRoom::finishMuteWaiters(Member &member, bool acknowledged)
+{
+    const QList<MuteWaiter> waiters = std::exchange(member.muteWaiters, {});
+    for (const MuteWaiter &waiter : waiters) {
+        HostActionOutcome outcome;
+        outcome.participant = member.participant;
+        outcome.acknowledged = acknowledged;
+        const Result<HostActionOutcome> result = outcome;
+        waiter.port->post([done = waiter.done, result]() { done(result); });
+    }
+}
+
+Result<HostActionOutcome> LiveRoom::runHostAction(const HostAction &action)
+{
+    HostActionOutcome outcome;
+    if (action.kind == HostAction::Kind::End) {
+        std::optional<Meeting> ended;
+        if (const Status ok = endMeeting(u"host_ended"_s, action.actorUserId, &ended); !ok)
+            return ok.error();
+        outcome.meeting = ended;
+        return outcome;
+    }
+    if (action.kind == HostAction::Kind::MuteAll) {
+        QList<QString> targets;
+        for (const QString &id : std::as_const(m_order)) {
+            const Participant &p = m_members[id].participant;
+            if (p.state == ParticipantState::Present && !mayActAsHost(p.role)
+                && id != action.actorParticipantId && !(p.audioMuted && p.muteAcknowledged))
+                targets << id;
+        }
+        for (const QString &id : targets) {
+            HostAction one = action;
+            one.kind = HostAction::Kind::Mute;
+            one.participantId = id;
+            one.muted = true;
+            one.waitForAck = false;
+            mute(one, nullptr, {});
+        }
+        outcome.affected = int(targets.size());
+        return outcome;
+    }
+
+    auto it = m_members.find(action.participantId);
+    if (it == m_members.end()) {
+        const auto stored
+            = ParticipantRepository(context().database.connection()).byId(action.participantId);
+        if (stored && stored->meetingId == m_meetingId)
+            return Error{ErrorCode::ParticipantLeft, QStringLiteral("The participant has left.")};
+        return Error{ErrorCode::NotFound, QStringLiteral("No such participant.")};
+    }
+
+    switch (action.kind) {
+    case HostAction::Kind::Remove: {
+        const QByteArray removedFrame
+            = toFrame({{u"type"_s, u"removed"_s}, {u"reason"_s, u"removed_by_host"_s}});
+        const QString subjectUserId = it->participant.userId;
+        if (const Status ok = leave(action.participantId, LeaveReason::Removed,
+                                    SignalHub::CloseRemoved, removedFrame);
+            !ok)
+            return ok.error();
+        AuditEntry entry;
+        entry.workspaceId = m_workspaceId;
+        entry.meetingId = m_meetingId;
+        entry.actorId = action.actorUserId;
+        entry.subjectUserId = subjectUserId;
+        entry.targetId = action.participantId;
+        entry.action = u"participant.removed"_s;
+        context().audit.record(entry);
+        m_hub.dropRoomIfIdle(m_meetingId);
+        return outcome;
+    }
+    case HostAction::Kind::Admit: {
+        if (it->participant.state != ParticipantState::Waiting)
+            return Error{ErrorCode::Conflict, QStringLiteral("The participant is not waiting.")};
+        const QDateTime at = now();
+        Database::WriteTransaction tx(context().database);
+        auto live = goLiveIfScheduled(tx, at);
+        if (!live)
+            return live.error();
+        Participant admitted = it->participant;
+        admitted.state = ParticipantState::Present;
+        admitted.admittedAt = at;
+        if (const Status stored = writeParticipant(tx, admitted, false); !stored)
+            return stored.error();
+        if (const Status event
+            = appendEvent(tx, u"participant.joined"_s, at, joinedEventData(admitted));
+            !event)
+            return event.error();
+        if (const Status committed = tx.commit(); !committed)
+            return committed.error();
+        if (*live) {
+            context().meetingCache.drop(m_meetingId);
+            m_live = true;
+            prepareMedia();
+        }
+        it->participant = admitted;
+        ++m_emptyGeneration;
+        announceAdmissions({admitted.id});
+        publish();
+        outcome.participant = admitted;
+        return outcome;
+    }
+    case HostAction::Kind::SetRole: {
+        if (it->participant.role == ParticipantRole::Host)
+            return Error{ErrorCode::Conflict, QStringLiteral("The host's role cannot change.")};
+        Participant changed = it->participant;
+        changed.role = action.role;
+        Database::WriteTransaction tx(context().database);
+        if (!changed.userId.isEmpty()) {
+            // A user's co-host rights belong to the meeting; a guest's last for this stay.
+            const Status stored = MeetingRepository(tx.db(), context().box)
+                                      .setCohost(m_meetingId, changed.userId,
+                                                 changed.role == ParticipantRole::CoHost);
+            if (!stored)
+                return stored.error();
+        }
+        if (const Status stored = writeParticipant(tx, changed, false); !stored)
+            return stored.error();
+        if (const Status committed = tx.commit(); !committed)
+            return committed.error();
+        const bool promoted = !mayActAsHost(it->participant.role) && mayActAsHost(changed.role);
+        it->participant = changed;
+        announceUpdate(changed);
+        // A new co-host now sees the waiting room.
+        if (promoted && changed.state == ParticipantState::Present) {
+            for (const QString &id : std::as_const(m_order)) {
+                const Participant &p = m_members[id].participant;
+                if (p.state == ParticipantState::Waiting)
+                    send(it->session,
+                         toFrame({{u"type"_s, u"participant_joined"_s},
+                                  {u"participant"_s, participantJson(p)}}));
+            }
+        }
+        outcome.participant = changed;
+        return outcome;
+    }
+    case HostAction::Kind::Mute:
+    case HostAction::Kind::MuteAll:
+    case HostAction::Kind::End:
+        break;
+    }
+    return outcome;
+}
+
+} // namespace quorum

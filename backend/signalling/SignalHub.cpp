@@ -1,0 +1,388 @@
+#include "SignalHub.h"
+
+#include "LiveRoom.h"
+#include "SignalHubState.h"
+#include "auth/Permissions.h"
+#include "auth/TokenService.h"
+#include "core/Clock.h"
+#include "crypto/Hashing.h"
+#include "crypto/Jwt.h"
+#include "crypto/SigningKeyRing.h"
+#include "server/Settings.h"
+#include "store/Database.h"
+#include "store/MeetingRepository.h"
+#include "store/ParticipantRepository.h"
+
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QSqlQuery>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcHub, "quorum.signalling.hub")
+
+using namespace Qt::StringLiterals;
+
+namespace quorum {
+
+namespace {
+
+// Redeemed join tokens are kept until they expire; after that they cannot be presented again
+// anyway.
+constexpr int kPurgeIntervalMs = 10 * 60 * 1000;
+
+QString verifyErrorCode(crypto::jwt::VerifyError error)
+{
+    using crypto::jwt::VerifyError;
+    switch (error) {
+    case VerifyError::Expired:
+        return u"token_expired"_s;
+    case VerifyError::NotYetValid:
+        return u"token_not_yet_valid"_s;
+    case VerifyError::WrongAudience:
+        return u"wrong_audience"_s;
+    case VerifyError::Malformed:
+    case VerifyError::UnknownKey:
+    case VerifyError::BadAlgorithm:
+    case VerifyError::BadSignature:
+        break;
+    }
+    return u"invalid_token"_s;
+}
+
+} // namespace
+
+SignalHub::SignalHub(Context context)
+    : m_context(context)
+    , m_state(std::make_unique<State>())
+{
+    m_thread.setObjectName(u"signal-hub"_s);
+}
+
+SignalHub::~SignalHub()
+{
+    stop();
+}
+
+Status SignalHub::start()
+{
+    m_thread.start();
+    m_anchor = new QObject;
+    m_anchor->moveToThread(&m_thread);
+
+    Status started = success();
+    QMetaObject::invokeMethod(
+        m_anchor,
+        [this, &started] {
+            // Meetings left LIVE by an earlier run: their sockets are gone with it.
+            QSqlQuery query(m_context.database.connection());
+            query.prepare(u"SELECT id, workspace_id FROM meetings WHERE state = ?"_s);
+            query.addBindValue(meetingStateName(MeetingState::Live));
+            if (!query.exec()) {
+                started = sqlError(query, "finding live meetings");
+                return;
+            }
+            QList<QPair<QString, QString>> live;
+            while (query.next())
+                live.append({query.value(0).toString(), query.value(1).toString()});
+            for (const auto &[meetingId, workspaceId] : std::as_const(live)) {
+                auto room = std::make_unique<LiveRoom>(*this, meetingId, workspaceId);
+                LiveRoom *restored = room.get();
+                m_state->rooms.emplace(meetingId, std::move(room));
+                restored->restoreAfterRestart();
+            }
+            if (!live.isEmpty())
+                qCInfo(lcHub) << "restored" << live.size() << "live meetings";
+
+            auto *purge = new QTimer(m_anchor);
+            purge->setInterval(kPurgeIntervalMs);
+            connect(purge, &QTimer::timeout, m_anchor, [this] {
+                const Status purged = ParticipantRepository(m_context.database.connection())
+                                          .purgeRedeemed(m_context.clock.nowMs());
+                if (!purged)
+                    qCWarning(lcHub) << "could not purge redeemed join tokens";
+            });
+            purge->start();
+        },
+        Qt::BlockingQueuedConnection);
+    return started;
+}
+
+void SignalHub::stop()
+{
+    if (!m_thread.isRunning())
+        return;
+
+    QMetaObject::invokeMethod(
+        m_anchor,
+        [this] {
+            for (auto &[meetingId, room] : m_state->rooms)
+                room->shutDown();
+            m_state->rooms.clear();
+            m_state->sessionRooms.clear();
+            m_state->resumeTokens.clear();
+            delete m_anchor; // with its timers; nothing of the hub runs after this
+            m_anchor = nullptr;
+        },
+        Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+
+    QWriteLocker lock(&m_snapshotLock);
+    m_summaries.clear();
+}
+
+void SignalHub::runInHub(std::function<void()> task)
+{
+    if (!m_anchor)
+        return;
+    QMetaObject::invokeMethod(m_anchor, std::move(task), Qt::QueuedConnection);
+}
+
+LiveRoom *SignalHub::roomFor(const QString &meetingId)
+{
+    if (LiveRoom *room = m_state->room(meetingId))
+        return room;
+
+    const auto meeting
+        = MeetingRepository(m_context.database.connection(), m_context.box).byId(meetingId);
+    if (!meeting)
+        return nullptr;
+    auto created = std::make_unique<LiveRoom>(*this, meetingId, meeting->workspaceId);
+    LiveRoom *room = created.get();
+    m_state->rooms.emplace(meetingId, std::move(created));
+    if (meeting->state == MeetingState::Live)
+        room->adoptLive();
+    return room;
+}
+
+void SignalHub::dropRoomIfIdle(const QString &meetingId)
+{
+    // Deferred: the room may be on the call stack that asks.
+    runInHub([this, meetingId] {
+        const auto it = m_state->rooms.find(meetingId);
+        if (it == m_state->rooms.end() || !it->second->isEmpty())
+            return;
+        auto meeting
+            = MeetingRepository(m_context.database.connection(), m_context.box).byId(meetingId);
+        if (meeting && meeting->state == MeetingState::Live)
+            return; // the room's empty timer ends it
+        m_state->rooms.erase(it);
+        publishSummary(meetingId, std::nullopt);
+    });
+}
+
+void SignalHub::publishSummary(const QString &meetingId, std::optional<LiveSummary> summary)
+{
+    QWriteLocker lock(&m_snapshotLock);
+    if (summary)
+        m_summaries.insert(meetingId, *summary);
+    else
+        m_summaries.remove(meetingId);
+}
+
+void SignalHub::refuse(SessionRef ref, const QString &requestId, const QString &code,
+                       const QString &message, int closeCode)
+{
+    QJsonObject error{{u"type"_s, u"error"_s}, {u"code"_s, code}, {u"message"_s, message}};
+    if (!requestId.isEmpty())
+        error.insert(u"id"_s, requestId);
+    ref.port->deliver(
+        ref.id, {Outgoing{QJsonDocument(error).toJson(QJsonDocument::Compact), closeCode, code}});
+}
+
+// ---- sessions ------------------------------------------------------------------------------
+
+void SignalHub::join(SessionRef ref, JoinFrame frame)
+{
+    runInHub([this, ref, frame = std::move(frame)] { doJoin(ref, frame); });
+}
+
+void SignalHub::doJoin(SessionRef ref, const JoinFrame &frame)
+{
+    const Settings &settings = m_context.settings;
+    const qint64 nowSeconds = m_context.clock.nowMs() / 1000;
+    const auto verified = crypto::jwt::verify(
+        frame.token.toLatin1(),
+        [this](const QString &kid) { return m_context.keys.publicKeyFor(kid); }, nowSeconds,
+        settings.nodeName);
+    if (const auto *error = std::get_if<crypto::jwt::VerifyError>(&verified)) {
+        refuse(ref, frame.requestId, verifyErrorCode(*error),
+               u"The join token was refused: %1."_s.arg(QString::fromLatin1(toString(*error))));
+        return;
+    }
+    const QJsonObject claims = std::get<crypto::jwt::Verified>(verified).claims;
+    const QString meetingId = claims.value(u"mid"_s).toString();
+    const QString subject = claims.value(u"sub"_s).toString();
+    const QString jti = claims.value(u"jti"_s).toString();
+    const auto role = participantRoleFromName(claims.value(u"role"_s).toString());
+    if (meetingId.isEmpty() || subject.isEmpty() || jti.isEmpty() || !role
+        || claims.value(u"iss"_s).toString() != settings.publicUrl) {
+        refuse(ref, frame.requestId, u"invalid_token"_s,
+               u"The join token lacks a claim this server needs."_s);
+        return;
+    }
+    if (!frame.meetingId.isEmpty() && frame.meetingId != meetingId) {
+        refuse(ref, frame.requestId, u"wrong_meeting"_s,
+               u"The join token is for another meeting."_s);
+        return;
+    }
+
+    LiveRoom *room = roomFor(meetingId);
+    if (!room) {
+        refuse(ref, frame.requestId, u"not_found"_s, u"No meeting with this id."_s);
+        return;
+    }
+    LiveRoom::Arrival arrival;
+    arrival.session = ref;
+    arrival.requestId = frame.requestId;
+    arrival.subject = subject;
+    arrival.isGuest = subject.startsWith(u"gst_");
+    arrival.role = *role;
+    arrival.displayName = claims.value(u"name"_s).toString();
+    arrival.jti = jti;
+    arrival.tokenExpiresAtMs = qint64(claims.value(u"exp"_s).toDouble()) * 1000;
+    arrival.clientAddress = frame.clientAddress;
+    room->arrive(arrival);
+    dropRoomIfIdle(meetingId);
+}
+
+void SignalHub::resume(SessionRef ref, const QString &requestId, const QString &resumeToken)
+{
+    runInHub([this, ref, requestId, resumeToken] {
+        const auto entry = m_state->resumeTokens.constFind(crypto::sha256(resumeToken.toLatin1()));
+        LiveRoom *room
+            = entry == m_state->resumeTokens.constEnd() ? nullptr : m_state->room(entry->first);
+        if (!room) {
+            refuse(ref, requestId, u"invalid_resume_token"_s,
+                   u"This resume token is unknown, expired or revoked."_s);
+            return;
+        }
+        room->resume(ref, requestId, entry->second);
+    });
+}
+
+void SignalHub::observe(SessionRef ref, const QString &requestId, const QByteArray &accessToken,
+                        const QString &meetingId)
+{
+    runInHub([this, ref, requestId, accessToken, meetingId] {
+        doObserve(ref, requestId, accessToken, meetingId);
+    });
+}
+
+void SignalHub::doObserve(SessionRef ref, const QString &requestId, const QByteArray &accessToken,
+                          const QString &meetingId)
+{
+    auto caller = m_context.tokens.authenticate(accessToken);
+    if (!caller) {
+        refuse(ref, requestId, u"invalid_token"_s, u"The access token is invalid or expired."_s);
+        return;
+    }
+    if (!caller->hasScope(u"meeting.read"_s)) {
+        refuse(ref, requestId, u"insufficient_scope"_s, u"Observing needs meeting.read."_s);
+        return;
+    }
+    MeetingRepository meetings(m_context.database.connection(), m_context.box);
+    const auto meeting = meetings.byId(meetingId);
+    const bool cohost = meeting && meetings.isCohost(meetingId, caller->userId);
+    if (!meeting || !permissions::mayReadMeeting(*caller, *meeting, cohost)) {
+        refuse(ref, requestId, u"not_found"_s, u"No meeting with this id."_s);
+        return;
+    }
+    if (meeting->state == MeetingState::Ended || meeting->state == MeetingState::Cancelled) {
+        const bool cancelled = meeting->state == MeetingState::Cancelled;
+        refuse(ref, requestId, cancelled ? u"meeting_cancelled"_s : u"meeting_ended"_s,
+               cancelled ? u"The meeting was cancelled."_s : u"The meeting has ended."_s);
+        return;
+    }
+    const bool mayAct = caller->hasScope(u"meeting.write"_s)
+        && (permissions::mayChangeMeeting(*caller, *meeting) || cohost);
+    LiveRoom *room = roomFor(meetingId);
+    room->addWatcher(ref, requestId, true, mayAct, caller->userId);
+}
+
+void SignalHub::frame(SessionRef ref, QJsonObject frame)
+{
+    runInHub([this, ref, frame = std::move(frame)] {
+        const QString meetingId = m_state->sessionRooms.value(ref);
+        if (LiveRoom *room = m_state->room(meetingId))
+            room->handleFrame(ref, frame);
+    });
+}
+
+void SignalHub::sessionClosed(SessionRef ref, bool left)
+{
+    runInHub([this, ref, left] {
+        const QString meetingId = m_state->sessionRooms.value(ref);
+        if (LiveRoom *room = m_state->room(meetingId)) {
+            room->sessionClosed(ref, left);
+            dropRoomIfIdle(meetingId);
+        }
+    });
+}
+
+void SignalHub::watch(SessionRef ref, const QString &meetingId)
+{
+    runInHub([this, ref, meetingId] {
+        const auto meeting
+            = MeetingRepository(m_context.database.connection(), m_context.box).byId(meetingId);
+        if (!meeting || meeting->state == MeetingState::Ended
+            || meeting->state == MeetingState::Cancelled) {
+            const QJsonObject ended{
+                {u"type"_s, u"meeting_ended"_s},
+                {u"reason"_s, meeting ? meetingStateName(meeting->state) : u"not_found"_s}};
+            ref.port->deliver(ref.id,
+                              {Outgoing{QJsonDocument(ended).toJson(QJsonDocument::Compact),
+                                        CloseMeetingEnded, u"meeting ended"_s}});
+            return;
+        }
+        roomFor(meetingId)->addWatcher(ref, {}, false, false, {});
+    });
+}
+
+void SignalHub::unwatch(SessionRef ref)
+{
+    runInHub([this, ref] {
+        const QString meetingId = m_state->sessionRooms.value(ref);
+        if (LiveRoom *room = m_state->room(meetingId)) {
+            room->removeWatcher(ref);
+            dropRoomIfIdle(meetingId);
+        }
+    });
+}
+
+void SignalHub::act(HostAction action, SessionPort *replyPort, HostActionDone done)
+{
+    runInHub([this, action = std::move(action), replyPort, done = std::move(done)]() mutable {
+        LiveRoom *room = roomFor(action.meetingId);
+        if (!room) {
+            const Result<HostActionOutcome> missing
+                = Error{ErrorCode::NotFound, QStringLiteral("No meeting with this id.")};
+            replyPort->post([done, missing] { done(missing); });
+            return;
+        }
+        room->act(action, replyPort, std::move(done));
+        dropRoomIfIdle(action.meetingId);
+    });
+}
+
+// ---- snapshots -----------------------------------------------------------------------------
+
+LiveSummary SignalHub::summary(const QString &meetingId) const
+{
+    QReadLocker lock(&m_snapshotLock);
+    return m_summaries.value(meetingId);
+}
+
+HubCounts SignalHub::counts() const
+{
+    HubCounts counts;
+    QReadLocker lock(&m_snapshotLock);
+    for (const LiveSummary &summary : m_summaries) {
+        counts.sockets += summary.socketCount;
+        counts.participants += summary.participantCount + summary.waitingCount;
+        counts.meetings += summary.participantCount + summary.waitingCount > 0 ? 1 : 0;
+    }
+    return counts;
+}
+
+} // namespace quorum

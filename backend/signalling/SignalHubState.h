@@ -1,0 +1,31 @@
+#pragma once
+
+#include "LiveRoom.h"
+#include "SessionPort.h"
+#include "SignalHub.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QPair>
+#include <QString>
+
+#include <memory>
+#include <unordered_map>
+
+namespace quorum {
+
+// The hub's bookkeeping, touched only in the hub's thread (shared by SignalHub and LiveRoom).
+struct SignalHub::State
+{
+    std::unordered_map<QString, std::unique_ptr<LiveRoom>> rooms; // by meeting id
+    QHash<SessionRef, QString> sessionRooms; // attached session -> meeting id
+    QHash<QByteArray, QPair<QString, QString>> resumeTokens; // SHA-256 -> (meeting, participant)
+
+    LiveRoom *room(const QString &meetingId) const
+    {
+        const auto it = rooms.find(meetingId);
+        return it == rooms.end() ? nullptr : it->second.get();
+    }
+};
+
+} // namespace quorum

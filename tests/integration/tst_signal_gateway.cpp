@@ -214,6 +214,43 @@ private Q_SLOTS:
         QCOMPARE(error.value(u"code"_s).toString(), u"invalid_frame"_s);
     }
 
+    void laterFramesAreCheckedBeforeTheHub_data()
+    {
+        QTest::addColumn<QString>("frame");
+
+        QTest::newRow("text that is not JSON") << u"hello"_s;
+        QTest::newRow("an object without a type") << u"{\"id\":\"7\"}"_s;
+        QTest::newRow("a second join") << u"{\"type\":\"join\",\"id\":\"7\"}"_s;
+        QTest::newRow("an observe after the join") << u"{\"type\":\"observe\",\"id\":\"7\"}"_s;
+    }
+
+    void laterFramesAreCheckedBeforeTheHub()
+    {
+        QFETCH(QString, frame);
+        const QString token = joinToken();
+        QVERIFY(!token.isEmpty());
+        QWebSocket socket;
+        QVERIFY(open(socket, signalUrl(m_server->port())));
+        QSignalSpy received(&socket, &QWebSocket::textMessageReceived);
+        socket.sendTextMessage(QString::fromUtf8(
+            QJsonDocument(
+                QJsonObject{{u"type"_s, u"join"_s}, {u"id"_s, u"1"_s}, {u"token"_s, token}})
+                .toJson(QJsonDocument::Compact)));
+
+        socket.sendTextMessage(frame);
+
+        const auto invalidFrame = [&received] {
+            for (const QList<QVariant> &message : std::as_const(received)) {
+                const QJsonObject answer = parse(message.first().toString());
+                if (answer.value(u"code"_s).toString() == u"invalid_frame"_s)
+                    return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(invalidFrame(), kTimeoutMs);
+        QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
+    }
+
     void rateLimit()
     {
         const QString token = joinToken();

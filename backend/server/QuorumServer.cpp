@@ -18,9 +18,12 @@
 #include "http/HttpFront.h"
 #include "http/MeetingHandlers.h"
 #include "http/Metrics.h"
+#include "http/ParticipantHandlers.h"
 #include "http/RateLimiter.h"
 #include "http/ResponseBodyCache.h"
 #include "http/SystemHandlers.h"
+#include "media/BuiltinMediaPlane.h"
+#include "signalling/SignalHub.h"
 #include "store/Database.h"
 
 #include <QDir>
@@ -164,14 +167,21 @@ Status QuorumServer::start()
     m_metrics = std::make_unique<Metrics>();
     m_cursors = std::make_unique<CursorCodec>(m_box->deriveKey("pagination-cursor"));
     m_bodies = std::make_unique<ResponseBodyCache>();
+    m_media = std::make_unique<media::BuiltinMediaPlane>();
+    m_hub = std::make_unique<SignalHub>(SignalHub::Context{m_settings, *m_clock, *m_database,
+                                                           *m_box, *m_keys, *m_tokens, *m_audit,
+                                                           *m_meetingCache, *m_banCache, *m_media});
+    if (const Status started = m_hub->start(); !started)
+        return started;
     m_services.reset(new Services{m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,
                                   *m_keys, *m_meetings, *m_joinTokens, *m_requestLimiter,
-                                  *m_metrics, *m_cursors, *m_bodies, m_ready});
+                                  *m_metrics, *m_cursors, *m_bodies, *m_hub, m_ready});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);
     MeetingHandlers::registerRoutes(router, *m_services);
     AccountHandlers::registerRoutes(router, *m_services);
+    ParticipantHandlers::registerRoutes(router, *m_services);
     m_dispatcher = std::make_unique<ApiDispatcher>(*m_services, std::move(router));
 
     HttpFrontConfig config;
@@ -240,6 +250,9 @@ void QuorumServer::stop()
         m_keyTimer->stop();
     if (m_checkpointTimer)
         m_checkpointTimer->stop();
+    // Sockets and event streams are told first (1001); the hub calls no port after this.
+    if (m_hub)
+        m_hub->stop();
     if (m_front)
         m_front->stop(m_settings.shutdownGraceSeconds * 1000);
     else

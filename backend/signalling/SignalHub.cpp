@@ -6,7 +6,8 @@
 namespace quorum {
 
 struct SignalHub::State
-{ };
+{
+};
 
 SignalHub *g_stubHub = nullptr;
 

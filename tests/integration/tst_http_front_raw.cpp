@@ -480,7 +480,7 @@ private Q_SLOTS:
         // A surge of one failure holds every wrong-passcode answer for a while: a request that
         // is surely in flight when SIGTERM arrives.
         QuorumdProcess server(
-            {u"--passcode-surge-failures"_s, u"1"_s, u"--passcode-surge-delay"_s, u"1500"_s});
+            {u"--passcode-surge-failures"_s, u"1"_s, u"--passcode-surge-delay"_s, u"3000"_s});
         QVERIFY2(server.start(), server.standardError().constData());
         ApiClient host(server.baseUrl(), server.token());
         QJsonObject meeting = QJsonDocument::fromJson(meetingBody(u"Closing"_s)).object();

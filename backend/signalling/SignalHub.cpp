@@ -6,8 +6,7 @@
 namespace quorum {
 
 struct SignalHub::State
-{
-};
+{ };
 
 SignalHub *g_stubHub = nullptr;
 

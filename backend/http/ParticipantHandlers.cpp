@@ -302,12 +302,15 @@ ApiResponse patchParticipant(ApiRequest &request, Services &services)
 {
     JsonInput input(request.json);
     input.allowOnly({u"role"_s});
-    std::optional<ParticipantRole> role;
+    // The role to set, when the patch names one; the host's role is not given away.
+    ParticipantRole role = ParticipantRole::Attendee;
+    bool roleGiven = false;
     if (const auto name = input.string(u"role"_s)) {
-        role = participantRoleFromName(*name);
-        if (role == ParticipantRole::Host)
-            role.reset();
-        if (!role)
+        const auto named = participantRoleFromName(*name);
+        roleGiven = named && *named != ParticipantRole::Host;
+        if (roleGiven)
+            role = *named;
+        else
             input.fail(u"role"_s, u"must be co_host or attendee"_s);
     }
     if (!input.ok())
@@ -320,13 +323,13 @@ ApiResponse patchParticipant(ApiRequest &request, Services &services)
     if (!participant)
         return fromError(participant.error());
     // A merge patch that changes nothing needs no live meeting.
-    if (!role)
+    if (!roleGiven)
         return ApiResponse::json(200, participantJson(*participant));
     if (const Status live = requireLive(access->view.meeting); !live)
         return fromError(live.error());
 
     HostAction action = actionFor(HostAction::Kind::SetRole, request, access->view.meeting);
-    action.role = *role;
+    action.role = role;
     return actLater(services, action, participantAnswer);
 }
 

@@ -100,6 +100,7 @@ SettingsLoader::SettingsLoader()
         {u"request-timeout"_s, u"SECONDS"_s,
          u"A connection must send a whole request within this long (default 30)."_s},
         {u"max-connections"_s, u"N"_s, u"Open connections at most (default 10000)."_s},
+        {u"join-token-ttl"_s, u"SECONDS"_s, u"How long a join token is valid (default 300)."_s},
         {u"empty-timeout"_s, u"SECONDS"_s,
          u"A live meeting with nobody admitted ends after this long (default 300)."_s},
         {u"resume-grace"_s, u"SECONDS"_s,
@@ -276,6 +277,7 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     number(u"shutdown-grace"_s, &s.shutdownGraceSeconds, 0, 3600);
     number(u"request-timeout"_s, &s.requestTimeoutSeconds, 1, 3600);
     number(u"max-connections"_s, &s.maxConnections, 1, 1000000);
+    number(u"join-token-ttl"_s, &s.joinTokenTtlSeconds, 1, 3600);
     number(u"empty-timeout"_s, &s.emptyTimeoutSeconds, 1, 7 * 86400);
     number(u"resume-grace"_s, &s.resumeGraceSeconds, 1, 3600);
     number(u"ping-interval"_s, &s.pingIntervalSeconds, 1, 3600);

@@ -428,7 +428,8 @@ void LiveRoom::arrive(const Arrival &arrival)
     m_order.append(p.id);
     m_hub.m_state->sessionRooms.insert(arrival.session, m_meetingId);
     m_hub.m_state->resumeTokens.insert(member.resumeHash, {m_meetingId, p.id});
-    ++m_emptyGeneration; // someone came: no pending empty-room end applies any more
+    if (admitNow)
+        ++m_emptyGeneration; // someone is in: a pending empty-room end no longer applies
 
     if (admitNow)
         admitToMedia(p.id);
@@ -935,6 +936,11 @@ void LiveRoom::handleHostCommand(SessionRef session, const QString &type, const 
     }
 
     if (action.kind == HostAction::Kind::Mute) {
+        if (!m_members.contains(action.participantId)) {
+            sendError(session, requestId, u"unknown_participant"_s,
+                      u"`participant_id` names no one in this meeting now."_s);
+            return;
+        }
         mute(action, nullptr, {});
         return;
     }

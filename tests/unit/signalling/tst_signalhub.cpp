@@ -1,0 +1,468 @@
+// The live-room rules of SignalHub, in process: a real SQLite database, real Ed25519 join
+// tokens, and a session port of the test's own in place of the WebSocket gateway (the hub
+// speaks to both through the same SessionPort interface). The socket-level behaviour is
+// covered by the integration suite.
+
+#include "auth/AuditLog.h"
+#include "auth/TokenService.h"
+#include "core/Clock.h"
+#include "core/Ids.h"
+#include "crypto/Jwt.h"
+#include "crypto/SecretBox.h"
+#include "crypto/SigningKeyRing.h"
+#include "media/BuiltinMediaPlane.h"
+#include "server/BanCache.h"
+#include "server/Bootstrap.h"
+#include "server/MeetingCache.h"
+#include "server/Settings.h"
+#include "signalling/SignalHub.h"
+#include "store/Database.h"
+#include "store/EventRepository.h"
+#include "store/MeetingRepository.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMutex>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace quorum {
+namespace {
+
+constexpr int kTimeoutMs = 5000;
+
+// Collects what the hub sends, per session, in the test's thread.
+class RecordingPort final
+    : public QObject
+    , public SessionPort
+{
+public:
+    void deliver(quint64 sessionId, QList<Outgoing> frames) override
+    {
+        QMutexLocker lock(&m_mutex);
+        for (const Outgoing &out : frames) {
+            if (!out.text.isEmpty())
+                m_frames[sessionId].append(QJsonDocument::fromJson(out.text).object());
+            if (out.closeCode)
+                m_closes[sessionId] = out.closeCode;
+        }
+    }
+    void post(std::function<void()> task) override
+    {
+        QMetaObject::invokeMethod(this, std::move(task), Qt::QueuedConnection);
+    }
+
+    QList<QJsonObject> frames(quint64 session) const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_frames.value(session);
+    }
+    QJsonObject last(quint64 session, const QString &type) const
+    {
+        const QList<QJsonObject> all = frames(session);
+        for (auto it = all.crbegin(); it != all.crend(); ++it) {
+            if (it->value(u"type"_s).toString() == type)
+                return *it;
+        }
+        return {};
+    }
+    bool has(quint64 session, const QString &type) const { return !last(session, type).isEmpty(); }
+    int closeCode(quint64 session) const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_closes.value(session);
+    }
+
+private:
+    mutable QMutex m_mutex;
+    QHash<quint64, QList<QJsonObject>> m_frames;
+    QHash<quint64, int> m_closes;
+};
+
+} // namespace
+
+class TestSignalHub : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void theHostsArrivalMakesTheMeetingLive();
+    void aTokenIsRedeemedOnce();
+    void theWaitingRoomHoldsAttendeesUntilAdmitted();
+    void joinBeforeHostLetsAttendeesStartTheMeeting();
+    void aMuteIsConfirmedOnlyByTheClientsAck();
+    void aRemovedParticipantCannotComeBack();
+    void aDroppedParticipantResumesWithinTheGrace();
+    void endingWritesTheEventsInOrder();
+
+private:
+    QString createMeeting(bool waitingRoom, bool joinBeforeHost = false);
+    QString token(const QString &meetingId, const QString &subject, const QString &role,
+                  qint64 ttlSeconds = 300);
+    SessionRef session() { return SessionRef{m_port.get(), ++m_nextSession}; }
+    JoinFrame joinFrame(const QString &jwt, const QString &requestId = u"1"_s)
+    {
+        return JoinFrame{requestId, jwt, {}, u"127.0.0.1"_s};
+    }
+    QString meetingState(const QString &meetingId);
+    QStringList eventTypes(const QString &meetingId);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    Settings m_settings;
+    SystemClock m_clock;
+    std::unique_ptr<Database> m_database;
+    std::unique_ptr<crypto::SecretBox> m_box;
+    std::unique_ptr<AuditLog> m_audit;
+    std::unique_ptr<TokenService> m_tokens;
+    std::unique_ptr<SigningKeyRing> m_keys;
+    std::unique_ptr<MeetingCache> m_meetingCache;
+    std::unique_ptr<BanCache> m_banCache;
+    std::unique_ptr<media::BuiltinMediaPlane> m_media;
+    std::unique_ptr<SignalHub> m_hub;
+    std::unique_ptr<RecordingPort> m_port;
+    QString m_workspaceId;
+    QString m_hostId;
+    quint64 m_nextSession = 0;
+};
+
+void TestSignalHub::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_settings = Settings{};
+    m_settings.dataDir = m_dir->path();
+    m_settings.publicUrl = u"http://127.0.0.1:1"_s;
+    m_settings.resumeGraceSeconds = 1;
+    m_settings.muteAckTimeoutMs = 300;
+
+    Database::Options options;
+    options.sqlitePath = m_dir->filePath(u"quorum.db"_s);
+    m_database = std::make_unique<Database>(options);
+    QVERIFY(m_database->open());
+    QVERIFY(bootstrap::ensureDefaultWorkspace(*m_database, m_clock));
+    QSqlQuery query(m_database->connection());
+    QVERIFY(query.exec(u"SELECT id, workspace_id FROM users WHERE name = 'admin'"_s)
+            && query.next());
+    m_hostId = query.value(0).toString();
+    m_workspaceId = query.value(1).toString();
+
+    m_box = std::make_unique<crypto::SecretBox>(QByteArray(32, 'k'));
+    m_audit = std::make_unique<AuditLog>(*m_database, m_clock);
+    m_tokens = std::make_unique<TokenService>(*m_database, m_clock, *m_audit);
+    m_keys = std::make_unique<SigningKeyRing>(*m_database, *m_box, m_clock, *m_audit, 86400, 300);
+    QVERIFY(m_keys->refresh());
+    m_meetingCache = std::make_unique<MeetingCache>(m_clock);
+    m_banCache = std::make_unique<BanCache>(m_clock);
+    m_media = std::make_unique<media::BuiltinMediaPlane>();
+    m_port = std::make_unique<RecordingPort>();
+    m_hub = std::make_unique<SignalHub>(SignalHub::Context{m_settings, m_clock, *m_database, *m_box,
+                                                           *m_keys, *m_tokens, *m_audit,
+                                                           *m_meetingCache, *m_banCache, *m_media});
+    QVERIFY(m_hub->start());
+}
+
+void TestSignalHub::cleanup()
+{
+    m_hub.reset();
+    m_port.reset();
+    m_database.reset();
+    m_dir.reset();
+}
+
+QString TestSignalHub::createMeeting(bool waitingRoom, bool joinBeforeHost)
+{
+    Meeting meeting;
+    meeting.id = ids::generate(u"mtg");
+    meeting.workspaceId = m_workspaceId;
+    meeting.hostId = m_hostId;
+    meeting.topic = u"Standup"_s;
+    meeting.startTime = QDateTime::currentDateTimeUtc();
+    meeting.durationMinutes = 30;
+    meeting.waitingRoom = waitingRoom;
+    meeting.settings.allowJoinBeforeHost = joinBeforeHost;
+    meeting.createdAt = meeting.updatedAt = QDateTime::currentDateTimeUtc();
+    const Status inserted = MeetingRepository(m_database->connection(), *m_box).insert(meeting);
+    if (!inserted)
+        qWarning() << inserted.error().detail;
+    return meeting.id;
+}
+
+QString TestSignalHub::token(const QString &meetingId, const QString &subject, const QString &role,
+                             qint64 ttlSeconds)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QJsonObject claims{{u"iss"_s, m_settings.publicUrl},
+                             {u"aud"_s, m_settings.nodeName},
+                             {u"sub"_s, subject},
+                             {u"mid"_s, meetingId},
+                             {u"role"_s, role},
+                             {u"name"_s, subject},
+                             {u"iat"_s, now},
+                             {u"nbf"_s, now},
+                             {u"exp"_s, now + ttlSeconds},
+                             {u"jti"_s, ids::generate(u"jti")}};
+    const auto key = m_keys->current();
+    return QString::fromLatin1(crypto::jwt::sign(claims, key.kid, key.key));
+}
+
+QString TestSignalHub::meetingState(const QString &meetingId)
+{
+    const auto meeting = MeetingRepository(m_database->connection(), *m_box).byId(meetingId);
+    return meeting ? meetingStateName(meeting->state) : QString();
+}
+
+QStringList TestSignalHub::eventTypes(const QString &meetingId)
+{
+    QStringList types;
+    const auto events = EventRepository(m_database->connection()).forMeeting(meetingId);
+    if (events) {
+        for (const StoredEvent &event : *events)
+            types << event.type;
+    }
+    return types;
+}
+
+void TestSignalHub::theHostsArrivalMakesTheMeetingLive()
+{
+    const QString meetingId = createMeeting(true);
+    const SessionRef host = session();
+    m_hub->join(host, joinFrame(token(meetingId, m_hostId, u"host"_s)));
+
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(host.id, u"joined"_s), kTimeoutMs);
+    const QJsonObject joined = m_port->last(host.id, u"joined"_s);
+    QCOMPARE(joined.value(u"id"_s).toString(), u"1"_s);
+    QCOMPARE(joined.value(u"role"_s).toString(), u"host"_s);
+    QVERIFY(!joined.value(u"resume_token"_s).toString().isEmpty());
+    QCOMPARE(joined.value(u"participants"_s).toArray().size(), 1);
+    QCOMPARE(meetingState(meetingId), u"LIVE"_s);
+    QCOMPARE(eventTypes(meetingId), (QStringList{u"meeting.started"_s, u"participant.joined"_s}));
+    QTRY_COMPARE_WITH_TIMEOUT(m_hub->summary(meetingId).participantCount, 1, kTimeoutMs);
+}
+
+void TestSignalHub::aTokenIsRedeemedOnce()
+{
+    const QString meetingId = createMeeting(false, true);
+    const QString jwt = token(meetingId, u"gst_one"_s, u"attendee"_s);
+    const SessionRef first = session();
+    const SessionRef replay = session();
+    m_hub->join(first, joinFrame(jwt));
+    m_hub->join(replay, joinFrame(jwt));
+
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(replay.id, u"error"_s), kTimeoutMs);
+    QCOMPARE(m_port->last(replay.id, u"error"_s).value(u"code"_s).toString(), u"token_used"_s);
+    QCOMPARE(m_port->closeCode(replay.id), int(SignalHub::CloseRefused));
+    QVERIFY(m_port->has(first.id, u"joined"_s));
+}
+
+void TestSignalHub::theWaitingRoomHoldsAttendeesUntilAdmitted()
+{
+    const QString meetingId = createMeeting(true);
+    const SessionRef guest = session();
+    m_hub->join(guest, joinFrame(token(meetingId, u"gst_guest"_s, u"attendee"_s)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(guest.id, u"waiting"_s), kTimeoutMs);
+    QCOMPARE(meetingState(meetingId), u"SCHEDULED"_s);
+    QVERIFY(eventTypes(meetingId).isEmpty());
+    const QString guestId
+        = m_port->last(guest.id, u"waiting"_s).value(u"participant_id"_s).toString();
+
+    const SessionRef host = session();
+    m_hub->join(host, joinFrame(token(meetingId, m_hostId, u"host"_s)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(host.id, u"joined"_s), kTimeoutMs);
+    QCOMPARE(meetingState(meetingId), u"LIVE"_s);
+    // The host sees the waiting guest; the guest still waits.
+    QCOMPARE(m_port->last(host.id, u"joined"_s).value(u"participants"_s).toArray().size(), 2);
+    QVERIFY(!m_port->has(guest.id, u"admitted"_s));
+
+    bool answered = false;
+    HostAction admit;
+    admit.kind = HostAction::Kind::Admit;
+    admit.meetingId = meetingId;
+    admit.participantId = guestId;
+    m_hub->act(admit, m_port.get(), [&](Result<HostActionOutcome> outcome) {
+        QVERIFY(outcome);
+        QCOMPARE(outcome->participant->state, ParticipantState::Present);
+        answered = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(answered, kTimeoutMs);
+    QVERIFY(m_port->has(guest.id, u"admitted"_s));
+    QCOMPARE(m_port->last(host.id, u"participant_updated"_s)
+                 .value(u"participant"_s)
+                 .toObject()
+                 .value(u"state"_s)
+                 .toString(),
+             u"present"_s);
+    QCOMPARE(eventTypes(meetingId),
+             (QStringList{u"meeting.started"_s, u"participant.joined"_s, u"participant.joined"_s}));
+}
+
+void TestSignalHub::joinBeforeHostLetsAttendeesStartTheMeeting()
+{
+    const QString waitsForHost = createMeeting(false, false);
+    const SessionRef early = session();
+    m_hub->join(early, joinFrame(token(waitsForHost, u"gst_early"_s, u"attendee"_s)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(early.id, u"waiting"_s), kTimeoutMs);
+    QCOMPARE(meetingState(waitsForHost), u"SCHEDULED"_s);
+
+    // The host's arrival lets in whoever waited for it.
+    const SessionRef host = session();
+    m_hub->join(host, joinFrame(token(waitsForHost, m_hostId, u"host"_s)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(early.id, u"admitted"_s), kTimeoutMs);
+    QCOMPARE(meetingState(waitsForHost), u"LIVE"_s);
+
+    const QString startsWithoutHost = createMeeting(false, true);
+    const SessionRef attendee = session();
+    m_hub->join(attendee, joinFrame(token(startsWithoutHost, u"gst_a"_s, u"attendee"_s)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(attendee.id, u"joined"_s), kTimeoutMs);
+    QCOMPARE(meetingState(startsWithoutHost), u"LIVE"_s);
+}
+
+void TestSignalHub::aMuteIsConfirmedOnlyByTheClientsAck()
+{
+    const QString meetingId = createMeeting(false, true);
+    const SessionRef guest = session();
+    m_hub->join(guest, joinFrame(token(meetingId, u"gst_g"_s, u"attendee"_s)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(guest.id, u"joined"_s), kTimeoutMs);
+    const QString guestId
+        = m_port->last(guest.id, u"joined"_s).value(u"participant_id"_s).toString();
+
+    HostAction mute;
+    mute.kind = HostAction::Kind::Mute;
+    mute.meetingId = meetingId;
+    mute.participantId = guestId;
+    mute.waitForAck = true;
+
+    // No ack: the wait runs out and the flag stands unconfirmed.
+    std::optional<Result<HostActionOutcome>> unconfirmed;
+    m_hub->act(mute, m_port.get(), [&](Result<HostActionOutcome> r) { unconfirmed = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(unconfirmed.has_value(), kTimeoutMs);
+    QVERIFY(*unconfirmed);
+    QCOMPARE((*unconfirmed)->acknowledged, false);
+    QCOMPARE((*unconfirmed)->participant->audioMuted, true);
+    QCOMPARE((*unconfirmed)->participant->muteAcknowledged, false);
+
+    // An ack within the wait confirms it.
+    std::optional<Result<HostActionOutcome>> confirmed;
+    const int requestsBefore = int(m_port->frames(guest.id).size());
+    m_hub->act(mute, m_port.get(), [&](Result<HostActionOutcome> r) { confirmed = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->frames(guest.id).size() > requestsBefore, kTimeoutMs);
+    const QString ref = m_port->last(guest.id, u"mute_request"_s).value(u"ref"_s).toString();
+    m_hub->frame(guest, {{u"type"_s, u"ack"_s}, {u"ref"_s, ref}});
+    QTRY_VERIFY_WITH_TIMEOUT(confirmed.has_value(), kTimeoutMs);
+    QCOMPARE((*confirmed)->acknowledged, true);
+    QCOMPARE((*confirmed)->participant->muteAcknowledged, true);
+}
+
+void TestSignalHub::aRemovedParticipantCannotComeBack()
+{
+    const QString meetingId = createMeeting(false, true);
+    const SessionRef guest = session();
+    m_hub->join(guest, joinFrame(token(meetingId, u"gst_r"_s, u"attendee"_s)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(guest.id, u"joined"_s), kTimeoutMs);
+    const QJsonObject joined = m_port->last(guest.id, u"joined"_s);
+
+    bool removed = false;
+    HostAction remove;
+    remove.kind = HostAction::Kind::Remove;
+    remove.meetingId = meetingId;
+    remove.participantId = joined.value(u"participant_id"_s).toString();
+    m_hub->act(remove, m_port.get(), [&](Result<HostActionOutcome> r) { removed = bool(r); });
+    QTRY_VERIFY_WITH_TIMEOUT(removed, kTimeoutMs);
+    QCOMPARE(m_port->closeCode(guest.id), int(SignalHub::CloseRemoved));
+
+    const SessionRef again = session();
+    m_hub->join(again, joinFrame(token(meetingId, u"gst_r"_s, u"attendee"_s)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(again.id, u"error"_s), kTimeoutMs);
+    QCOMPARE(m_port->last(again.id, u"error"_s).value(u"code"_s).toString(),
+             u"removed_from_meeting"_s);
+
+    const SessionRef resumed = session();
+    m_hub->resume(resumed, u"2"_s, joined.value(u"resume_token"_s).toString());
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(resumed.id, u"error"_s), kTimeoutMs);
+    QCOMPARE(m_port->last(resumed.id, u"error"_s).value(u"code"_s).toString(),
+             u"invalid_resume_token"_s);
+}
+
+void TestSignalHub::aDroppedParticipantResumesWithinTheGrace()
+{
+    const QString meetingId = createMeeting(false, true);
+    const SessionRef watcher = session();
+    const SessionRef guest = session();
+    m_hub->join(watcher, joinFrame(token(meetingId, u"gst_w"_s, u"attendee"_s)));
+    m_hub->join(guest, joinFrame(token(meetingId, u"gst_d"_s, u"attendee"_s)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(guest.id, u"joined"_s), kTimeoutMs);
+    const QString resumeToken
+        = m_port->last(guest.id, u"joined"_s).value(u"resume_token"_s).toString();
+
+    m_hub->sessionClosed(guest, false);
+    const SessionRef back = session();
+    m_hub->resume(back, u"9"_s, resumeToken);
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(back.id, u"resumed"_s), kTimeoutMs);
+    QCOMPARE(m_port->last(back.id, u"resumed"_s).value(u"id"_s).toString(), u"9"_s);
+
+    // Dropped again and gone past the grace: left, with reason timeout.
+    m_hub->sessionClosed(back, false);
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(watcher.id, u"participant_left"_s), kTimeoutMs);
+    QCOMPARE(m_port->last(watcher.id, u"participant_left"_s).value(u"reason"_s).toString(),
+             u"timeout"_s);
+    const auto events = EventRepository(m_database->connection()).forMeeting(meetingId);
+    QVERIFY(events);
+    QCOMPARE(events->constLast().type, u"participant.left"_s);
+    QCOMPARE(events->constLast().data.value(u"reason"_s).toString(), u"timeout"_s);
+}
+
+void TestSignalHub::endingWritesTheEventsInOrder()
+{
+    const QString meetingId = createMeeting(false, true);
+    QList<SessionRef> sessions;
+    for (int i = 0; i < 3; ++i) {
+        sessions << session();
+        m_hub->join(sessions.last(),
+                    joinFrame(token(meetingId, u"gst_%1"_s.arg(i), u"attendee"_s)));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(sessions.last().id, u"joined"_s), kTimeoutMs);
+
+    std::optional<Result<HostActionOutcome>> ended;
+    HostAction end;
+    end.kind = HostAction::Kind::End;
+    end.meetingId = meetingId;
+    m_hub->act(end, m_port.get(), [&](Result<HostActionOutcome> r) { ended = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(ended.has_value(), kTimeoutMs);
+    QVERIFY(*ended);
+    QCOMPARE((*ended)->meeting->state, MeetingState::Ended);
+    for (const SessionRef &s : std::as_const(sessions))
+        QCOMPARE(m_port->closeCode(s.id), int(SignalHub::CloseMeetingEnded));
+
+    const auto events = EventRepository(m_database->connection()).forMeeting(meetingId);
+    QVERIFY(events);
+    QStringList tail;
+    for (qsizetype i = events->size() - 4; i < events->size(); ++i)
+        tail << events->at(i).type;
+    QCOMPARE(tail,
+             (QStringList{u"participant.left"_s, u"participant.left"_s, u"participant.left"_s,
+                          u"meeting.ended"_s}));
+    const QDateTime endedAt = events->constLast().occurredAt;
+    qint64 sequence = 0;
+    for (const StoredEvent &event : *events) {
+        QVERIFY(event.sequence > sequence);
+        sequence = event.sequence;
+        QVERIFY(event.occurredAt <= endedAt);
+    }
+
+    // Ending twice is refused: the meeting is no longer LIVE.
+    std::optional<Result<HostActionOutcome>> again;
+    m_hub->act(end, m_port.get(), [&](Result<HostActionOutcome> r) { again = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(again.has_value(), kTimeoutMs);
+    QVERIFY(!*again);
+    QCOMPARE(again->error().code, ErrorCode::MeetingNotLive);
+}
+
+} // namespace quorum
+
+QTEST_GUILESS_MAIN(quorum::TestSignalHub)
+#include "tst_signalhub.moc"

@@ -95,8 +95,6 @@ SettingsLoader::SettingsLoader()
         {u"key-rotation"_s, u"SECONDS"_s,
          u"Join-token signing key rotation period (default "
          "86400)."_s},
-        {u"join-token-ttl"_s, u"SECONDS"_s,
-         u"How long a join token stays valid (default 300)."_s},
         {u"request-timeout"_s, u"SECONDS"_s,
          u"A connection must send a whole request within this long (default 30)."_s},
         {u"max-connections"_s, u"N"_s, u"Open connections at most (default 10000)."_s},
@@ -273,7 +271,6 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     number(u"passcode-surge-delay"_s, &s.passcodeSurgeDelayMs, 0, 60000);
     number(u"join-not-found-limit"_s, &s.joinNotFoundLimit, 1, 1000000);
     number(u"key-rotation"_s, &s.keyRotationSeconds, 1, 365 * 86400);
-    number(u"join-token-ttl"_s, &s.joinTokenTtlSeconds, 1, 3600);
     number(u"shutdown-grace"_s, &s.shutdownGraceSeconds, 0, 3600);
     number(u"request-timeout"_s, &s.requestTimeoutSeconds, 1, 3600);
     number(u"max-connections"_s, &s.maxConnections, 1, 1000000);

@@ -31,8 +31,8 @@ node) runtime_ok() { command -v node >/dev/null 2>&1; } ;;
 node-signal)
     runtime_ok() {
         command -v node >/dev/null 2>&1 \
-            && node --experimental-websocket -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' \
-                2>/dev/null
+            && node --experimental-websocket 2>/dev/null \
+                -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)'
     }
     ;;
 *)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one end-to-end client against a quorumd of its own.
-# Usage: tests/e2e/run_client.sh python|go|node QUORUMD_BINARY
+# Usage: tests/e2e/run_client.sh python|go|node|node-signal QUORUMD_BINARY
 #
 # Starts quorumd on 127.0.0.1 port 0 in a temporary data directory, creates a personal access
 # token for the bootstrap admin, runs the client with QUORUM_URL and QUORUM_TOKEN set, then stops
@@ -12,7 +12,7 @@ lang="${1:-}"
 quorumd="${2:-}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ -z "$lang" ] || [ -z "$quorumd" ]; then
-    echo "usage: $0 python|go|node QUORUMD_BINARY" >&2
+    echo "usage: $0 python|go|node|node-signal QUORUMD_BINARY" >&2
     exit 2
 fi
 if [ ! -x "$quorumd" ]; then
@@ -27,8 +27,16 @@ case "$lang" in
 python) runtime_ok() { "$python" -c 'import requests' 2>/dev/null; } ;;
 go) runtime_ok() { command -v go >/dev/null 2>&1; } ;;
 node) runtime_ok() { command -v node >/dev/null 2>&1; } ;;
+# Node's WebSocket client needs --experimental-websocket (Node 20.10 and later).
+node-signal)
+    runtime_ok() {
+        command -v node >/dev/null 2>&1 \
+            && node --experimental-websocket 2>/dev/null \
+                -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)'
+    }
+    ;;
 *)
-    echo "run_client: unknown language '$lang' (python, go or node)" >&2
+    echo "run_client: unknown language '$lang' (python, go, node or node-signal)" >&2
     exit 2
     ;;
 esac
@@ -105,6 +113,9 @@ go)
     ;;
 node)
     node "$here/client.mjs" || status=$?
+    ;;
+node-signal)
+    node --experimental-websocket --no-warnings "$here/signal_client.mjs" || status=$?
     ;;
 esac
 

@@ -1,0 +1,104 @@
+#include "DatabaseReader.h"
+
+#include <QAtomicInteger>
+#include <QHash>
+#include <QJsonDocument>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariant>
+
+using namespace Qt::StringLiterals;
+
+namespace quorum::testing {
+
+namespace {
+
+QAtomicInteger<int> g_connections;
+
+} // namespace
+
+DatabaseReader::DatabaseReader(const QString &dataDir)
+    : m_connectionName(u"reader-%1"_s.arg(g_connections.fetchAndAddRelaxed(1)))
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+    db.setDatabaseName(dataDir + u"/quorum.db"_s);
+    // The server writes while we read: wait for its locks rather than fail.
+    db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s);
+    db.open();
+}
+
+DatabaseReader::~DatabaseReader()
+{
+    QSqlDatabase::database(m_connectionName, false).close();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+bool DatabaseReader::isOpen() const
+{
+    return QSqlDatabase::database(m_connectionName, false).isOpen();
+}
+
+QList<EventRow> DatabaseReader::events(const QString &meetingId) const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(u"SELECT type, sequence, occurred_at, data FROM events WHERE meeting_id = ? "
+                  "ORDER BY sequence"_s);
+    query.addBindValue(meetingId);
+    QList<EventRow> rows;
+    if (!query.exec())
+        return rows;
+    while (query.next()) {
+        rows.append(EventRow{query.value(0).toString(), query.value(1).toLongLong(),
+                             query.value(2).toLongLong(),
+                             QJsonDocument::fromJson(query.value(3).toByteArray()).object()});
+    }
+    return rows;
+}
+
+QList<QJsonObject> DatabaseReader::participants(const QString &meetingId) const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(u"SELECT id, state, leave_reason, audio_muted, mute_acknowledged, user_id, "
+                  "guest_id FROM participants WHERE meeting_id = ? ORDER BY joined_at, id"_s);
+    query.addBindValue(meetingId);
+    QList<QJsonObject> rows;
+    if (!query.exec())
+        return rows;
+    while (query.next()) {
+        rows.append({{u"id"_s, query.value(0).toString()},
+                     {u"state"_s, query.value(1).toString()},
+                     {u"leave_reason"_s, query.value(2).toString()},
+                     {u"audio_muted"_s, query.value(3).toInt() != 0},
+                     {u"mute_acknowledged"_s, query.value(4).toInt() != 0},
+                     {u"user_id"_s, query.value(5).toString()},
+                     {u"guest_id"_s, query.value(6).toString()}});
+    }
+    return rows;
+}
+
+QString DatabaseReader::pairingProblem(const QString &meetingId) const
+{
+    QHash<QString, int> joined;
+    QHash<QString, int> left;
+    for (const EventRow &event : events(meetingId)) {
+        const QString id = event.data.value(u"participant_id"_s).toString();
+        if (event.type == u"participant.joined") {
+            if (joined.value(id) > 0)
+                return u"%1 joined twice"_s.arg(id);
+            joined[id] = 1;
+        } else if (event.type == u"participant.left") {
+            if (joined.value(id) == 0)
+                return u"%1 left without joining (sequence %2)"_s.arg(id).arg(event.sequence);
+            if (left.value(id) > 0)
+                return u"%1 left twice"_s.arg(id);
+            left[id] = 1;
+        }
+    }
+    for (auto it = joined.cbegin(); it != joined.cend(); ++it) {
+        if (left.value(it.key()) != 1)
+            return u"%1 joined and never left"_s.arg(it.key());
+    }
+    return {};
+}
+
+} // namespace quorum::testing

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace quorum::testing {
+
+// One row of the events table.
+struct EventRow
+{
+    QString type;
+    qint64 sequence = 0;
+    qint64 occurredAtMs = 0;
+    QJsonObject data;
+};
+
+// Reads what quorumd wrote, straight from its SQLite file and read-only, so tests can check
+// the event log and the participants rows the API does not show.
+class DatabaseReader final
+{
+public:
+    explicit DatabaseReader(const QString &dataDir);
+    ~DatabaseReader();
+    Q_DISABLE_COPY_MOVE(DatabaseReader)
+
+    bool isOpen() const;
+    // The meeting's events in sequence order.
+    QList<EventRow> events(const QString &meetingId) const;
+    // The meeting's participants rows (id, state, leave_reason, audio_muted,
+    // mute_acknowledged, user_id, guest_id), oldest first.
+    QList<QJsonObject> participants(const QString &meetingId) const;
+    // DESIGN.md *Events*: every participant.joined has exactly one participant.left after it,
+    // and no left comes without its joined. The first problem found, or empty.
+    QString pairingProblem(const QString &meetingId) const;
+
+private:
+    QString m_connectionName;
+};
+
+} // namespace quorum::testing

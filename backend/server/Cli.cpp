@@ -33,6 +33,8 @@ namespace quorum {
 
 namespace {
 
+Q_LOGGING_CATEGORY(lcLimits, "quorum.server.limits")
+
 QTextStream &out()
 {
     static QTextStream stream(stdout);
@@ -243,10 +245,18 @@ int userCommand(CommandContext &context, const QCommandLineParser &parser, const
 void raiseOpenFileLimit()
 {
     rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return;
+
+    if (limit.rlim_cur < limit.rlim_max) {
+        const rlim_t previous = limit.rlim_cur;
         limit.rlim_cur = limit.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &limit);
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+            qCWarning(lcLimits) << "could not raise the open-file limit from" << previous;
+            return;
+        }
     }
+    qCDebug(lcLimits) << "open-file limit" << quint64(limit.rlim_cur);
 }
 
 int serve(Settings settings)

@@ -16,6 +16,7 @@ struct FrontContext
     RequestHandler handler;
     QList<QByteArray> upgradePaths;
     UpgradeHandler upgradeHandler;
+    WorkerAttachmentFactory attachmentFactory;
     std::optional<QSslConfiguration> tls;
     // Shared by the workers: the connections open now, against limits.maxConnections.
     mutable std::atomic<int> openConnections{0};

@@ -26,6 +26,9 @@ bool FrontWorker::start(qintptr listeningDescriptor, QString *errorMessage)
     QMetaObject::invokeMethod(
         m_anchor,
         [this, listeningDescriptor, &ok, &error] {
+            // Made first: the upgrade handler may need it as soon as the server accepts.
+            if (m_context->attachmentFactory)
+                m_attachment = m_context->attachmentFactory();
             m_server = new FrontHttpServer(m_context);
             connect(m_server, &FrontHttpServer::drained, this, &FrontWorker::drained);
             ok = m_server->listenOn(listeningDescriptor, &error);
@@ -58,6 +61,7 @@ void FrontWorker::shutdown()
                 m_server->abortAll();
             delete m_server;
             m_server = nullptr;
+            m_attachment.reset();
             m_anchor->deleteLater(); // processed as the thread finishes
             m_anchor = nullptr;
         },

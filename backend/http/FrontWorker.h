@@ -36,6 +36,7 @@ private:
     QThread m_thread;
     QObject *m_anchor = nullptr; // lives in m_thread; the context of calls into it
     FrontHttpServer *m_server = nullptr; // lives in m_thread
+    std::unique_ptr<QObject> m_attachment; // made and destroyed in m_thread
 };
 
 } // namespace quorum

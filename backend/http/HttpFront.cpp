@@ -47,6 +47,11 @@ void HttpFront::setUpgradeHandler(const QString &path, UpgradeHandler handler)
     m_upgradeHandler = std::move(handler);
 }
 
+void HttpFront::setWorkerAttachment(WorkerAttachmentFactory factory)
+{
+    m_attachmentFactory = std::move(factory);
+}
+
 bool HttpFront::start(QString *errorMessage)
 {
     if (m_running) {
@@ -65,11 +70,15 @@ bool HttpFront::start(QString *errorMessage)
         return false;
     }
 
+    if (m_boundCallback)
+        m_boundCallback(listener->port());
+
     auto context = std::make_shared<FrontContext>();
     context->limits = m_config.limits;
     context->handler = m_handler;
     context->tls = m_config.tls;
     context->connectionCap = connectionCap(m_config.limits.maxConnections);
+    context->attachmentFactory = m_attachmentFactory;
     if (m_upgradeHandler) {
         context->upgradePaths = {m_upgradePath.toUtf8()};
         context->upgradeHandler = m_upgradeHandler;

@@ -40,6 +40,11 @@ using RequestHandler
 // from QHttpServer; the callee takes ownership (e.g. QWebSocketServer::handleConnection).
 using UpgradeHandler = std::function<void(QTcpSocket *socket)>;
 
+// Makes an object that belongs to one worker thread (e.g. the signalling endpoint of that
+// thread): called in each worker thread as it starts; the object is destroyed in that thread
+// when the worker shuts down, after its connections are aborted.
+using WorkerAttachmentFactory = std::function<std::unique_ptr<QObject>()>;
+
 // The server's HTTP accept path: listening sockets shared by worker threads, each running one
 // QHttpServer behind a guard that enforces HttpLimits and the rules of DESIGN.md's
 // "The HTTP front" before QHttpServer reads a byte.
@@ -55,6 +60,17 @@ public:
     // Registers the path (e.g. "/v1/signal") whose WebSocket upgrades go to handler. Call
     // before start(); upgrades to other paths are answered 404.
     void setUpgradeHandler(const QString &path, UpgradeHandler handler);
+    // Gives each worker thread an object of its own, made by factory in that thread. Call
+    // before start().
+    void setWorkerAttachment(WorkerAttachmentFactory factory);
+
+    // Called once the listening port is known and before any worker accepts a connection, so
+    // that whatever derives from the port (a default public URL) is settled before requests
+    // read it. Call before start().
+    void setBoundCallback(std::function<void(quint16 port)> callback)
+    {
+        m_boundCallback = std::move(callback);
+    }
 
     // Opens the listening sockets and starts the worker threads.
     bool start(QString *errorMessage);
@@ -74,8 +90,10 @@ private:
 
     HttpFrontConfig m_config;
     RequestHandler m_handler;
+    std::function<void(quint16)> m_boundCallback;
     QString m_upgradePath;
     UpgradeHandler m_upgradeHandler;
+    WorkerAttachmentFactory m_attachmentFactory;
     std::vector<std::unique_ptr<FrontWorker>> m_workers;
     quint16 m_port = 0;
     int m_drainingWorkers = 0;

@@ -21,6 +21,9 @@
 #include "http/RateLimiter.h"
 #include "http/ResponseBodyCache.h"
 #include "http/SystemHandlers.h"
+#include "media/BuiltinMediaPlane.h"
+#include "signalling/SignalEndpoint.h"
+#include "signalling/SignalHub.h"
 #include "store/Database.h"
 
 #include <QDir>
@@ -31,6 +34,7 @@
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
+#include <QTcpSocket>
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcServer, "quorum.server")
@@ -99,7 +103,13 @@ QuorumServer::QuorumServer(Settings settings, std::unique_ptr<Clock> clock, QObj
     , m_clock(std::move(clock))
 { }
 
-QuorumServer::~QuorumServer() = default;
+QuorumServer::~QuorumServer()
+{
+    // The hub answers through the serving threads' endpoints: it stops before they go.
+    if (m_hub)
+        m_hub->stop();
+    m_front.reset();
+}
 
 Status QuorumServer::start()
 {
@@ -186,33 +196,52 @@ Status QuorumServer::start()
             return tls.error();
         config.tls = *tls;
     }
+    m_media = std::make_unique<media::BuiltinMediaPlane>();
+    m_hub = std::make_unique<SignalHub>(SignalHub::Context{m_settings, *m_clock, *m_database,
+                                                           *m_box, *m_keys, *m_tokens, *m_audit,
+                                                           *m_meetingCache, *m_banCache, *m_media});
+    if (const Status started = m_hub->start(); !started)
+        return started;
+
     ApiDispatcher *dispatcher = m_dispatcher.get();
     m_front = std::make_unique<HttpFront>(
         config, [dispatcher](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             dispatcher->handle(request, std::move(responder));
         });
-    connect(m_front.get(), &HttpFront::stopped, this, &QuorumServer::stopped);
-    QString error;
-    if (!m_front->start(&error))
-        return Error{ErrorCode::Unavailable, QStringLiteral("Cannot listen: %1").arg(error)};
-
-    if (m_settings.listenPort == 0) {
-        // The port is known only now: derive the default URLs from it.
-        Settings fixed = m_settings;
-        fixed.listenPort = m_front->port();
+    SignalHub *hub = m_hub.get();
+    m_front->setWorkerAttachment([hub, this]() -> std::unique_ptr<QObject> {
+        return std::make_unique<SignalEndpoint>(*hub, m_settings);
+    });
+    m_front->setUpgradeHandler(u"/v1/signal"_s, [](QTcpSocket *socket) {
+        if (SignalEndpoint *endpoint = SignalEndpoint::forCurrentThread()) {
+            endpoint->takeUpgrade(socket);
+            return;
+        }
+        socket->abort();
+        socket->deleteLater();
+    });
+    m_front->setBoundCallback([this](quint16 port) {
+        if (m_settings.listenPort != 0)
+            return;
+        // The port is known only now: derive the default URLs from it, before any worker
+        // serves a request that reads them.
         const bool tls = !m_settings.tlsCertFile.isEmpty();
         const QString host = m_settings.listenAddress.protocol() == QAbstractSocket::IPv6Protocol
             ? QStringLiteral("[%1]").arg(m_settings.listenAddress.toString())
             : m_settings.listenAddress.toString();
         const QString base = QStringLiteral("%1://%2:%3")
                                  .arg(tls ? QStringLiteral("https") : QStringLiteral("http"), host)
-                                 .arg(m_front->port());
+                                 .arg(port);
         if (m_settings.publicUrlDefaulted)
             m_settings.publicUrl = base;
         if (m_settings.advertiseUrlDefaulted)
             m_settings.advertiseUrl = m_settings.publicUrl;
-        m_settings.listenPort = m_front->port();
-    }
+        m_settings.listenPort = port;
+    });
+    connect(m_front.get(), &HttpFront::stopped, this, &QuorumServer::stopped);
+    QString error;
+    if (!m_front->start(&error))
+        return Error{ErrorCode::Unavailable, QStringLiteral("Cannot listen: %1").arg(error)};
 
     m_keyTimer = new QTimer(this);
     m_keyTimer->setInterval(
@@ -240,6 +269,9 @@ void QuorumServer::stop()
         m_keyTimer->stop();
     if (m_checkpointTimer)
         m_checkpointTimer->stop();
+    // Closes every socket (1001) while the serving threads still run to send the closes.
+    if (m_hub)
+        m_hub->stop();
     if (m_front)
         m_front->stop(m_settings.shutdownGraceSeconds * 1000);
     else

@@ -26,11 +26,15 @@ class MeetingService;
 class Metrics;
 class RateLimiter;
 class ResponseBodyCache;
+class SignalHub;
 class SigningKeyRing;
 class TokenService;
 struct Services;
 namespace crypto {
 class SecretBox;
+}
+namespace media {
+class MediaPlane;
 }
 
 // The whole server: storage, keys, services and the HTTP front, assembled from Settings.
@@ -86,6 +90,8 @@ private:
     std::unique_ptr<ResponseBodyCache> m_bodies;
     std::unique_ptr<Services> m_services;
     std::unique_ptr<ApiDispatcher> m_dispatcher;
+    std::unique_ptr<media::MediaPlane> m_media;
+    std::unique_ptr<SignalHub> m_hub;
     std::unique_ptr<HttpFront> m_front;
     QTimer *m_keyTimer = nullptr;
     QTimer *m_checkpointTimer = nullptr;

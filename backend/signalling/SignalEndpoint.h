@@ -2,11 +2,17 @@
 
 #include "SessionPort.h"
 
+#include <QHash>
 #include <QObject>
 
 #include <functional>
 
+class QJsonObject;
 class QTcpSocket;
+class QTimer;
+class QWebSocket;
+class QWebSocketCorsAuthenticator;
+class QWebSocketServer;
 
 namespace quorum {
 
@@ -45,6 +51,45 @@ public:
     // SessionPort
     void deliver(quint64 sessionId, QList<Outgoing> frames) override;
     void post(std::function<void()> task) override;
+
+private:
+    // One socket of this thread. Kept small: thousands of them share one sweep timer.
+    struct Session
+    {
+        QWebSocket *socket = nullptr;
+        qint64 acceptedMs = 0; // the first frame is due firstFrameTimeoutSeconds after this
+        qint64 heardMs = 0; // the last message or pong
+        qint64 pingedMs = 0;
+        qint64 closingSinceMs = 0; // set once a close is under way
+        qint64 windowStartMs = 0; // the one-second window of the 1008 rule
+        qint64 refilledMs = 0; // the token bucket's last refill
+        double tokens = 0;
+        int windowCount = 0;
+        int peerCloseCode = 0; // the code of a close that did not come from us
+        bool started = false; // join, resume or observe received: the hub knows the session
+        bool closedByUs = false; // a close we started (its code says why; never "left")
+        bool hubClosed = false; // the hub asked for the close: it needs no sessionClosed
+    };
+
+    void onNewConnection();
+    void onOriginCheck(QWebSocketCorsAuthenticator *authenticator) const;
+    void onTextMessage(quint64 id, const QString &text);
+    void onAboutToClose(quint64 id);
+    void onDisconnected(quint64 id);
+    void dispatchFirstFrame(quint64 id, Session &session, const QJsonObject &frame);
+    bool admitMessage(quint64 id, Session &session, qint64 nowMs);
+    void sendError(Session &session, const QString &code, const QString &message,
+                   const QString &requestId = {});
+    void closeSession(Session &session, int code, const QString &reason);
+    void sweep();
+    void updateSweepTimer();
+
+    SignalHub &m_hub;
+    const Settings &m_settings;
+    QWebSocketServer *m_server = nullptr;
+    QTimer *m_sweepTimer = nullptr;
+    QHash<quint64, Session> m_sessions;
+    QHash<quint64, std::function<void(const Outgoing &)>> m_streams;
 };
 
 } // namespace quorum

@@ -68,6 +68,10 @@ Status SignalHub::start()
     m_thread.start();
     m_anchor = new QObject;
     m_anchor->moveToThread(&m_thread);
+    {
+        QMutexLocker lock(&m_postMutex);
+        m_accepting = true;
+    }
 
     Status started = success();
     QMetaObject::invokeMethod(
@@ -120,7 +124,11 @@ void SignalHub::stop()
             m_state->rooms.clear();
             m_state->sessionRooms.clear();
             m_state->resumeTokens.clear();
-            delete m_anchor; // with its timers; nothing of the hub runs after this
+            {
+                QMutexLocker lock(&m_postMutex);
+                m_accepting = false;
+            }
+            delete m_anchor; // with its timers and the tasks still queued for it
             m_anchor = nullptr;
         },
         Qt::BlockingQueuedConnection);
@@ -133,8 +141,9 @@ void SignalHub::stop()
 
 void SignalHub::runInHub(std::function<void()> task)
 {
-    if (!m_anchor)
-        return;
+    QMutexLocker lock(&m_postMutex);
+    if (!m_accepting)
+        return; // stopped: the sessions that still close go unheard, as they should
     QMetaObject::invokeMethod(m_anchor, std::move(task), Qt::QueuedConnection);
 }
 

@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
+#include <QMutex>
 #include <QObject>
 #include <QReadWriteLock>
 #include <QThread>
@@ -181,6 +182,9 @@ private:
     Context m_context;
     QThread m_thread;
     QObject *m_anchor = nullptr; // lives in m_thread
+    // Guards posting to m_anchor against stop(): calls from the serving threads may race it.
+    QMutex m_postMutex;
+    bool m_accepting = false;
 
     struct State;
     std::unique_ptr<State> m_state; // touched only in m_thread

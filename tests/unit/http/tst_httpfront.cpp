@@ -122,6 +122,7 @@ private Q_SLOTS:
     void gracefulStopLetsADeferredAnswerArrive();
     void tlsIsGuardedToo();
     void upgradeIsHandedToOurWebSocketServer();
+    void workerAttachmentsLiveInTheirWorkerThreads();
 
 private:
     void startFront(std::optional<QSslConfiguration> tls = {});
@@ -467,6 +468,45 @@ void TestHttpFront::upgradeIsHandedToOurWebSocketServer()
     client.close();
     m_front.reset();
     qDeleteAll(accepted);
+}
+
+void TestHttpFront::workerAttachmentsLiveInTheirWorkerThreads()
+{
+    // Each worker thread makes its own attachment and destroys it itself at shutdown.
+    QMutex mutex;
+    QList<QThread *> madeIn;
+    QList<QThread *> destroyedIn;
+    HttpFrontConfig config;
+    config.workerThreads = 2;
+    m_front = std::make_unique<HttpFront>(
+        config, [](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+            responder.write(QHttpServerResponder::StatusCode::Ok);
+        });
+    m_front->setWorkerAttachment([&]() -> std::unique_ptr<QObject> {
+        auto attachment = std::make_unique<QObject>();
+        connect(attachment.get(), &QObject::destroyed, [&] {
+            QMutexLocker locker(&mutex);
+            destroyedIn << QThread::currentThread();
+        });
+        QMutexLocker locker(&mutex);
+        madeIn << QThread::currentThread();
+        return attachment;
+    });
+    QString error;
+    QVERIFY2(m_front->start(&error), qPrintable(error));
+
+    {
+        QMutexLocker locker(&mutex);
+        QCOMPARE(madeIn.size(), 2);
+        QVERIFY(madeIn.first() != madeIn.last());
+        QVERIFY(!madeIn.contains(QThread::currentThread()));
+        QVERIFY(destroyedIn.isEmpty());
+    }
+
+    m_front.reset();
+    QCOMPARE(destroyedIn.size(), 2);
+    QCOMPARE(QSet<QThread *>(destroyedIn.cbegin(), destroyedIn.cend()),
+             QSet<QThread *>(madeIn.cbegin(), madeIn.cend()));
 }
 
 QTEST_MAIN(TestHttpFront)

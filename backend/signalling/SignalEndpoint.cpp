@@ -1,0 +1,432 @@
+#include "SignalEndpoint.h"
+
+#include "SignalHub.h"
+#include "server/Settings.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QUrl>
+#include <QWebSocket>
+#include <QWebSocketCorsAuthenticator>
+#include <QWebSocketServer>
+
+#include <algorithm>
+#include <atomic>
+
+Q_LOGGING_CATEGORY(lcSignal, "quorum.signal")
+
+using namespace Qt::StringLiterals;
+
+namespace quorum {
+
+namespace {
+
+const QString kSubprotocol = u"quorum.v1"_s;
+
+thread_local SignalEndpoint *t_endpoint = nullptr;
+std::atomic<qint64> g_openSockets{0};
+// Sessions and streams of every endpoint draw from one sequence: a SessionRef's id alone
+// names its client for the life of the process.
+std::atomic<quint64> g_nextSessionId{1};
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+// scheme://host[:port] in lower case, without the scheme's default port; empty if not a URL.
+QString originOf(const QUrl &url)
+{
+    if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty())
+        return {};
+
+    const QString scheme = url.scheme().toLower();
+    const int defaultPort = scheme == u"https"_s || scheme == u"wss"_s ? 443 : 80;
+    const int port = url.port(defaultPort);
+    QString host = url.host(QUrl::FullyEncoded).toLower();
+    if (host.contains(u':'))
+        host = u'[' + host + u']';
+    QString origin = scheme + u"://"_s + host;
+    if (port != defaultPort)
+        origin += u':' + QString::number(port);
+    return origin;
+}
+
+QString requestIdOf(const QJsonObject &frame)
+{
+    const QJsonValue id = frame.value(u"id"_s);
+    if (id.isString())
+        return id.toString();
+    if (id.isDouble())
+        return QString::number(id.toInteger());
+    return {};
+}
+
+bool isFirstFrameType(const QString &type)
+{
+    return type == u"join"_s || type == u"resume"_s || type == u"observe"_s;
+}
+
+} // namespace
+
+SignalEndpoint::SignalEndpoint(SignalHub &hub, const Settings &settings, QObject *parent)
+    : QObject(parent)
+    , m_hub(hub)
+    , m_settings(settings)
+    , m_server(new QWebSocketServer(u"quorum"_s, QWebSocketServer::NonSecureMode, this))
+    , m_sweepTimer(new QTimer(this))
+{
+    t_endpoint = this;
+
+    m_server->setSupportedSubprotocols({kSubprotocol});
+    connect(m_server, &QWebSocketServer::newConnection, this, &SignalEndpoint::onNewConnection);
+    connect(m_server, &QWebSocketServer::originAuthenticationRequired, this,
+            &SignalEndpoint::onOriginCheck, Qt::DirectConnection);
+
+    // A quarter of the shortest deadline keeps every close within 25% of its due time.
+    const int shortest = std::min({m_settings.pingIntervalSeconds, m_settings.pingTimeoutSeconds,
+                                   m_settings.firstFrameTimeoutSeconds});
+    m_sweepTimer->setInterval(std::clamp(shortest * 1000 / 4, 100, 1000));
+    connect(m_sweepTimer, &QTimer::timeout, this, &SignalEndpoint::sweep);
+}
+
+SignalEndpoint::~SignalEndpoint()
+{
+    if (t_endpoint == this)
+        t_endpoint = nullptr;
+
+    // The hub has stopped by now and closed its sessions; whatever is left goes away with
+    // 1001 from QWebSocket's destructor, unreported.
+    const QList<quint64> ids = m_sessions.keys();
+    for (const quint64 id : ids) {
+        const auto it = m_sessions.find(id);
+        if (it == m_sessions.end())
+            continue;
+        QWebSocket *socket = it->socket;
+        m_sessions.erase(it);
+        --g_openSockets;
+        socket->disconnect(this);
+        delete socket;
+    }
+}
+
+SignalEndpoint *SignalEndpoint::forCurrentThread()
+{
+    return t_endpoint;
+}
+
+qint64 SignalEndpoint::openSockets()
+{
+    return g_openSockets.load();
+}
+
+void SignalEndpoint::takeUpgrade(QTcpSocket *socket)
+{
+    // Ours from now on: a socket whose handshake fails is freed with the endpoint at the
+    // latest (QWebSocketServer deletes it once it disconnects).
+    socket->setParent(this);
+    m_server->handleConnection(socket);
+}
+
+quint64 SignalEndpoint::addStream(std::function<void(const Outgoing &)> writer)
+{
+    const quint64 id = g_nextSessionId++;
+    m_streams.insert(id, std::move(writer));
+    return id;
+}
+
+void SignalEndpoint::removeStream(quint64 id)
+{
+    m_streams.remove(id);
+}
+
+void SignalEndpoint::deliver(quint64 sessionId, QList<Outgoing> frames)
+{
+    QMetaObject::invokeMethod(
+        this,
+        [this, sessionId, frames = std::move(frames)] {
+            if (const auto stream = m_streams.constFind(sessionId); stream != m_streams.cend()) {
+                // Copied: a writer may remove its own stream.
+                const auto writer = *stream;
+                for (const Outgoing &frame : frames)
+                    writer(frame);
+                return;
+            }
+
+            const auto it = m_sessions.find(sessionId);
+            if (it == m_sessions.end() || it->closedByUs)
+                return;
+
+            for (const Outgoing &frame : frames) {
+                if (!frame.text.isEmpty())
+                    it->socket->sendTextMessage(QString::fromUtf8(frame.text));
+                if (frame.closeCode != 0) {
+                    it->hubClosed = true;
+                    closeSession(*it, frame.closeCode, frame.closeReason);
+                    return;
+                }
+            }
+        },
+        Qt::QueuedConnection);
+}
+
+void SignalEndpoint::post(std::function<void()> task)
+{
+    QMetaObject::invokeMethod(this, std::move(task), Qt::QueuedConnection);
+}
+
+void SignalEndpoint::onOriginCheck(QWebSocketCorsAuthenticator *authenticator) const
+{
+    // Browsers always send Origin; other clients (the desktop app, tools) usually do not.
+    const QString origin = authenticator->origin();
+    if (origin.isEmpty()) {
+        authenticator->setAllowed(true);
+        return;
+    }
+
+    const QString normalized = originOf(QUrl(origin));
+    const bool allowed = m_settings.corsOrigins.contains(origin)
+        || (!normalized.isEmpty()
+            && (normalized == originOf(QUrl(m_settings.publicUrl))
+                || normalized == originOf(QUrl(m_settings.advertiseUrl))));
+    if (!allowed)
+        qCWarning(lcSignal).noquote() << "refused a signalling socket from origin" << origin;
+    authenticator->setAllowed(allowed);
+}
+
+void SignalEndpoint::onNewConnection()
+{
+    while (QWebSocket *socket = m_server->nextPendingConnection()) {
+        const quint64 id = g_nextSessionId++;
+        const qint64 now = nowMs();
+        socket->setParent(this);
+        socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.signalMaxMessageBytes));
+        socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.signalMaxMessageBytes));
+
+        Session session;
+        session.socket = socket;
+        session.acceptedMs = now;
+        session.heardMs = now;
+        session.pingedMs = now;
+        session.windowStartMs = now;
+        session.refilledMs = now;
+        session.tokens = 2.0 * m_settings.signalMessagesPerSecond;
+        auto it = m_sessions.insert(id, session);
+        ++g_openSockets;
+
+        connect(socket, &QWebSocket::textMessageReceived, this,
+                [this, id](const QString &text) { onTextMessage(id, text); });
+        connect(socket, &QWebSocket::binaryMessageReceived, this, [this, id] {
+            if (const auto found = m_sessions.find(id); found != m_sessions.end())
+                closeSession(*found, 1003, u"binary frames are not supported"_s);
+        });
+        connect(socket, &QWebSocket::pong, this, [this, id] {
+            if (const auto found = m_sessions.find(id); found != m_sessions.end())
+                found->heardMs = nowMs();
+        });
+        connect(socket, &QWebSocket::aboutToClose, this, [this, id] { onAboutToClose(id); });
+        connect(socket, &QWebSocket::disconnected, this, [this, id] { onDisconnected(id); });
+
+        // Without quorum.v1 the client speaks something else: it gets nothing but the close.
+        if (socket->subprotocol() != kSubprotocol)
+            closeSession(*it, SignalHub::CloseProtocol, u"the quorum.v1 subprotocol is required"_s);
+    }
+    updateSweepTimer();
+}
+
+void SignalEndpoint::onTextMessage(quint64 id, const QString &text)
+{
+    const auto it = m_sessions.find(id);
+    if (it == m_sessions.end() || it->closedByUs)
+        return;
+    const qint64 now = nowMs();
+    it->heardMs = now;
+    if (!admitMessage(id, *it, now))
+        return;
+
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    const QJsonObject frame = document.object();
+    const bool valid = parseError.error == QJsonParseError::NoError && document.isObject()
+        && frame.value(u"type"_s).isString();
+
+    if (!it->started) {
+        if (!valid || !isFirstFrameType(frame.value(u"type"_s).toString())) {
+            sendError(*it, u"invalid_frame"_s,
+                      u"The first frame must be join, resume or observe."_s,
+                      valid ? requestIdOf(frame) : QString());
+            closeSession(*it, SignalHub::CloseProtocol, u"bad first frame"_s);
+            return;
+        }
+        dispatchFirstFrame(id, *it, frame);
+        return;
+    }
+
+    if (!valid) {
+        sendError(*it, u"invalid_frame"_s, u"A frame is a JSON object with a string type."_s);
+        return;
+    }
+    if (isFirstFrameType(frame.value(u"type"_s).toString())) {
+        sendError(*it, u"invalid_frame"_s,
+                  u"This socket has already joined, resumed or observed."_s, requestIdOf(frame));
+        return;
+    }
+    m_hub.frame(SessionRef{this, id}, frame);
+}
+
+void SignalEndpoint::dispatchFirstFrame(quint64 id, Session &session, const QJsonObject &frame)
+{
+    session.started = true;
+    const SessionRef ref{this, id};
+    const QString type = frame.value(u"type"_s).toString();
+    const QString requestId = requestIdOf(frame);
+
+    if (type == u"join"_s) {
+        JoinFrame join;
+        join.requestId = requestId;
+        join.token = frame.value(u"token"_s).toString();
+        join.meetingId = frame.value(u"meeting_id"_s).toString();
+        join.clientAddress = session.socket->peerAddress().toString();
+        m_hub.join(ref, std::move(join));
+    } else if (type == u"resume"_s) {
+        m_hub.resume(ref, requestId, frame.value(u"resume_token"_s).toString());
+    } else {
+        m_hub.observe(ref, requestId, frame.value(u"access_token"_s).toString().toUtf8(),
+                      frame.value(u"meeting_id"_s).toString());
+    }
+}
+
+bool SignalEndpoint::admitMessage(quint64 id, Session &session, qint64 nowMs)
+{
+    const int rate = m_settings.signalMessagesPerSecond;
+
+    // A fixed one-second window catches a flood that the bucket alone would only slow down.
+    if (nowMs - session.windowStartMs >= 1000) {
+        session.windowStartMs = nowMs;
+        session.windowCount = 0;
+    }
+    if (++session.windowCount > 3 * rate) {
+        qCDebug(lcSignal) << "session" << id << "exceeded the message rate; closing";
+        closeSession(session, SignalHub::ClosePolicy, u"rate limit exceeded"_s);
+        return false;
+    }
+
+    // The bucket: `rate` tokens a second, holding at most two seconds' worth.
+    const double burst = 2.0 * rate;
+    session.tokens
+        = std::min(burst, session.tokens + double(nowMs - session.refilledMs) * rate / 1000.0);
+    session.refilledMs = nowMs;
+    if (session.tokens < 1.0) {
+        sendError(session, u"rate_limited"_s, u"Too many messages; this one was dropped."_s);
+        return false;
+    }
+    session.tokens -= 1.0;
+    return true;
+}
+
+void SignalEndpoint::sendError(Session &session, const QString &code, const QString &message,
+                               const QString &requestId)
+{
+    QJsonObject error{{u"type"_s, u"error"_s}, {u"code"_s, code}, {u"message"_s, message}};
+    if (!requestId.isEmpty())
+        error.insert(u"id"_s, requestId);
+    session.socket->sendTextMessage(
+        QString::fromUtf8(QJsonDocument(error).toJson(QJsonDocument::Compact)));
+}
+
+void SignalEndpoint::closeSession(Session &session, int code, const QString &reason)
+{
+    if (session.closedByUs)
+        return;
+
+    session.closedByUs = true;
+    session.closingSinceMs = nowMs();
+    // May emit disconnected at once, which erases the session: touch nothing after it.
+    session.socket->close(QWebSocketProtocol::CloseCode(code), reason);
+}
+
+void SignalEndpoint::onAboutToClose(quint64 id)
+{
+    // Emitted when a close starts: ours (closedByUs is set), the client's close frame (Qt
+    // answers it and records its code), or Qt's own for a protocol fault or an oversized
+    // message (1002, 1009, ...).
+    const auto it = m_sessions.find(id);
+    if (it != m_sessions.end() && !it->closedByUs && it->peerCloseCode == 0)
+        it->peerCloseCode = int(it->socket->closeCode());
+}
+
+void SignalEndpoint::onDisconnected(quint64 id)
+{
+    const auto it = m_sessions.find(id);
+    if (it == m_sessions.end())
+        return;
+
+    const Session session = *it;
+    m_sessions.erase(it);
+    --g_openSockets;
+    session.socket->disconnect(this);
+    session.socket->deleteLater();
+    updateSweepTimer();
+
+    // Sockets that never sent a first frame are unknown to the hub, and a close the hub
+    // asked for needs no report.
+    if (!session.started || session.hubClosed)
+        return;
+    const bool left = !session.closedByUs && session.peerCloseCode == 1000;
+    m_hub.sessionClosed(SessionRef{this, id}, left);
+}
+
+void SignalEndpoint::sweep()
+{
+    const qint64 now = nowMs();
+    const qint64 firstFrameMs = qint64(m_settings.firstFrameTimeoutSeconds) * 1000;
+    const qint64 silenceMs = qint64(m_settings.pingTimeoutSeconds) * 1000;
+    const qint64 pingMs = qint64(m_settings.pingIntervalSeconds) * 1000;
+    // A peer that never reads keeps our close frame queued; past this it is cut off.
+    constexpr qint64 kCloseLingerMs = 5000;
+
+    // Closing can erase sessions at once, so decide first and act afterwards.
+    QList<QPair<quint64, int>> closes;
+    QList<quint64> aborts;
+    for (auto it = m_sessions.begin(); it != m_sessions.end(); ++it) {
+        Session &session = it.value();
+        if (session.closedByUs) {
+            if (now - session.closingSinceMs >= kCloseLingerMs)
+                aborts << it.key();
+        } else if (!session.started && now - session.acceptedMs >= firstFrameMs) {
+            closes << qMakePair(it.key(), int(SignalHub::CloseNoFirstFrame));
+        } else if (now - session.heardMs >= silenceMs) {
+            closes << qMakePair(it.key(), int(SignalHub::CloseTimeout));
+        } else if (now - session.pingedMs >= pingMs) {
+            session.pingedMs = now;
+            session.socket->ping();
+        }
+    }
+
+    for (const auto &[id, code] : std::as_const(closes)) {
+        if (const auto it = m_sessions.find(id); it != m_sessions.end()) {
+            closeSession(*it, code,
+                         code == SignalHub::CloseNoFirstFrame ? u"no first frame in time"_s
+                                                              : u"ping timeout"_s);
+        }
+    }
+    for (const quint64 id : std::as_const(aborts)) {
+        if (const auto it = m_sessions.find(id); it != m_sessions.end())
+            it->socket->abort();
+    }
+}
+
+void SignalEndpoint::updateSweepTimer()
+{
+    // No wake-ups for an idle thread.
+    if (m_sessions.isEmpty())
+        m_sweepTimer->stop();
+    else if (!m_sweepTimer->isActive())
+        m_sweepTimer->start();
+}
+
+} // namespace quorum

@@ -755,6 +755,9 @@ private:
 
 int main(int argc, char *argv[])
 {
+    // Thousands of sockets in one thread: Qt's poll dispatcher, not GLib's, whose notifier
+    // lists cost time linear in the socket count on every write (see quorumd's runQuorumd).
+    qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     monotonic();
 

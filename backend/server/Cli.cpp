@@ -297,9 +297,9 @@ int runQuorumd(int argc, char **argv)
     // process: temporary files are cleaned up on the way out.
     signal(SIGPIPE, SIG_IGN);
     // Qt's GLib event dispatcher keeps socket notifiers in linked lists: with thousands of
-    // signalling sockets per serving thread, every write-notifier toggle walks the list
-    // (it halved join throughput in tests/bench/run_signal.sh). Qt's own poll dispatcher does
-    // not, and a headless server needs nothing of GLib's.
+    // signalling sockets per serving thread, every write-notifier toggle walks the list (GLib took
+    // a fifth of quorumd's CPU under tests/bench/run_signal.sh). Qt's own poll dispatcher does not,
+    // and a headless server needs nothing of GLib's.
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);

@@ -87,7 +87,8 @@ for run in $(seq 1 "$runs"); do
     grep '^BENCH_RESULT' "$work/run$run/bench" | cut -d' ' -f2- >>"$results" || true
     stop_server
     if [ "$status" -ne 0 ]; then
-        echo "run_signal.sh: signal_bench failed in run $run (status $status); quorumd's stderr:" >&2
+        echo "run_signal.sh: signal_bench failed in run $run (status $status);" \
+            "quorumd's stderr:" >&2
         tail -n 20 "$work/run$run/stderr" >&2
         exit 1
     fi

@@ -1,5 +1,6 @@
 #include "ApiDispatcher.h"
 
+#include "HeldResponder.h"
 #include "Metrics.h"
 #include "ProblemMap.h"
 #include "RateLimiter.h"
@@ -22,6 +23,7 @@
 #include <QRandomGenerator>
 #include <QStringDecoder>
 #include <QTcpSocket>
+#include <QThread>
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcHttp, "quorum.http")
@@ -94,6 +96,50 @@ ApiResponse problem(ErrorCode code, const QString &detail)
     return problems::response({code, detail, {}});
 }
 
+// The completion a handler gets: called at most once; if the handler drops it uncalled, a 503
+// goes out rather than leaving the client (and the requests pipelined after it) waiting.
+class OnceCompletion final
+{
+public:
+    explicit OnceCompletion(ApiResponse::Completion done)
+        : m_done(std::move(done))
+    { }
+    ~OnceCompletion()
+    {
+        if (m_done)
+            m_done(problem(ErrorCode::Unavailable,
+                           QStringLiteral("The answer could not be prepared; retry.")));
+    }
+    Q_DISABLE_COPY_MOVE(OnceCompletion)
+
+    void call(ApiResponse answer)
+    {
+        if (auto done = std::exchange(m_done, nullptr))
+            done(std::move(answer));
+    }
+
+private:
+    ApiResponse::Completion m_done;
+};
+
+ApiResponse guardCompletion(ApiResponse response)
+{
+    if (!response.deferred)
+        return response;
+
+    auto start = std::move(response.deferred);
+    response.deferred = [start](ApiResponse::Completion done) {
+        auto once = std::make_shared<OnceCompletion>(std::move(done));
+        start([once](ApiResponse answer) { once->call(std::move(answer)); });
+    };
+    return response;
+}
+
+ApiResponse runHandler(const Route &route, ApiRequest &request)
+{
+    return guardCompletion(route.handler(request));
+}
+
 } // namespace
 
 ApiDispatcher::ApiDispatcher(Services &services, Router router)
@@ -139,9 +185,8 @@ QString ApiDispatcher::clientAddressOf(const QHostAddress &peer,
     return client.toString();
 }
 
-void ApiDispatcher::addCors(const ApiRequest &request, ApiResponse &response) const
+void ApiDispatcher::addCors(const QByteArray &origin, ApiResponse &response) const
 {
-    const QByteArray origin = request.header("origin");
     if (origin.isEmpty() || !m_services.settings.corsOrigins.contains(QString::fromLatin1(origin)))
         return;
     response.withHeader("Access-Control-Allow-Origin", origin)
@@ -149,6 +194,23 @@ void ApiDispatcher::addCors(const ApiRequest &request, ApiResponse &response) co
         .withHeader("Access-Control-Expose-Headers",
                     "ETag, Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, "
                     "RateLimit-Reset, X-Request-Id");
+}
+
+template<typename Step>
+void ApiDispatcher::then(ApiResponse &response, Step step)
+{
+    if (!response.deferred) {
+        step(response);
+        return;
+    }
+
+    auto inner = std::move(response.deferred);
+    response.deferred = [inner, step](ApiResponse::Completion done) {
+        inner([step, done](ApiResponse answer) {
+            step(answer);
+            done(std::move(answer));
+        });
+    };
 }
 
 void ApiDispatcher::handle(const QHttpServerRequest &httpRequest, QHttpServerResponder &&responder)
@@ -172,41 +234,69 @@ void ApiDispatcher::handle(const QHttpServerRequest &httpRequest, QHttpServerRes
 
     ApiResponse response = dispatch(request);
 
-    addCors(request, response);
-    response.withHeader("X-Request-Id", request.requestId.toLatin1());
-    if (response.contentType == "application/problem+json")
-        response.body = problems::withRequestId(response.body, request.requestId);
-    if (request.path.startsWith(u"/v1/") && response.header("Cache-Control").isEmpty())
-        response.withHeader("Cache-Control", "no-store");
+    // A slowed-down answer is a deferred one whose timer dies with the connection.
+    if (response.delayMs > 0 && !response.deferred && !response.stream)
+        response = delayed(response, responder.socket());
 
-    const double seconds = timer.nsecsElapsed() / 1e9;
-    m_services.metrics.observeRequest(request.routePattern.isEmpty() ? QStringLiteral("unmatched")
-                                                                     : request.routePattern,
-                                      request.method, response.status, seconds);
-    qCInfo(lcAccess).noquote() << request.requestId << request.clientAddress << request.method
-                               << request.path << response.status
-                               << QString::number(seconds * 1000, 'f', 2) + QStringLiteral("ms");
+    // What is logged and added to every answer, now or when a deferred one comes.
+    AnswerContext context{request.requestId,
+                          request.clientAddress,
+                          request.method,
+                          request.path,
+                          request.routePattern.isEmpty() ? QStringLiteral("unmatched")
+                                                         : request.routePattern,
+                          request.header("origin"),
+                          timer};
+    then(response, [this, context](ApiResponse &answer) { finish(context, answer); });
 
-    auto write = [](QHttpServerResponder &&target, const ApiResponse &answer) {
-        QHttpServerResponse out(answer.contentType, answer.body,
-                                QHttpServerResponder::StatusCode(answer.status));
-        for (const auto &[name, value] : answer.headers)
-            out.addHeader(QByteArray(name), QByteArray(value));
-        out.write(std::move(target));
-    };
-    if (response.delayMs <= 0) {
-        write(std::move(responder), response);
+    if (response.stream) {
+        // The head is written now; the handler writes the rest.
+        auto held = std::make_shared<HeldResponder>(std::move(responder));
+        auto start = std::move(response.stream);
+        response.stream = nullptr;
+        held->writeHead(response);
+        start(held);
+        return;
+    }
+    if (!response.deferred) {
+        HeldResponder::write(std::move(responder), response);
         return;
     }
 
-    // A slowed-down answer: hold the responder without blocking the thread, and never write
-    // to a connection that has gone away meanwhile.
-    auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
-    QPointer<QTcpSocket> socket = held->socket();
-    QTimer::singleShot(response.delayMs, socket, [held, socket, response, write]() mutable {
-        if (socket && socket->state() == QAbstractSocket::ConnectedState)
-            write(std::move(*held), response);
+    auto held = std::make_shared<HeldResponder>(std::move(responder));
+    response.deferred([held, thread = QThread::currentThread()](ApiResponse answer) {
+        Q_ASSERT_X(QThread::currentThread() == thread, "ApiDispatcher",
+                   "a deferred answer must be completed in its worker thread");
+        held->answer(answer);
     });
+}
+
+ApiResponse ApiDispatcher::delayed(const ApiResponse &response, QObject *context)
+{
+    const QPointer<QObject> guard(context);
+    return guardCompletion(ApiResponse::later([response, guard](ApiResponse::Completion done) {
+        if (!guard)
+            return; // the connection is gone: the dropped completion answers nobody
+        ApiResponse answer = response;
+        answer.delayMs = 0;
+        QTimer::singleShot(response.delayMs, guard.data(), [answer, done]() { done(answer); });
+    }));
+}
+
+void ApiDispatcher::finish(const AnswerContext &context, ApiResponse &answer) const
+{
+    addCors(context.origin, answer);
+    answer.withHeader("X-Request-Id", context.requestId.toLatin1());
+    if (answer.contentType == "application/problem+json")
+        answer.body = problems::withRequestId(answer.body, context.requestId);
+    if (context.path.startsWith(u"/v1/") && answer.header("Cache-Control").isEmpty())
+        answer.withHeader("Cache-Control", "no-store");
+
+    const double seconds = context.timer.nsecsElapsed() / 1e9;
+    m_services.metrics.observeRequest(context.route, context.method, answer.status, seconds);
+    qCInfo(lcAccess).noquote() << context.requestId << context.clientAddress << context.method
+                               << context.path << answer.status
+                               << QString::number(seconds * 1000, 'f', 2) + QStringLiteral("ms");
 }
 
 ApiResponse ApiDispatcher::dispatch(ApiRequest &request)
@@ -256,8 +346,10 @@ ApiResponse ApiDispatcher::dispatch(ApiRequest &request)
         return *refused;
 
     ApiResponse response = runWithIdempotency(request, route);
-    for (const auto &header : std::as_const(limitHeaders.headers))
-        response.headers << header;
+    then(response, [limitHeaders](ApiResponse &answer) {
+        for (const auto &header : std::as_const(limitHeaders.headers))
+            answer.headers << header;
+    });
     return response;
 }
 
@@ -368,7 +460,7 @@ ApiResponse ApiDispatcher::runWithIdempotency(ApiRequest &request, const Route &
     const QByteArray key = request.header("idempotency-key");
     if (request.method != "POST" || !request.headers.contains("idempotency-key")
         || !request.path.startsWith(u"/v1/") || !route.replayable)
-        return route.handler(request);
+        return runHandler(route, request);
     if (!isValidIdempotencyKey(key))
         return problems::response({ErrorCode::InvalidRequest,
                                    QStringLiteral("Idempotency-Key must be 1 to 255 printable "
@@ -423,8 +515,17 @@ ApiResponse ApiDispatcher::runWithIdempotency(ApiRequest &request, const Route &
         return replay.withHeader("Idempotent-Replayed", "true");
     }
 
-    ApiResponse response = route.handler(request);
+    // A deferred answer is sealed when it comes; until then a repeat is "in progress".
+    ApiResponse response = runHandler(route, request);
+    then(response, [this, scope, idempotencyKey, key](ApiResponse &answer) {
+        seal(scope, idempotencyKey, key, answer);
+    });
+    return response;
+}
 
+void ApiDispatcher::seal(const QString &scope, const QString &idempotencyKey, const QByteArray &key,
+                         const ApiResponse &response)
+{
     Database::WriteTransaction transaction(m_services.database);
     IdempotencyRepository repository(transaction.db());
     if (response.status >= 500 || response.status == 429) {
@@ -442,7 +543,6 @@ ApiResponse ApiDispatcher::runWithIdempotency(ApiRequest &request, const Route &
                                   m_services.box.seal(response.body, context).toBase64());
     }
     (void)transaction.commit();
-    return response;
 }
 
 } // namespace quorum

@@ -29,6 +29,13 @@ ApiResponse ApiResponse::text(int status, const QByteArray &contentType, const Q
     return response;
 }
 
+ApiResponse ApiResponse::later(std::function<void(Completion)> start)
+{
+    ApiResponse response;
+    response.deferred = std::move(start);
+    return response;
+}
+
 QByteArray ApiResponse::header(const QByteArray &name) const
 {
     for (const auto &[key, value] : headers) {

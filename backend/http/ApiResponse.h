@@ -7,7 +7,12 @@
 #include <QList>
 #include <QPair>
 
+#include <functional>
+#include <memory>
+
 namespace quorum {
+
+class HeldResponder;
 
 // What a handler answers: a value, turned into bytes on the wire by the dispatcher.
 struct ApiResponse
@@ -17,6 +22,21 @@ struct ApiResponse
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;
     int delayMs = 0; // answer later (a slowed-down failure), without blocking the thread
+
+    // Answering later. A handler that cannot answer at once returns a response whose
+    // `deferred` is set (its other fields are ignored): the dispatcher calls it with a
+    // completion, which must be called once, in the same worker thread, with the real answer.
+    // The usual post-processing applies to that answer; it is dropped if the client has gone.
+    // Later requests pipelined on the same connection are answered after it, in order.
+    using Completion = std::function<void(ApiResponse)>;
+    std::function<void(Completion)> deferred;
+
+    // A streamed answer (server-sent events): the head is this response's status, content
+    // type and headers, written at once without a length; `stream` then gets the open stream
+    // to write to until it or the client closes it. Nothing after it on the connection runs.
+    std::function<void(std::shared_ptr<HeldResponder>)> stream;
+
+    static ApiResponse later(std::function<void(Completion)> start);
 
     static ApiResponse json(int status, const QJsonObject &object);
     static ApiResponse noContent();

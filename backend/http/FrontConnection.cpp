@@ -118,12 +118,14 @@ void FrontConnection::beginDispatch()
     m_known = m_socket->bytesAvailable();
     m_lastDispatchEnd = consumed();
     ++m_dispatched;
+    m_writingFor = quint64(m_dispatched);
     if (m_closeAfter > 0 && m_dispatched >= m_closeAfter)
         m_tracker.setCloseConnection(true);
 }
 
 void FrontConnection::endDispatch()
 {
+    m_writingFor = 0;
     // A handler that spins an event loop lets bytes arrive without a readyRead of their own.
     absorb();
     // A request that asked to close the connection ends it like a drain: after its answer,
@@ -216,6 +218,56 @@ void FrontConnection::scheduleCheck()
             checkPending();
         },
         Qt::QueuedConnection);
+}
+
+quint64 FrontConnection::deferAnswer()
+{
+    if (m_writingFor == 0)
+        return 0;
+
+    m_openDeferred.append(m_writingFor);
+    return m_writingFor;
+}
+
+void FrontConnection::beginDeferredWrite(quint64 ticket)
+{
+    // A completion may run inside another request's dispatch: that one's writes come after.
+    m_interruptedWriter = m_writingFor;
+    m_writingFor = ticket;
+}
+
+void FrontConnection::endDeferredWrite(quint64 ticket, bool complete)
+{
+    m_writingFor = std::exchange(m_interruptedWriter, 0);
+    if (!complete || !m_openDeferred.removeOne(ticket))
+        return;
+
+    releaseHeld();
+}
+
+bool FrontConnection::holdWrite(QByteArrayView bytes)
+{
+    if (m_releasing || m_writingFor == 0 || m_openDeferred.isEmpty()
+        || m_openDeferred.constFirst() >= m_writingFor)
+        return false;
+
+    m_held[m_writingFor].append(bytes.data(), bytes.size());
+    return true;
+}
+
+void FrontConnection::releaseHeld()
+{
+    // Held answers go out in request order, up to the next one still being prepared.
+    while (!m_held.isEmpty()) {
+        const quint64 next = m_held.firstKey();
+        if (!m_openDeferred.isEmpty() && m_openDeferred.constFirst() < next)
+            return;
+
+        const QByteArray bytes = m_held.take(next);
+        m_releasing = true;
+        m_socket->write(bytes);
+        m_releasing = false;
+    }
 }
 
 QByteArray FrontConnection::observeWrite(QByteArrayView bytes)

@@ -4,6 +4,7 @@
 #include "http/FrontResponseTracker.h"
 #include "http/RequestGuard.h"
 
+#include <QMap>
 #include <QObject>
 #include <QPointer>
 #include <QTcpSocket>
@@ -40,6 +41,19 @@ public:
     void beginDispatch();
     void endDispatch();
 
+    // Answers given after their handler returned (deferred answers, streams). Called while
+    // the handler runs, deferAnswer() takes a ticket for the request being dispatched (0 when
+    // none is): the answers of requests pipelined after it are held back until it is written,
+    // since QHttpServer goes on reading and dispatching them meanwhile. The deferred answer's
+    // own writes are bracketed by beginDeferredWrite() and endDeferredWrite(); `complete`
+    // says it is whole, which releases what was held behind it.
+    quint64 deferAnswer();
+    void beginDeferredWrite(quint64 ticket);
+    void endDeferredWrite(quint64 ticket, bool complete);
+
+    // From the socket, before bytes are written: true when they belong to an answer that must
+    // wait for an earlier one (they are kept, and written in turn).
+    bool holdWrite(QByteArrayView bytes);
     QByteArray observeWrite(QByteArrayView bytes);
 
     // Graceful stop: answer what is in flight with `Connection: close`, then close.
@@ -59,6 +73,7 @@ private:
     void upgradeNow();
     void closeIfIdle();
     void restartDeadline();
+    void releaseHeld();
 
     QTcpSocket *m_socket;
     std::shared_ptr<const FrontContext> m_context;
@@ -78,6 +93,11 @@ private:
     bool m_checkScheduled = false;
     bool m_admitted = true;
     qint64 m_deadlineMs = 0;
+    quint64 m_writingFor = 0; // the request whose answer is being written, 0: none known
+    quint64 m_interruptedWriter = 0;
+    QList<quint64> m_openDeferred; // tickets not yet answered in full, ascending
+    QMap<quint64, QByteArray> m_held; // answers waiting for an earlier deferred one
+    bool m_releasing = false;
 };
 
 } // namespace quorum

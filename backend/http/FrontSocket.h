@@ -40,6 +40,8 @@ protected:
     {
         if (!m_connection)
             return Base::writeData(data, size);
+        if (m_connection->holdWrite(QByteArrayView(data, size)))
+            return size;
 
         const QByteArray rewritten = m_connection->observeWrite(QByteArrayView(data, size));
         if (rewritten.isNull())

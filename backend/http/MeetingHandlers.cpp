@@ -16,6 +16,7 @@
 #include "server/MeetingService.h"
 #include "server/Services.h"
 #include "server/Settings.h"
+#include "signalling/SignalHub.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -26,17 +27,24 @@ using namespace handlers;
 
 namespace {
 
+int liveCount(const Meeting &meeting, const Services &services)
+{
+    return meeting.state == MeetingState::Live ? services.hub.summary(meeting.id).participantCount
+                                               : 0;
+}
+
 ApiResponse meetingResponse(int status, const MeetingView &view, const Services &services)
 {
-    // The body depends only on the stored meeting (its version) and on whether the reader may
-    // see the passcode. The live part is constant until signalling makes it move; when it
-    // does, it must join the key or be added after the cache.
+    // The body depends only on the stored meeting (its version), on whether the reader may
+    // see the passcode and, while LIVE, on the participant count; the ETag only on the version.
     const Meeting &meeting = view.meeting;
+    const int participantCount = liveCount(meeting, services);
     const QByteArray key = meeting.id.toLatin1() + '|' + QByteArray::number(meeting.version)
-        + (view.mayChange ? "|w" : "|r");
+        + (view.mayChange ? "|w" : "|r") + '|' + QByteArray::number(participantCount);
     std::optional<QByteArray> body = services.bodies.find(key);
     if (!body) {
-        body = QJsonDocument(meetingjson::toJson(view, services.settings.publicUrl))
+        body = QJsonDocument(
+                   meetingjson::toJson(view, services.settings.publicUrl, participantCount))
                    .toJson(QJsonDocument::Compact);
         services.bodies.store(key, *body);
     }
@@ -149,7 +157,8 @@ ApiResponse listMeetings(ApiRequest &request, Services &services)
 
     QJsonArray items;
     for (const MeetingView &view : std::as_const(meetings->items))
-        items.append(meetingjson::toJson(view, services.settings.publicUrl));
+        items.append(meetingjson::toJson(view, services.settings.publicUrl,
+                                         liveCount(view.meeting, services)));
     return ApiResponse::json(
         200,
         {{QStringLiteral("meetings"), items},

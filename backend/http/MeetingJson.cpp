@@ -191,7 +191,7 @@ static QJsonValue timeOrNull(const QDateTime &time)
     return time.isValid() ? QJsonValue(timerules::formatUtc(time)) : QJsonValue(QJsonValue::Null);
 }
 
-QJsonObject toJson(const MeetingView &view, const QString &publicUrl)
+QJsonObject toJson(const MeetingView &view, const QString &publicUrl, int participantCount)
 {
     const Meeting &m = view.meeting;
     QJsonObject json{
@@ -224,7 +224,7 @@ QJsonObject toJson(const MeetingView &view, const QString &publicUrl)
     if (m.state == MeetingState::Live)
         json.insert(QStringLiteral("live"),
                     QJsonObject{{QStringLiteral("started_at"), timeOrNull(m.startedAt)},
-                                {QStringLiteral("participant_count"), 0},
+                                {QStringLiteral("participant_count"), participantCount},
                                 {QStringLiteral("recording"), QJsonValue(QJsonValue::Null)}});
     else
         json.insert(QStringLiteral("live"), QJsonValue(QJsonValue::Null));

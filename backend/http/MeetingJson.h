@@ -24,7 +24,8 @@ Result<Meeting> parseNew(const QJsonObject &body, const QDateTime &now);
 Result<MeetingPatch> parsePatch(const QJsonObject &body, const Meeting &current,
                                 const QDateTime &now);
 
-QJsonObject toJson(const MeetingView &view, const QString &publicUrl);
+// `participantCount` is the live part's count (SignalHub::summary) while the meeting is LIVE.
+QJsonObject toJson(const MeetingView &view, const QString &publicUrl, int participantCount = 0);
 QByteArray etag(const Meeting &meeting);
 
 } // namespace meetingjson

@@ -4,6 +4,8 @@
 #include "Router.h"
 #include "crypto/SigningKeyRing.h"
 #include "server/Services.h"
+#include "signalling/SignalEndpoint.h"
+#include "signalling/SignalHub.h"
 #include "store/Database.h"
 
 #include <QFile>
@@ -30,8 +32,21 @@ void SystemHandlers::registerRoutes(Router &router, Services &services)
                 }});
     router.add({"GET", QStringLiteral("/metrics"), AuthMode::None, QString(), false,
                 [&services](ApiRequest &) {
-                    return ApiResponse::text(200, "text/plain; version=0.0.4",
-                                             services.metrics.render());
+                    const HubCounts live = services.hub.counts();
+                    QByteArray text = services.metrics.render();
+                    text += "# HELP quorum_signal_sockets Open signalling sockets.\n"
+                            "# TYPE quorum_signal_sockets gauge\n"
+                            "quorum_signal_sockets "
+                        + QByteArray::number(SignalEndpoint::openSockets())
+                        + "\n# HELP quorum_live_participants Participants present or waiting.\n"
+                          "# TYPE quorum_live_participants gauge\n"
+                          "quorum_live_participants "
+                        + QByteArray::number(live.participants)
+                        + "\n# HELP quorum_live_meetings Meetings with anyone in them.\n"
+                          "# TYPE quorum_live_meetings gauge\n"
+                          "quorum_live_meetings "
+                        + QByteArray::number(live.meetings) + '\n';
+                    return ApiResponse::text(200, "text/plain; version=0.0.4", text);
                 }});
     router.add({"GET", QStringLiteral("/.well-known/jwks.json"), AuthMode::None, QString(), false,
                 [&services](ApiRequest &) {

@@ -18,6 +18,7 @@
 #include "http/HttpFront.h"
 #include "http/MeetingHandlers.h"
 #include "http/Metrics.h"
+#include "http/ParticipantHandlers.h"
 #include "http/RateLimiter.h"
 #include "http/ResponseBodyCache.h"
 #include "http/SystemHandlers.h"
@@ -174,14 +175,21 @@ Status QuorumServer::start()
     m_metrics = std::make_unique<Metrics>();
     m_cursors = std::make_unique<CursorCodec>(m_box->deriveKey("pagination-cursor"));
     m_bodies = std::make_unique<ResponseBodyCache>();
+    m_media = std::make_unique<media::BuiltinMediaPlane>();
+    m_hub = std::make_unique<SignalHub>(SignalHub::Context{m_settings, *m_clock, *m_database,
+                                                           *m_box, *m_keys, *m_tokens, *m_audit,
+                                                           *m_meetingCache, *m_banCache, *m_media});
+    if (const Status started = m_hub->start(); !started)
+        return started;
     m_services.reset(new Services{m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,
                                   *m_keys, *m_meetings, *m_joinTokens, *m_requestLimiter,
-                                  *m_metrics, *m_cursors, *m_bodies, m_ready});
+                                  *m_metrics, *m_cursors, *m_bodies, *m_hub, m_ready});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);
     MeetingHandlers::registerRoutes(router, *m_services);
     AccountHandlers::registerRoutes(router, *m_services);
+    ParticipantHandlers::registerRoutes(router, *m_services);
     m_dispatcher = std::make_unique<ApiDispatcher>(*m_services, std::move(router));
 
     HttpFrontConfig config;
@@ -196,13 +204,6 @@ Status QuorumServer::start()
             return tls.error();
         config.tls = *tls;
     }
-    m_media = std::make_unique<media::BuiltinMediaPlane>();
-    m_hub = std::make_unique<SignalHub>(SignalHub::Context{m_settings, *m_clock, *m_database,
-                                                           *m_box, *m_keys, *m_tokens, *m_audit,
-                                                           *m_meetingCache, *m_banCache, *m_media});
-    if (const Status started = m_hub->start(); !started)
-        return started;
-
     ApiDispatcher *dispatcher = m_dispatcher.get();
     m_front = std::make_unique<HttpFront>(
         config, [dispatcher](const QHttpServerRequest &request, QHttpServerResponder &&responder) {

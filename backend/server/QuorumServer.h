@@ -88,10 +88,10 @@ private:
     std::unique_ptr<Metrics> m_metrics;
     std::unique_ptr<CursorCodec> m_cursors;
     std::unique_ptr<ResponseBodyCache> m_bodies;
-    std::unique_ptr<Services> m_services;
-    std::unique_ptr<ApiDispatcher> m_dispatcher;
     std::unique_ptr<media::MediaPlane> m_media;
     std::unique_ptr<SignalHub> m_hub;
+    std::unique_ptr<Services> m_services;
+    std::unique_ptr<ApiDispatcher> m_dispatcher;
     std::unique_ptr<HttpFront> m_front;
     QTimer *m_keyTimer = nullptr;
     QTimer *m_checkpointTimer = nullptr;

@@ -13,6 +13,7 @@ class MeetingService;
 class Metrics;
 class RateLimiter;
 class ResponseBodyCache;
+class SignalHub;
 class SigningKeyRing;
 class TokenService;
 struct Settings;
@@ -37,6 +38,7 @@ struct Services
     Metrics &metrics;
     const CursorCodec &cursors;
     ResponseBodyCache &bodies;
+    SignalHub &hub;
     std::atomic<bool> &ready;
 };
 

@@ -231,6 +231,37 @@ private Q_SLOTS:
                  u"CANCELLED"_s);
     }
 
+    // Without a live room the host actions stop at their checks; each operation is exercised.
+    void participantsAnswer()
+    {
+        ApiClient admin(m_server->baseUrl(), m_admin);
+        ApiClient member(m_server->baseUrl(), m_member);
+        const QString base = u"/v1/meetings/"_s + m_meeting;
+        const QString nobody = base + u"/participants/par_nobody"_s;
+
+        const ApiReply listed = admin.get(base + u"/participants?state=present&page_size=5"_s);
+        QCOMPARE(listed.status, 200);
+        QCOMPARE(admin.get(base + u"/participants?page_size=0"_s).status, 400);
+        QCOMPARE(admin.get(base + u"/participants?state=gone"_s).status, 400);
+        QCOMPARE(admin.get(base + u"/participants?cursor=forged"_s).code(), u"invalid_cursor"_s);
+        QCOMPARE(member.get(base + u"/participants"_s).status, 404);
+        QCOMPARE(member.get(base + u"/participants/stream"_s).status, 404);
+
+        QCOMPARE(admin.patch(nobody, {{u"role"_s, u"co_host"_s}}).status, 404);
+        QCOMPARE(admin.patch(nobody, {{u"role"_s, u"host"_s}}).status, 400);
+        QCOMPARE(admin.del(nobody).status, 404);
+        QCOMPARE(admin.post(nobody + u"/mute"_s, {{u"muted"_s, false}}).status, 404);
+        QCOMPARE(admin.post(nobody + u"/mute"_s, {{u"muted"_s, 1}}).status, 400);
+        QCOMPARE(admin.post(nobody + u"/admit"_s, {}).status, 404);
+        const ApiReply muteAll = admin.post(base + u"/participants:muteAll"_s, {});
+        QCOMPARE(muteAll.status, 409);
+        QCOMPARE(muteAll.code(), u"meeting_not_live"_s);
+        const ApiReply ended = admin.post(base + u":end"_s, {});
+        QCOMPARE(ended.status, 409);
+        QCOMPARE(ended.code(), u"meeting_not_live"_s);
+        QCOMPARE(member.post(base + u":end"_s, {}).status, 404);
+    }
+
     void joinTokensSucceed_data()
     {
         QTest::addColumn<QString>("who");
@@ -740,7 +771,7 @@ private Q_SLOTS:
             << u"routes"_s << QByteArray("GET /v1/healthz\nGET /v1/unknown\n")
             << QByteArray("route GET /v1/unknown is missing from the spec");
         QTest::newRow("a built route the spec marks planned")
-            << u"routes"_s << QByteArray("POST /v1/meetings/{id}:end\n")
+            << u"routes"_s << QByteArray("POST /v1/meetings/{id}/recordings:start\n")
             << QByteArray("is built but the spec marks");
         QTest::newRow("a status the operation does not list")
             << u"responses"_s

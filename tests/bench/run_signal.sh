@@ -99,7 +99,8 @@ echo
 sort -k1,1 -k2,2g "$results" | awk -v runs="$runs" '
 BEGIN {
     order = "live_sockets joins_per_s kib_per_socket fanout_p50_ms fanout_p99_ms " \
-            "fanout_everyone_p99_ms fanout_lost list_p50_ms list_p99_ms"
+            "fanout_everyone_p99_ms fanout_lost joined_p50_ms list_p50_ms list_p99_ms " \
+            "list_join_p50_ms list_leave_p50_ms list_get_p50_ms"
     label["live_sockets"] = "live sockets on one node"; target["live_sockets"] = ">= 5000"
     label["joins_per_s"] = "joins per second"
     label["kib_per_socket"] = "server KiB per socket"; target["kib_per_socket"] = "<= 32"
@@ -107,6 +108,10 @@ BEGIN {
     label["fanout_p99_ms"] = "fan-out p99 ms (per delivery)"; target["fanout_p99_ms"] = "<= 50"
     label["fanout_everyone_p99_ms"] = "fan-out p99 ms (all reached)"
     label["fanout_lost"] = "fan-out deliveries lost"; target["fanout_lost"] = "<= 0"
+    label["joined_p50_ms"] = "newcomer joined answer p50 ms"
+    label["list_get_p50_ms"] = "one list request, p50 ms"
+    label["list_join_p50_ms"] = "list shows a join, p50 ms"
+    label["list_leave_p50_ms"] = "list shows a leave, p50 ms"
     label["list_p50_ms"] = "list reflects it, p50 ms"
     label["list_p99_ms"] = "list reflects it, p99 ms"; target["list_p99_ms"] = "<= 50"
 }

@@ -22,12 +22,14 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
+#include <QThread>
 #include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -134,17 +136,18 @@ public:
     enum class State { Idle, Connecting, Connected, Joining, Joined, Closed, Failed };
 
     Peer(QUrl url, QString meetingId, QString token, bool joinOnConnect, bool watch)
-        : m_url(std::move(url))
+        : m_socket(new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this))
+        , m_url(std::move(url))
         , m_meetingId(std::move(meetingId))
         , m_token(std::move(token))
         , m_joinOnConnect(joinOnConnect)
         , m_watch(watch)
     {
-        connect(&m_socket, &QWebSocket::connected, this, &Peer::onConnected);
-        connect(&m_socket, &QWebSocket::disconnected, this, &Peer::onDisconnected);
-        connect(&m_socket, &QWebSocket::textMessageReceived, this, &Peer::onText);
-        connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
-                [this](QAbstractSocket::SocketError) { fail(m_socket.errorString()); });
+        connect(m_socket, &QWebSocket::connected, this, &Peer::onConnected);
+        connect(m_socket, &QWebSocket::disconnected, this, &Peer::onDisconnected);
+        connect(m_socket, &QWebSocket::textMessageReceived, this, &Peer::onText);
+        connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+                [this](QAbstractSocket::SocketError) { fail(m_socket->errorString()); });
     }
 
     void open()
@@ -152,7 +155,7 @@ public:
         QWebSocketHandshakeOptions options;
         options.setSubprotocols({u"quorum.v1"_s});
         m_state = State::Connecting;
-        m_socket.open(QNetworkRequest(m_url), options);
+        m_socket->open(QNetworkRequest(m_url), options);
     }
 
     void sendJoin()
@@ -162,19 +165,19 @@ public:
                                 {u"token"_s, m_token},
                                 {u"meeting_id"_s, m_meetingId}};
         m_state = State::Joining;
-        m_socket.sendTextMessage(
+        m_socket->sendTextMessage(
             QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
     }
 
-    void sendLeave() { m_socket.sendTextMessage(u"{\"type\":\"leave\"}"_s); }
+    void sendLeave() { m_socket->sendTextMessage(u"{\"type\":\"leave\"}"_s); }
 
     void close()
     {
-        if (m_socket.state() != QAbstractSocket::UnconnectedState)
-            m_socket.close();
+        if (m_socket->state() != QAbstractSocket::UnconnectedState)
+            m_socket->close();
     }
 
-    bool isOpen() const { return m_socket.state() != QAbstractSocket::UnconnectedState; }
+    bool isOpen() const { return m_socket->state() != QAbstractSocket::UnconnectedState; }
     State state() const { return m_state; }
     bool settled() const { return m_state == State::Joined || m_state == State::Failed; }
     const QString &participantId() const { return m_participantId; }
@@ -202,7 +205,7 @@ private:
             m_state = State::Closed;
             return;
         }
-        fail(u"closed %1 %2"_s.arg(int(m_socket.closeCode())).arg(m_socket.closeReason()));
+        fail(u"closed %1 %2"_s.arg(int(m_socket->closeCode())).arg(m_socket->closeReason()));
     }
 
     void onText(const QString &message)
@@ -247,13 +250,14 @@ private:
         Q_EMIT failed();
     }
 
-    QWebSocket m_socket;
+    QWebSocket *m_socket; // a child, so that it moves with the peer to the crowd's thread
     QUrl m_url;
     QString m_meetingId;
     QString m_token;
     bool m_joinOnConnect = true;
     bool m_watch = false;
-    State m_state = State::Idle;
+    // Read by the main thread while a crowd peer's own thread changes it.
+    std::atomic<State> m_state = State::Idle;
     QString m_participantId;
     qint64 m_joinedAt = 0;
     QString m_problem;
@@ -438,26 +442,41 @@ private:
     }
 
     // Opens a peer per token, at most `concurrency` joining at once; returns those that
-    // joined. Reports the first failures.
+    // joined. Reports the first failures. With `thread`, the peers live there (the crowd):
+    // their idle sockets then cost the measuring thread nothing in each of its poll() calls.
     std::vector<Peer *> openAll(const QStringList &meetings, const QStringList &tokens, bool watch,
-                                double *seconds)
+                                double *seconds, QThread *thread = nullptr)
     {
         std::vector<Peer *> peers;
-        for (qsizetype i = 0; i < tokens.size(); ++i)
-            peers.push_back(addPeer(meetings.at(i % meetings.size()), tokens.at(i), true, watch));
+        for (qsizetype i = 0; i < tokens.size(); ++i) {
+            const QString &meeting = meetings.at(i % meetings.size());
+            if (!thread) {
+                peers.push_back(addPeer(meeting, tokens.at(i), true, watch));
+                continue;
+            }
+            auto *peer = new Peer(m_signalUrl, meeting, tokens.at(i), true, watch);
+            peer->moveToThread(thread);
+            m_crowd.push_back(peer);
+            peers.push_back(peer);
+        }
 
         size_t next = 0;
         size_t settled = 0;
         const auto start = [&] {
-            while (next < peers.size() && next - settled < size_t(m_options.concurrency))
-                peers[next++]->open();
+            while (next < peers.size() && next - settled < size_t(m_options.concurrency)) {
+                Peer *peer = peers[next++];
+                QMetaObject::invokeMethod(peer, [peer] { peer->open(); });
+            }
         };
+        // The counting runs in this thread whatever thread a peer lives in; the anchor goes
+        // first when the function returns, and with it every connection to the lambdas.
+        QObject anchor;
         for (Peer *peer : peers) {
-            QObject::connect(peer, &Peer::joined, peer, [&] {
+            QObject::connect(peer, &Peer::joined, &anchor, [&] {
                 ++settled;
                 start();
             });
-            QObject::connect(peer, &Peer::failed, peer, [&] {
+            QObject::connect(peer, &Peer::failed, &anchor, [&] {
                 ++settled;
                 start();
             });
@@ -471,14 +490,12 @@ private:
         std::vector<Peer *> joined;
         int reported = 0;
         for (Peer *peer : peers) {
-            QObject::disconnect(peer, &Peer::joined, nullptr, nullptr);
-            QObject::disconnect(peer, &Peer::failed, nullptr, nullptr);
             if (peer->state() == Peer::State::Joined)
                 joined.push_back(peer);
             else if (reported++ < 5)
-                std::fprintf(
-                    stderr, "signal_bench: a socket did not join: %s\n",
-                    qPrintable(peer->problem().isEmpty() ? u"timed out"_s : peer->problem()));
+                std::fprintf(stderr, "signal_bench: a socket did not join: %s\n",
+                             qPrintable(peer->state() == Peer::State::Failed ? peer->problem()
+                                                                             : u"timed out"_s));
         }
         return joined;
     }
@@ -499,7 +516,9 @@ private:
         // Before: the meetings and tokens exist, no socket is open.
         const qint64 before = residentKib(m_options.pid);
         double seconds = 0;
-        const std::vector<Peer *> joined = openAll(meetings, *tokens, false, &seconds);
+        m_crowdThread.start();
+        const std::vector<Peer *> joined
+            = openAll(meetings, *tokens, false, &seconds, &m_crowdThread);
         m_liveSockets = int(joined.size());
         m_joinsPerSecond = seconds > 0 ? double(joined.size()) / seconds : 0;
 
@@ -698,6 +717,23 @@ private:
             },
             10000);
         m_peers.clear();
+
+        // The crowd closes and goes in its own thread; its deferred deletions run as the
+        // thread finishes.
+        if (!m_crowd.empty()) {
+            QMetaObject::invokeMethod(
+                m_crowd.front(),
+                [crowd = m_crowd] {
+                    for (Peer *peer : crowd) {
+                        peer->close();
+                        peer->deleteLater();
+                    }
+                },
+                Qt::BlockingQueuedConnection);
+            m_crowd.clear();
+        }
+        m_crowdThread.quit();
+        m_crowdThread.wait(10000);
     }
 
     void printTable()
@@ -752,7 +788,9 @@ private:
     Options m_options;
     QUrl m_signalUrl;
     QNetworkAccessManager m_http;
-    std::vector<std::unique_ptr<Peer>> m_peers;
+    std::vector<std::unique_ptr<Peer>> m_peers; // in this thread
+    QThread m_crowdThread;
+    std::vector<Peer *> m_crowd; // in m_crowdThread, deleted there
     std::vector<Peer *> m_watchers;
     QString m_fanoutMeeting;
     QStringList m_newcomerTokens;

@@ -52,6 +52,7 @@ format:
 ## bench: the benchmarks of tests/bench against a real quorumd on loopback (not a test)
 bench: deps-test build
 	tests/bench/run.sh $(BUILD_DIR)/bin/quorumd
+	tests/bench/run_signal.sh $(BUILD_DIR)/bin/quorumd $(BUILD_DIR)/bin/signal_bench
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -33,6 +33,8 @@ namespace quorum {
 
 namespace {
 
+Q_LOGGING_CATEGORY(lcLimits, "quorum.server.limits")
+
 QTextStream &out()
 {
     static QTextStream stream(stdout);
@@ -243,10 +245,18 @@ int userCommand(CommandContext &context, const QCommandLineParser &parser, const
 void raiseOpenFileLimit()
 {
     rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return;
+
+    if (limit.rlim_cur < limit.rlim_max) {
+        const rlim_t previous = limit.rlim_cur;
         limit.rlim_cur = limit.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &limit);
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+            qCWarning(lcLimits) << "could not raise the open-file limit from" << previous;
+            return;
+        }
     }
+    qCDebug(lcLimits) << "open-file limit" << quint64(limit.rlim_cur);
 }
 
 int serve(Settings settings)
@@ -286,6 +296,12 @@ int runQuorumd(int argc, char **argv)
     // A closed pipe on standard output (quorumd routes | head) must end a write, not the
     // process: temporary files are cleaned up on the way out.
     signal(SIGPIPE, SIG_IGN);
+    // Qt's GLib event dispatcher keeps socket notifiers in linked lists: with thousands of
+    // signalling sockets per serving thread, every write-notifier toggle walks the list (GLib took
+    // a fifth of quorumd's CPU under tests/bench/run_signal.sh). Qt's own poll dispatcher does not,
+    // and a headless server needs nothing of GLib's.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("quorumd"));
     QCoreApplication::setApplicationVersion(QStringLiteral(QUORUM_VERSION));

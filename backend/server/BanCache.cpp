@@ -15,7 +15,7 @@ bool BanCache::isBanned(const QString &meetingId, const QString &subject, const 
     const qint64 now = m_clock.nowMs();
     quint64 generation = 0;
     {
-        QReadLocker lock(&m_lock);
+        const std::shared_lock lock(m_lock);
         const auto entry = m_entries.constFind(meetingId);
         if (entry != m_entries.cend() && entry->expiresAtMs > now)
             return entry->subjects.contains(subject);
@@ -24,7 +24,7 @@ bool BanCache::isBanned(const QString &meetingId, const QString &subject, const 
 
     const QSet<QString> subjects = load(meetingId);
 
-    QWriteLocker lock(&m_lock);
+    const std::unique_lock lock(m_lock);
     // A drop() while loading means the set may already be stale: answer, but do not keep it.
     if (generation == m_generation) {
         if (m_entries.size() >= m_capacity)
@@ -36,7 +36,7 @@ bool BanCache::isBanned(const QString &meetingId, const QString &subject, const 
 
 void BanCache::drop(const QString &meetingId)
 {
-    QWriteLocker lock(&m_lock);
+    const std::unique_lock lock(m_lock);
     ++m_generation;
     m_entries.remove(meetingId);
 }

@@ -1,9 +1,10 @@
 #pragma once
 
 #include <QHash>
-#include <QReadWriteLock>
 #include <QSet>
 #include <QString>
+#include <mutex>
+#include <shared_mutex>
 
 #include <functional>
 
@@ -35,7 +36,7 @@ private:
     const Clock &m_clock;
     qint64 m_lifetimeMs;
     int m_capacity;
-    QReadWriteLock m_lock;
+    std::shared_mutex m_lock; // a standard lock: ThreadSanitizer sees it
     QHash<QString, Entry> m_entries;
     quint64 m_generation = 0;
 };

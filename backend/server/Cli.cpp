@@ -33,7 +33,7 @@ namespace quorum {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcLimits, "quorum.server.limits")
+Q_LOGGING_CATEGORY(lcLimits, "quorum.server.limits", QtInfoMsg)
 
 QTextStream &out()
 {

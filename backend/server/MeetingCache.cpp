@@ -13,7 +13,7 @@ MeetingCache::MeetingCache(const Clock &clock, qint64 lifetimeMs, int capacity)
 std::optional<Meeting> MeetingCache::find(const QString &id) const
 {
     const qint64 now = m_clock.nowMs();
-    QReadLocker lock(&m_lock);
+    const std::shared_lock lock(m_lock);
     const auto entry = m_entries.constFind(id);
     if (entry == m_entries.cend() || entry->expiresAtMs <= now)
         return std::nullopt;
@@ -22,14 +22,14 @@ std::optional<Meeting> MeetingCache::find(const QString &id) const
 
 quint64 MeetingCache::generation() const
 {
-    QReadLocker lock(&m_lock);
+    const std::shared_lock lock(m_lock);
     return m_generation;
 }
 
 void MeetingCache::store(const Meeting &meeting, quint64 generationBeforeRead)
 {
     const qint64 now = m_clock.nowMs();
-    QWriteLocker lock(&m_lock);
+    const std::unique_lock lock(m_lock);
     if (generationBeforeRead != m_generation)
         return;
     // Simpler than an LRU and good enough: a full cache starts over.
@@ -40,7 +40,7 @@ void MeetingCache::store(const Meeting &meeting, quint64 generationBeforeRead)
 
 void MeetingCache::drop(const QString &id)
 {
-    QWriteLocker lock(&m_lock);
+    const std::unique_lock lock(m_lock);
     ++m_generation;
     m_entries.remove(id);
 }

@@ -3,7 +3,8 @@
 #include "core/Meeting.h"
 
 #include <QHash>
-#include <QReadWriteLock>
+#include <mutex>
+#include <shared_mutex>
 
 #include <optional>
 
@@ -37,7 +38,7 @@ private:
     const Clock &m_clock;
     qint64 m_lifetimeMs;
     int m_capacity;
-    mutable QReadWriteLock m_lock;
+    mutable std::shared_mutex m_lock; // a standard lock: ThreadSanitizer sees it
     QHash<QString, Entry> m_entries;
     quint64 m_generation = 0;
 };

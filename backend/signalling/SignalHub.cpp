@@ -69,7 +69,7 @@ Status SignalHub::start()
     m_anchor = new QObject;
     m_anchor->moveToThread(&m_thread);
     {
-        QMutexLocker lock(&m_postMutex);
+        const std::lock_guard lock(m_postMutex);
         m_accepting = true;
     }
 
@@ -125,7 +125,7 @@ void SignalHub::stop()
             m_state->sessionRooms.clear();
             m_state->resumeTokens.clear();
             {
-                QMutexLocker lock(&m_postMutex);
+                const std::lock_guard lock(m_postMutex);
                 m_accepting = false;
             }
             delete m_anchor; // with its timers and the tasks still queued for it
@@ -135,13 +135,13 @@ void SignalHub::stop()
     m_thread.quit();
     m_thread.wait();
 
-    QWriteLocker lock(&m_snapshotLock);
+    const std::unique_lock lock(m_snapshotLock);
     m_summaries.clear();
 }
 
 void SignalHub::runInHub(std::function<void()> task)
 {
-    QMutexLocker lock(&m_postMutex);
+    const std::lock_guard lock(m_postMutex);
     if (!m_accepting)
         return; // stopped: the sessions that still close go unheard, as they should
     QMetaObject::invokeMethod(m_anchor, std::move(task), Qt::QueuedConnection);
@@ -182,7 +182,7 @@ void SignalHub::dropRoomIfIdle(const QString &meetingId)
 
 void SignalHub::publishSummary(const QString &meetingId, std::optional<LiveSummary> summary)
 {
-    QWriteLocker lock(&m_snapshotLock);
+    const std::unique_lock lock(m_snapshotLock);
     if (summary)
         m_summaries.insert(meetingId, *summary);
     else
@@ -378,14 +378,14 @@ void SignalHub::act(HostAction action, SessionPort *replyPort, HostActionDone do
 
 LiveSummary SignalHub::summary(const QString &meetingId) const
 {
-    QReadLocker lock(&m_snapshotLock);
+    const std::shared_lock lock(m_snapshotLock);
     return m_summaries.value(meetingId);
 }
 
 HubCounts SignalHub::counts() const
 {
     HubCounts counts;
-    QReadLocker lock(&m_snapshotLock);
+    const std::shared_lock lock(m_snapshotLock);
     for (const LiveSummary &summary : m_summaries) {
         counts.sockets += summary.socketCount;
         counts.participants += summary.participantCount + summary.waitingCount;

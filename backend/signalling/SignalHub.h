@@ -8,15 +8,15 @@
 #include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
-#include <QMutex>
 #include <QObject>
-#include <QReadWriteLock>
 #include <QThread>
 
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 
 namespace quorum {
 
@@ -183,13 +183,14 @@ private:
     QThread m_thread;
     QObject *m_anchor = nullptr; // lives in m_thread
     // Guards posting to m_anchor against stop(): calls from the serving threads may race it.
-    QMutex m_postMutex;
+    // Standard locks rather than Qt's here and below, so that ThreadSanitizer sees them.
+    std::mutex m_postMutex;
     bool m_accepting = false;
 
     struct State;
     std::unique_ptr<State> m_state; // touched only in m_thread
 
-    mutable QReadWriteLock m_snapshotLock;
+    mutable std::shared_mutex m_snapshotLock;
     QHash<QString, LiveSummary> m_summaries;
 };
 

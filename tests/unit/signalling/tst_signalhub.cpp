@@ -22,10 +22,11 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QMutex>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <mutex>
 
 using namespace Qt::StringLiterals;
 
@@ -42,7 +43,7 @@ class RecordingPort final
 public:
     void deliver(quint64 sessionId, QList<Outgoing> frames) override
     {
-        QMutexLocker lock(&m_mutex);
+        const std::lock_guard lock(m_mutex);
         for (const Outgoing &out : frames) {
             if (!out.text.isEmpty())
                 m_frames[sessionId].append(QJsonDocument::fromJson(out.text).object());
@@ -57,7 +58,7 @@ public:
 
     QList<QJsonObject> frames(quint64 session) const
     {
-        QMutexLocker lock(&m_mutex);
+        const std::lock_guard lock(m_mutex);
         return m_frames.value(session);
     }
     QJsonObject last(quint64 session, const QString &type) const
@@ -72,12 +73,12 @@ public:
     bool has(quint64 session, const QString &type) const { return !last(session, type).isEmpty(); }
     int closeCode(quint64 session) const
     {
-        QMutexLocker lock(&m_mutex);
+        const std::lock_guard lock(m_mutex);
         return m_closes.value(session);
     }
 
 private:
-    mutable QMutex m_mutex;
+    mutable std::mutex m_mutex; // a standard lock, which ThreadSanitizer sees
     QHash<quint64, QList<QJsonObject>> m_frames;
     QHash<quint64, int> m_closes;
 };

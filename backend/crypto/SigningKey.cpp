@@ -134,16 +134,45 @@ QByteArray SigningKey::sign(QByteArrayView data) const
     if (!m_key)
         return {};
 
-    // A context per call: the key itself is only read, so threads may sign at once.
-    MdCtxPtr ctx(EVP_MD_CTX_new());
+    // Setting up a signing context costs more than a tenth of the signature, so each thread
+    // keeps one for the key it last signed with (and a reference to that key, so that a new
+    // key at the same address is never mistaken for it). The key itself is only read, so
+    // threads may sign at once.
+    struct ThreadContext
+    {
+        PkeyPtr key;
+        MdCtxPtr ctx;
+    };
+    thread_local ThreadContext cached;
+    auto prepare = [this] {
+        cached.ctx.reset(EVP_MD_CTX_new());
+        cached.key.reset();
+        if (!cached.ctx
+            || EVP_DigestSignInit(cached.ctx.get(), nullptr, nullptr, nullptr, m_key.get()) != 1
+            || EVP_PKEY_up_ref(m_key.get()) != 1) {
+            cached.ctx.reset();
+            return false;
+        }
+        cached.key.reset(m_key.get());
+        return true;
+    };
+    auto signOnce = [&data](QByteArray *signature) {
+        size_t length = size_t(signature->size());
+        return EVP_DigestSign(cached.ctx.get(),
+                              reinterpret_cast<unsigned char *>(signature->data()), &length,
+                              bytesOf(data), size_t(data.size()))
+            == 1
+            && length == Ed25519SignatureSize;
+    };
+
     QByteArray signature(Ed25519SignatureSize, Qt::Uninitialized);
-    size_t length = size_t(signature.size());
-    const bool ok = ctx
-        && EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, m_key.get()) == 1
-        && EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char *>(signature.data()), &length,
-                          bytesOf(data), size_t(data.size()))
-            == 1;
-    if (!ok || length != Ed25519SignatureSize) {
+    const bool reused = cached.ctx && cached.key.get() == m_key.get();
+    bool ok = (reused || prepare()) && signOnce(&signature);
+    if (!ok && reused) // a library that does not let a context sign twice: start afresh
+        ok = prepare() && signOnce(&signature);
+    if (!ok) {
+        cached.ctx.reset();
+        cached.key.reset();
         discardOpenSslErrors();
         qCCritical(lcCrypto) << "Ed25519 signing failed in OpenSSL";
         return {};

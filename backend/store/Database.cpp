@@ -3,6 +3,7 @@
 #include "SqlDialect.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
@@ -211,11 +212,15 @@ Status Database::migrate(QSqlDatabase db)
 
 void Database::checkpoint()
 {
-    // First without holding back our writers: this copies most of the log, fsync included.
-    // But a checkpoint racing the writers never catches up with them, so the log would grow
-    // without end; once it is long, one more pass with the writers held copies the rest,
-    // and the next write starts the log over.
+    // Without holding back our writers, passes copy the log into the database, fsync included.
+    // A pass racing the writers never catches up with them, so the log would grow without
+    // end; once it is long, one more pass with the writers held copies the rest, and the next
+    // write starts the log over. Before that, passes repeat while the writers added much
+    // during the last one: the held pass then has a short tail to copy, not the hundreds of
+    // frames written during a long pass, and the requests wait less.
     constexpr int kLongLogFrames = 8192;
+    constexpr int kShortTailFrames = 256;
+    constexpr int kMaxPasses = 6;
     auto run = [this] {
         QSqlQuery query(connection());
         if (!query.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")) || !query.next()) {
@@ -224,10 +229,24 @@ void Database::checkpoint()
         }
         return query.value(1).toInt(); // frames in the log
     };
-    if (run() < kLongLogFrames || !m_dialect->serialisesWriters())
+
+    int frames = run();
+    int added = frames;
+    for (int pass = 1; pass < kMaxPasses && frames >= kLongLogFrames && added > kShortTailFrames;
+         ++pass) {
+        const int before = frames;
+        frames = run();
+        added = frames - before;
+    }
+    if (frames < kLongLogFrames || !m_dialect->serialisesWriters())
         return;
+
     std::unique_lock<QMutex> lock(m_writeMutex);
-    run();
+    QElapsedTimer held;
+    held.start();
+    const int total = run();
+    qCDebug(lcStore) << "checkpoint held the writers for" << held.elapsed() << "ms to copy"
+                     << total - frames << "frames";
 }
 
 Status Database::backupTo(const QString &file)

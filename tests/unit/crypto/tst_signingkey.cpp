@@ -48,6 +48,7 @@ private Q_SLOTS:
     void copiesShareTheKey();
     void nullKeyDoesNothing();
     void signsOnManyThreadsAtOnce();
+    void eachSignatureIsByItsOwnKey();
 };
 
 void tst_SigningKey::matchesRfc8032_data()
@@ -256,6 +257,26 @@ void tst_SigningKey::signsOnManyThreadsAtOnce()
         thread.join();
 
     QCOMPARE(failures.load(), 0);
+}
+
+void tst_SigningKey::eachSignatureIsByItsOwnKey()
+{
+    // Signing contexts are kept per thread for the last key: switching keys, and a new key
+    // made where a dropped one lived, must never sign with the previous key.
+    const QByteArray message = "the same message for every key";
+    const SigningKey first = SigningKey::generateEd25519();
+    const SigningKey second = SigningKey::generateEd25519();
+    const QList<const SigningKey *> order{&first, &second, &first, &first, &second};
+    for (const SigningKey *key : order)
+        QVERIFY(verifyEd25519(key->publicRaw(), message, key->sign(message)));
+
+    for (int round = 0; round < 8; ++round) {
+        const auto seed = QByteArray(32, char('a' + round));
+        const auto key = SigningKey::fromPrivateRaw(seed);
+        QVERIFY(key);
+        QVERIFY(verifyEd25519(key->publicRaw(), message, key->sign(message)));
+        QVERIFY(!verifyEd25519(first.publicRaw(), message, key->sign(message)));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_SigningKey)

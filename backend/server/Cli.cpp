@@ -344,15 +344,20 @@ int runQuorumd(int argc, char **argv)
     if (!settings)
         return fail(settings.error().detail);
 
+    // Qt shows debug lines unless told otherwise: a server logs information, warnings and
+    // errors, and commands print their result on standard output, where the server's
+    // informational lines (migrations, audit entries) would only clutter the terminal.
+    // QT_LOGGING_RULES still wins (QT_LOGGING_RULES="quorum.*.debug=true" for everything).
     const QStringList args = parser.positionalArguments();
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(args.isEmpty()
+                                              ? QStringLiteral("quorum.*.debug=false")
+                                              : QStringLiteral("quorum.*.debug=false\n"
+                                                               "quorum.*.info=false"));
     if (args.isEmpty())
         return serve(*settings);
 
     const QString command = args.first();
-    // Commands print their result on standard output; the server's informational log lines
-    // (migrations, audit entries) would only clutter the terminal. QT_LOGGING_RULES still wins.
-    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(QStringLiteral("quorum.*.info=false"));
     if (command == u"routes") {
         // Starts a throwaway server on a free loopback port just to read its route table.
         QTemporaryDir scratch;

@@ -350,10 +350,9 @@ int runQuorumd(int argc, char **argv)
     // QT_LOGGING_RULES still wins (QT_LOGGING_RULES="quorum.*.debug=true" for everything).
     const QStringList args = parser.positionalArguments();
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(args.isEmpty()
-                                              ? QStringLiteral("quorum.*.debug=false")
-                                              : QStringLiteral("quorum.*.debug=false\n"
-                                                               "quorum.*.info=false"));
+        QLoggingCategory::setFilterRules(args.isEmpty() ? QStringLiteral("quorum.*.debug=false")
+                                                        : QStringLiteral("quorum.*.debug=false\n"
+                                                                         "quorum.*.info=false"));
     if (args.isEmpty())
         return serve(*settings);
 

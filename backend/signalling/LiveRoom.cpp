@@ -430,6 +430,8 @@ void LiveRoom::arrive(const Arrival &arrival)
     m_hub.m_state->resumeTokens.insert(member.resumeHash, {m_meetingId, p.id});
     if (admitNow)
         ++m_emptyGeneration; // someone is in: a pending empty-room end no longer applies
+    // The counts first: a client that reads the meeting after its answer sees itself in it.
+    publish();
 
     if (admitNow)
         admitToMedia(p.id);
@@ -440,7 +442,6 @@ void LiveRoom::arrive(const Arrival &arrival)
         = toFrame({{u"type"_s, u"participant_joined"_s}, {u"participant"_s, participantJson(p)}});
     broadcast(joinedFrame, admitNow ? Audience::Everyone : Audience::Hosts, p.id);
     announceAdmissions(admitted);
-    publish();
 }
 
 Status LiveRoom::admitMember(Database::WriteTransaction &tx, const Member &member,
@@ -500,6 +501,7 @@ void LiveRoom::resume(SessionRef session, const QString &requestId, const QStrin
     member.session = session;
     ++member.dropGeneration;
     m_hub.m_state->sessionRooms.insert(session, m_meetingId);
+    publish();
 
     send(session, toFrame(entryAnswer(u"resumed"_s, requestId, member, {})));
     // A mute the client never confirmed is asked again.
@@ -508,7 +510,6 @@ void LiveRoom::resume(SessionRef session, const QString &requestId, const QStrin
              toFrame({{u"type"_s, u"mute_request"_s},
                       {u"ref"_s, member.pendingMuteRef},
                       {u"muted"_s, true}}));
-    publish();
 }
 
 void LiveRoom::addWatcher(SessionRef session, const QString &requestId, bool observer, bool mayAct,
@@ -522,6 +523,7 @@ void LiveRoom::addWatcher(SessionRef session, const QString &requestId, bool obs
     }
     m_watchers.append(Watcher{session, observer, mayAct, userId});
     m_hub.m_state->sessionRooms.insert(session, m_meetingId);
+    publish();
 
     if (observer) {
         auto meeting = loadMeeting(context().database.connection());
@@ -534,7 +536,6 @@ void LiveRoom::addWatcher(SessionRef session, const QString &requestId, bool obs
             answer.insert(u"id"_s, requestId);
         send(session, toFrame(answer));
     }
-    publish();
 }
 
 void LiveRoom::removeWatcher(SessionRef session)
@@ -596,6 +597,9 @@ Status LiveRoom::leave(const QString &participantId, LeaveReason reason, int clo
     m_members.erase(it);
     m_order.removeOne(participantId);
     m_hub.m_state->resumeTokens.remove(member.resumeHash);
+    if (m_live && presentCount() == 0)
+        scheduleEmptyCheck();
+    publish();
     finishMuteWaiters(member, false);
     if (member.session.isValid()) {
         m_hub.m_state->sessionRooms.remove(member.session);
@@ -610,10 +614,6 @@ Status LiveRoom::leave(const QString &participantId, LeaveReason reason, int clo
                                           {u"participant_id"_s, participantId},
                                           {u"reason"_s, leaveReasonName(reason)}});
     broadcast(leftFrame, wasAdmitted ? Audience::Everyone : Audience::Hosts);
-
-    if (m_live && presentCount() == 0)
-        scheduleEmptyCheck();
-    publish();
     return success();
 }
 
@@ -1228,8 +1228,8 @@ Result<HostActionOutcome> LiveRoom::runHostAction(const HostAction &action)
         }
         it->participant = admitted;
         ++m_emptyGeneration;
-        announceAdmissions({admitted.id});
         publish();
+        announceAdmissions({admitted.id});
         outcome.participant = admitted;
         return outcome;
     }

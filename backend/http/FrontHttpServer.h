@@ -25,12 +25,18 @@ class FrontHttpServer final : public QAbstractHttpServer
     Q_DISABLE_COPY_MOVE(FrontHttpServer)
 
 public:
-    explicit FrontHttpServer(std::shared_ptr<const FrontContext> context,
-                             QObject *parent = nullptr);
+    // `index` names this worker's slot in the context.
+    FrontHttpServer(std::shared_ptr<const FrontContext> context, int index,
+                    QObject *parent = nullptr);
     ~FrontHttpServer() override;
 
     // Adopts a listening descriptor; false if it is not one.
     bool listenOn(qintptr descriptor, QString *errorMessage);
+
+    // From our TCP servers, for each accepted descriptor: true when it went to a worker that
+    // holds clearly fewer connections (the kernel spreads SO_REUSEPORT connections by hash,
+    // often 37 to 27 of 64, and the busier worker's clients wait longer); false to keep it.
+    bool handOff(qintptr descriptor);
 
     // From our TCP servers: guards the socket, then lets addPending() hand it to QHttpServer.
     void adopt(QTcpSocket *socket, const std::function<void()> &addPending);
@@ -50,8 +56,14 @@ protected:
 private:
     void forget(QObject *connection);
 
+    FrontWorkerSlot &slot(int index) const { return m_context->workers[size_t(index)]; }
+    // In this thread: a descriptor another worker handed over.
+    void takeHandedOff(qintptr descriptor);
+
     std::shared_ptr<const FrontContext> m_context;
+    int m_index = 0;
     QTcpServer *m_tcpServer = nullptr;
+    std::function<void(qintptr)> m_accept; // the TCP server's own acceptance
     QList<QPointer<FrontConnection>> m_connections;
     QTimer m_graceTimer;
     // One sweep a second closes connections past their request deadline: cheaper than a

@@ -6,6 +6,7 @@ namespace quorum {
 
 FrontWorker::FrontWorker(std::shared_ptr<const FrontContext> context, int index)
     : m_context(std::move(context))
+    , m_index(index)
 {
     m_thread.setObjectName(QStringLiteral("http-worker-%1").arg(index));
 }
@@ -29,7 +30,7 @@ bool FrontWorker::start(qintptr listeningDescriptor, QString *errorMessage)
             // Made first: the upgrade handler may need it as soon as the server accepts.
             if (m_context->attachmentFactory)
                 m_attachment = m_context->attachmentFactory();
-            m_server = new FrontHttpServer(m_context);
+            m_server = new FrontHttpServer(m_context, m_index);
             connect(m_server, &FrontHttpServer::drained, this, &FrontWorker::drained);
             ok = m_server->listenOn(listeningDescriptor, &error);
         },

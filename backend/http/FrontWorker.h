@@ -33,6 +33,7 @@ Q_SIGNALS:
 
 private:
     std::shared_ptr<const FrontContext> m_context;
+    int m_index = 0;
     QThread m_thread;
     QObject *m_anchor = nullptr; // lives in m_thread; the context of calls into it
     FrontHttpServer *m_server = nullptr; // lives in m_thread

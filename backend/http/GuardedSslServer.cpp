@@ -23,6 +23,12 @@ GuardedSslServer::GuardedSslServer(FrontHttpServer *front, QObject *parent)
 
 void GuardedSslServer::incomingConnection(qintptr descriptor)
 {
+    if (!m_front->handOff(descriptor))
+        acceptDescriptor(descriptor);
+}
+
+void GuardedSslServer::acceptDescriptor(qintptr descriptor)
+{
     // QSslServer's own version would hand the socket on without our guard in front.
     auto *socket = new FrontSocket<QSslSocket>(this);
     socket->setSslConfiguration(sslConfiguration());

@@ -16,6 +16,9 @@ class GuardedSslServer final : public QSslServer
 public:
     explicit GuardedSslServer(FrontHttpServer *front, QObject *parent = nullptr);
 
+    // Takes an accepted descriptor as this worker's own connection (TLS handshake first).
+    void acceptDescriptor(qintptr descriptor);
+
 protected:
     void incomingConnection(qintptr descriptor) override;
 

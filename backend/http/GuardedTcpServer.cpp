@@ -12,6 +12,12 @@ GuardedTcpServer::GuardedTcpServer(FrontHttpServer *front, QObject *parent)
 
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
 {
+    if (!m_front->handOff(descriptor))
+        acceptDescriptor(descriptor);
+}
+
+void GuardedTcpServer::acceptDescriptor(qintptr descriptor)
+{
     auto *socket = new FrontSocket<QTcpSocket>(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;

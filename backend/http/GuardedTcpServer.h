@@ -16,6 +16,9 @@ class GuardedTcpServer final : public QTcpServer
 public:
     explicit GuardedTcpServer(FrontHttpServer *front, QObject *parent = nullptr);
 
+    // Takes an accepted descriptor as this worker's own connection.
+    void acceptDescriptor(qintptr descriptor);
+
 protected:
     void incomingConnection(qintptr descriptor) override;
 

@@ -79,6 +79,8 @@ bool HttpFront::start(QString *errorMessage)
     context->tls = m_config.tls;
     context->connectionCap = connectionCap(m_config.limits.maxConnections);
     context->attachmentFactory = m_attachmentFactory;
+    context->workers = std::make_unique<FrontWorkerSlot[]>(size_t(workerCount));
+    context->workerCount = workerCount;
     if (m_upgradeHandler) {
         context->upgradePaths = {m_upgradePath.toUtf8()};
         context->upgradeHandler = m_upgradeHandler;

@@ -138,7 +138,8 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
                            QStringLiteral("Too many wrong passcodes; try again later.")},
                           locked.resetSeconds);
 
-        const bool excused = !request.passcode && asUser
+        // Those who may change the meeting need no passcode, also when they vouch for a guest.
+        const bool excused = !request.passcode && request.caller
             && permissions::mayChangeMeeting(*request.caller, *meeting);
         if (!excused) {
             if (!request.passcode)
@@ -208,7 +209,8 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
         + ",\"name\":" + jsonString(name) + ",\"iat\":" + QByteArray::number(now)
         + ",\"nbf\":" + QByteArray::number(now)
         + ",\"exp\":" + QByteArray::number(now + m_settings.joinTokenTtlSeconds)
-        + ",\"jti\":" + jsonString(ids::generate(u"jti")) + '}';
+        + ",\"jti\":" + jsonString(ids::generate(u"jti"))
+        + (request.caller ? QByteArray("}") : QByteArray(",\"via\":\"page\"}"));
 
     JoinTokenOutcome outcome;
     outcome.token

@@ -313,7 +313,7 @@ void LiveRoom::arrive(const Arrival &arrival)
     }
     const QSet<QString> banned = meetings.bannedSubjects(m_meetingId);
     if (banned.contains(arrival.subject)
-        || (arrival.isGuest && banned.contains(u"addr:"_s + arrival.clientAddress))) {
+        || (arrival.fromJoinPage && banned.contains(u"addr:"_s + arrival.clientAddress))) {
         m_hub.refuse(arrival.session, arrival.requestId, u"removed_from_meeting"_s,
                      u"You were removed from this meeting and may not rejoin it."_s);
         return;
@@ -424,6 +424,7 @@ void LiveRoom::arrive(const Arrival &arrival)
     member.participant = p;
     member.session = arrival.session;
     member.resumeHash = hashResumeToken(resumeToken);
+    member.fromJoinPage = arrival.fromJoinPage;
     m_members.insert(p.id, member);
     m_order.append(p.id);
     m_hub.m_state->sessionRooms.insert(arrival.session, m_meetingId);
@@ -580,7 +581,8 @@ Status LiveRoom::leave(const QString &participantId, LeaveReason reason, int clo
                 = participants.ban(m_meetingId, gone.subject(), at.toMSecsSinceEpoch());
                 !banned)
                 return banned;
-            if (!gone.guestId.isEmpty()) {
+            // DESIGN.md's approximation for guests who came without a bearer: their address.
+            if (it->fromJoinPage) {
                 const Status bannedAddress = participants.ban(
                     m_meetingId, u"addr:"_s + gone.clientAddress, at.toMSecsSinceEpoch());
                 if (!bannedAddress)
@@ -855,6 +857,12 @@ void LiveRoom::handleFrame(SessionRef session, const QJsonObject &frame)
         return;
     }
     if (type == u"ack") {
+        // An ack for a request that has been superseded is normal and ignored; one without a
+        // ref is a client bug worth telling.
+        if (!frame.value(u"ref"_s).isString()) {
+            sendError(session, requestId, u"invalid_frame"_s, u"`ref` is required."_s);
+            return;
+        }
         ackMute(*member, frame.value(u"ref"_s).toString());
         return;
     }
@@ -936,9 +944,15 @@ void LiveRoom::handleHostCommand(SessionRef session, const QString &type, const 
     }
 
     if (action.kind == HostAction::Kind::Mute) {
-        if (!m_members.contains(action.participantId)) {
+        const auto target = m_members.constFind(action.participantId);
+        if (target == m_members.constEnd()) {
             sendError(session, requestId, u"unknown_participant"_s,
                       u"`participant_id` names no one in this meeting now."_s);
+            return;
+        }
+        if (target->participant.role == ParticipantRole::Host && action.muted
+            && action.actorParticipantId != target->participant.id) {
+            sendError(session, requestId, u"conflict"_s, u"Only the host may mute the host."_s);
             return;
         }
         mute(action, nullptr, {});
@@ -1060,6 +1074,13 @@ void LiveRoom::mute(const HostAction &action, SessionPort *replyPort,
         return;
     }
     Member &member = *it;
+    // The host's microphone answers to the host alone.
+    if (member.participant.role == ParticipantRole::Host && action.muted
+        && action.actorParticipantId != member.participant.id
+        && action.actorUserId != member.participant.userId) {
+        reply(Error{ErrorCode::Conflict, QStringLiteral("Only the host may mute the host.")});
+        return;
+    }
     const QString ref = u"m%1"_s.arg(++m_nextRef);
 
     if (!action.muted) {
@@ -1184,6 +1205,14 @@ Result<HostActionOutcome> LiveRoom::runHostAction(const HostAction &action)
 
     switch (action.kind) {
     case HostAction::Kind::Remove: {
+        // The host owns the meeting: nobody removes them (they would be barred from their
+        // own meeting), and anyone leaves with `leave`, not by removing themselves.
+        if (it->participant.role == ParticipantRole::Host)
+            return Error{ErrorCode::Conflict, QStringLiteral("The host cannot be removed.")};
+        if (action.participantId == action.actorParticipantId)
+            return Error{ErrorCode::Conflict,
+                         QStringLiteral("Send leave to leave; removing yourself would bar "
+                                        "you from the meeting.")};
         const QByteArray removedFrame
             = toFrame({{u"type"_s, u"removed"_s}, {u"reason"_s, u"removed_by_host"_s}});
         const QString subjectUserId = it->participant.userId;

@@ -33,6 +33,7 @@ public:
         QString requestId;
         QString subject; // usr_ or gst_
         bool isGuest = false;
+        bool fromJoinPage = false; // a guest without a bearer (the token's `via: page`)
         ParticipantRole role = ParticipantRole::Attendee;
         QString displayName;
         QString jti;
@@ -79,6 +80,7 @@ private:
         Participant participant;
         SessionRef session; // invalid while dropped (within the resume grace)
         QByteArray resumeHash;
+        bool fromJoinPage = false; // a guest without a bearer: removal also bars the address
         quint64 dropGeneration = 0; // a grace timer fires only for the drop it was set for
         QString pendingMuteRef; // the mute_request awaiting the client's ack
         QList<MuteWaiter> muteWaiters;

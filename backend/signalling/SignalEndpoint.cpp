@@ -270,12 +270,16 @@ void SignalEndpoint::onTextMessage(quint64 id, const QString &text)
         sendError(*it, u"invalid_frame"_s, u"A frame is a JSON object with a string type."_s);
         return;
     }
+    // Numeric ids travel as strings from here on, so every answer echoes them the same way.
+    QJsonObject normalized = frame;
+    if (normalized.value(u"id"_s).isDouble())
+        normalized.insert(u"id"_s, requestIdOf(frame));
     if (isFirstFrameType(frame.value(u"type"_s).toString())) {
         sendError(*it, u"invalid_frame"_s,
                   u"This socket has already joined, resumed or observed."_s, requestIdOf(frame));
         return;
     }
-    m_hub.frame(SessionRef{this, id}, frame);
+    m_hub.frame(SessionRef{this, id}, normalized);
 }
 
 void SignalEndpoint::dispatchFirstFrame(quint64 id, Session &session, const QJsonObject &frame)

@@ -246,6 +246,7 @@ void SignalHub::doJoin(SessionRef ref, const JoinFrame &frame)
     arrival.requestId = frame.requestId;
     arrival.subject = subject;
     arrival.isGuest = subject.startsWith(u"gst_");
+    arrival.fromJoinPage = arrival.isGuest && claims.value(u"via"_s).toString() == u"page";
     arrival.role = *role;
     arrival.displayName = claims.value(u"name"_s).toString();
     arrival.jti = jti;

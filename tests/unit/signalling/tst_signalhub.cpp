@@ -101,11 +101,13 @@ private Q_SLOTS:
     void aRemovedParticipantCannotComeBack();
     void aDroppedParticipantResumesWithinTheGrace();
     void endingWritesTheEventsInOrder();
+    void onlyJoinPageGuestsAreBarredByAddress();
+    void nobodyRemovesOrMutesTheHost();
 
 private:
     QString createMeeting(bool waitingRoom, bool joinBeforeHost = false);
     QString token(const QString &meetingId, const QString &subject, const QString &role,
-                  qint64 ttlSeconds = 300);
+                  qint64 ttlSeconds = 300, const QJsonObject &extraClaims = {});
     SessionRef session() { return SessionRef{m_port.get(), ++m_nextSession}; }
     JoinFrame joinFrame(const QString &jwt, const QString &requestId = u"1"_s)
     {
@@ -195,19 +197,21 @@ QString TestSignalHub::createMeeting(bool waitingRoom, bool joinBeforeHost)
 }
 
 QString TestSignalHub::token(const QString &meetingId, const QString &subject, const QString &role,
-                             qint64 ttlSeconds)
+                             qint64 ttlSeconds, const QJsonObject &extraClaims)
 {
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const QJsonObject claims{{u"iss"_s, m_settings.publicUrl},
-                             {u"aud"_s, m_settings.nodeName},
-                             {u"sub"_s, subject},
-                             {u"mid"_s, meetingId},
-                             {u"role"_s, role},
-                             {u"name"_s, subject},
-                             {u"iat"_s, now},
-                             {u"nbf"_s, now},
-                             {u"exp"_s, now + ttlSeconds},
-                             {u"jti"_s, ids::generate(u"jti")}};
+    QJsonObject claims{{u"iss"_s, m_settings.publicUrl},
+                       {u"aud"_s, m_settings.nodeName},
+                       {u"sub"_s, subject},
+                       {u"mid"_s, meetingId},
+                       {u"role"_s, role},
+                       {u"name"_s, subject},
+                       {u"iat"_s, now},
+                       {u"nbf"_s, now},
+                       {u"exp"_s, now + ttlSeconds},
+                       {u"jti"_s, ids::generate(u"jti")}};
+    for (auto it = extraClaims.begin(); it != extraClaims.end(); ++it)
+        claims.insert(it.key(), it.value());
     const auto key = m_keys->current();
     return QString::fromLatin1(crypto::jwt::sign(claims, key.kid, key.key));
 }
@@ -461,6 +465,70 @@ void TestSignalHub::endingWritesTheEventsInOrder()
     QTRY_VERIFY_WITH_TIMEOUT(again.has_value(), kTimeoutMs);
     QVERIFY(!*again);
     QCOMPARE(again->error().code, ErrorCode::MeetingNotLive);
+}
+
+void TestSignalHub::onlyJoinPageGuestsAreBarredByAddress()
+{
+    const QString meetingId = createMeeting(false, true);
+    const QJsonObject fromPage{{u"via"_s, u"page"_s}};
+    auto joinAndRemove = [&](const QString &jwt) {
+        const SessionRef guest = session();
+        m_hub->join(guest, joinFrame(jwt));
+        QTRY_VERIFY_WITH_TIMEOUT(m_port->has(guest.id, u"joined"_s), kTimeoutMs);
+        bool removed = false;
+        HostAction remove;
+        remove.kind = HostAction::Kind::Remove;
+        remove.meetingId = meetingId;
+        remove.participantId
+            = m_port->last(guest.id, u"joined"_s).value(u"participant_id"_s).toString();
+        m_hub->act(remove, m_port.get(), [&](Result<HostActionOutcome> r) { removed = bool(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(removed, kTimeoutMs);
+    };
+    auto firstAnswer = [&](const QString &jwt) -> QString {
+        const SessionRef next = session();
+        m_hub->join(next, joinFrame(jwt));
+        if (!QTest::qWaitFor([&] { return !m_port->frames(next.id).isEmpty(); }, kTimeoutMs))
+            return u"(no answer)"_s;
+        const QJsonObject answer = m_port->frames(next.id).constFirst();
+        return answer.value(u"type"_s).toString() == u"error" ? answer.value(u"code"_s).toString()
+                                                              : answer.value(u"type"_s).toString();
+    };
+
+    // A guest an app vouched for is barred by identity only: another guest from the same
+    // address comes in.
+    joinAndRemove(token(meetingId, u"gst_vouched"_s, u"attendee"_s));
+    QCOMPARE(firstAnswer(token(meetingId, u"gst_other"_s, u"attendee"_s, 300, fromPage)),
+             u"joined"_s);
+
+    // A guest of the join page takes the address with them.
+    joinAndRemove(token(meetingId, u"gst_page"_s, u"attendee"_s, 300, fromPage));
+    QCOMPARE(firstAnswer(token(meetingId, u"gst_next"_s, u"attendee"_s, 300, fromPage)),
+             u"removed_from_meeting"_s);
+    QCOMPARE(firstAnswer(token(meetingId, u"gst_app"_s, u"attendee"_s)), u"joined"_s);
+}
+
+void TestSignalHub::nobodyRemovesOrMutesTheHost()
+{
+    const QString meetingId = createMeeting(false, true);
+    const SessionRef host = session();
+    m_hub->join(host, joinFrame(token(meetingId, m_hostId, u"host"_s)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(host.id, u"joined"_s), kTimeoutMs);
+    const QString hostId = m_port->last(host.id, u"joined"_s).value(u"participant_id"_s).toString();
+
+    for (const HostAction::Kind kind : {HostAction::Kind::Remove, HostAction::Kind::Mute}) {
+        std::optional<Result<HostActionOutcome>> outcome;
+        HostAction action;
+        action.kind = kind;
+        action.meetingId = meetingId;
+        action.participantId = hostId;
+        action.actorUserId = u"usr_someone_else"_s;
+        m_hub->act(action, m_port.get(), [&](Result<HostActionOutcome> r) { outcome = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), kTimeoutMs);
+        QVERIFY(!*outcome);
+        QCOMPARE(outcome->error().code, ErrorCode::Conflict);
+    }
+    QCOMPARE(m_port->closeCode(host.id), 0);
+    QVERIFY(!m_port->has(host.id, u"mute_request"_s));
 }
 
 } // namespace quorum

@@ -1,5 +1,7 @@
 #include "Router.h"
 
+#include <algorithm>
+
 namespace quorum {
 
 namespace {
@@ -67,11 +69,24 @@ Router::Match Router::match(const QByteArray &method, const QString &path) const
     for (QStringView part : QStringView(path).split(u'/', Qt::SkipEmptyParts))
         parts << part;
 
+    // A literal segment beats a placeholder: /participants/stream is that route's path, not a
+    // participant named "stream", so only the routes with the most literal segments count.
     Match result;
+    qsizetype bestLiterals = -1;
     for (qsizetype i = 0; i < m_routes.size(); ++i) {
         QHash<QString, QString> params;
         if (!matchPath(m_compiled.at(i), parts, &params))
             continue;
+        const auto &segments = m_compiled.at(i).segments;
+        const qsizetype literals
+            = std::count_if(segments.begin(), segments.end(),
+                            [](const Segment &s) { return s.placeholder.isEmpty(); });
+        if (literals < bestLiterals)
+            continue;
+        if (literals > bestLiterals) {
+            result = Match{};
+            bestLiterals = literals;
+        }
         result.pathMatched = true;
         result.allowedMethods << m_routes.at(i).method;
         if (m_routes.at(i).method == method && !result.route) {

@@ -27,6 +27,10 @@ private:
                     {},
                     false,
                     ok});
+        router.add(
+            {"GET", u"/v1/meetings/{id}/participants/stream"_s, AuthMode::Bearer, {}, false, ok});
+        router.add(
+            {"PATCH", u"/v1/meetings/{id}/participants/{pid}"_s, AuthMode::Bearer, {}, false, ok});
         return router;
     }
 
@@ -53,6 +57,15 @@ private Q_SLOTS:
         QTest::newRow("a nested resource with two placeholders")
             << QByteArray("POST") << u"/v1/meetings/m1/participants/p2/mute"_s
             << u"/v1/meetings/{id}/participants/{pid}/mute"_s << u"m1"_s << false;
+        QTest::newRow("a literal segment beats a placeholder")
+            << QByteArray("GET") << u"/v1/meetings/m1/participants/stream"_s
+            << u"/v1/meetings/{id}/participants/stream"_s << u"m1"_s << false;
+        QTest::newRow("PATCH on the literal path is 405, not a participant named stream")
+            << QByteArray("PATCH") << u"/v1/meetings/m1/participants/stream"_s << QString()
+            << QString() << true;
+        QTest::newRow("another segment there is a participant")
+            << QByteArray("PATCH") << u"/v1/meetings/m1/participants/par_1"_s
+            << u"/v1/meetings/{id}/participants/{pid}"_s << u"m1"_s << false;
         QTest::newRow("an encoded slash never matches a placeholder")
             << QByteArray("GET") << u"/v1/meetings/abc%2F..%2Fx"_s << QString() << QString()
             << false;
@@ -92,6 +105,9 @@ private Q_SLOTS:
         const Router::Match match = router.match("PUT", u"/v1/meetings"_s);
         QVERIFY(match.pathMatched);
         QCOMPARE(match.allowedMethods, QByteArrayList({"GET", "POST"}));
+
+        const Router::Match stream = router.match("POST", u"/v1/meetings/m/participants/stream"_s);
+        QCOMPARE(stream.allowedMethods, QByteArrayList({"GET"}));
     }
 };
 

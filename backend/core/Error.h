@@ -44,6 +44,7 @@ enum class ErrorCode {
     PolicyRefused, // 422 a well-formed value refused by policy
     RateLimited, // 429
     PasscodeLockedOut, // 429
+    UpgradeRequired, // 426 a plain request to the WebSocket endpoint
     UriTooLong, // 414 (answered by the HTTP front)
     HeadersTooLarge, // 431
     Internal, // 500

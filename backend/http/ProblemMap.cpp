@@ -77,6 +77,8 @@ ProblemInfo info(ErrorCode code)
         return {429, u"rate_limited", u"Too many requests"};
     case ErrorCode::PasscodeLockedOut:
         return {429, u"passcode_locked_out", u"Too many wrong passcodes"};
+    case ErrorCode::UpgradeRequired:
+        return {426, u"upgrade_required", u"This endpoint speaks WebSocket only"};
     case ErrorCode::UriTooLong:
         return {414, u"uri_too_long", u"The request line is too long"};
     case ErrorCode::HeadersTooLarge:

@@ -1,5 +1,6 @@
 #include "SystemHandlers.h"
 
+#include "HandlerSupport.h"
 #include "Metrics.h"
 #include "Router.h"
 #include "crypto/SigningKeyRing.h"
@@ -30,6 +31,15 @@ void SystemHandlers::registerRoutes(Router &router, Services &services)
                           ready ? QStringLiteral("ready") : QStringLiteral("not_ready")},
                          {QStringLiteral("database"), databaseUp}});
                 }});
+    // Upgrades to /v1/signal never reach the router (the HTTP front hands them to the
+    // WebSocket gateway); a plain request does, and learns what the endpoint speaks.
+    router.add(
+        {"GET", QStringLiteral("/v1/signal"), AuthMode::None, QString(), false, [](ApiRequest &) {
+             return handlers::fromError({ErrorCode::UpgradeRequired,
+                                         QStringLiteral("Open a WebSocket with the subprotocol "
+                                                        "quorum.v1; see signalling.md.")})
+                 .withHeader("Upgrade", "websocket");
+         }});
     router.add({"GET", QStringLiteral("/metrics"), AuthMode::None, QString(), false,
                 [&services](ApiRequest &) {
                     const HubCounts live = services.hub.counts();

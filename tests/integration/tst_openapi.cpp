@@ -341,6 +341,7 @@ private Q_SLOTS:
         QTest::newRow("readiness") << u"/readyz"_s << 200;
         QTest::newRow("metrics") << u"/metrics"_s << 200;
         QTest::newRow("the key set") << u"/.well-known/jwks.json"_s << 200;
+        QTest::newRow("the signalling endpoint without an upgrade") << u"/v1/signal"_s << 426;
         QTest::newRow("an unknown path") << u"/v1/nothing-here"_s << 404;
         QTest::newRow("a planned path") << u"/v1/webhooks"_s << 404;
     }

@@ -39,15 +39,19 @@ int codePointCount(const QString &text)
 
 std::optional<QString> checkTopic(const QString &topic)
 {
-    const int count = codePointCount(topic);
-    if (count == 0)
+    const QList<uint> codePoints = topic.toUcs4();
+    if (codePoints.isEmpty())
         return QStringLiteral("topic must not be empty");
 
-    if (count > kTopicMaxCodePoints) {
+    if (codePoints.size() > kTopicMaxCodePoints) {
         return QStringLiteral("topic must be at most %1 characters; it has %2")
             .arg(kTopicMaxCodePoints)
-            .arg(count);
+            .arg(codePoints.size());
     }
+
+    // A topic is shown in lists, invitations and webhook payloads: one line of text.
+    if (std::any_of(codePoints.cbegin(), codePoints.cend(), isForbiddenInName))
+        return QStringLiteral("topic must not contain control or line break characters");
     return std::nullopt;
 }
 

@@ -89,6 +89,21 @@ private Q_SLOTS:
         QTest::newRow("a body that is not JSON")
             << QByteArray("{topic") << QByteArray("application/json") << 400
             << QStringLiteral("invalid_request") << QString();
+        QTest::newRow("a lone surrogate escape, which Qt would pair with the next character")
+            << QByteArray(R"({"topic":"a\ud800b","start_time":"2030-01-01T00:00:00Z",)"
+                          R"("duration_minutes":5})")
+            << QByteArray("application/json") << 400 << QStringLiteral("invalid_request")
+            << QString();
+        QTest::newRow("a low surrogate escape alone")
+            << QByteArray(R"({"topic":"\udc00","start_time":"2030-01-01T00:00:00Z",)"
+                          R"("duration_minutes":5})")
+            << QByteArray("application/json") << 400 << QStringLiteral("invalid_request")
+            << QString();
+        QTest::newRow("a control character in the topic")
+            << QByteArray(R"({"topic":"a\u0000b","start_time":"2030-01-01T00:00:00Z",)"
+                          R"("duration_minutes":5})")
+            << QByteArray("application/json") << 400 << QStringLiteral("validation_failed")
+            << QStringLiteral("topic");
         QTest::newRow("a JSON array instead of an object")
             << QByteArray("[]") << QByteArray("application/json") << 400
             << QStringLiteral("invalid_request") << QString();

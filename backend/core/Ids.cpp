@@ -42,6 +42,23 @@ bool isWellFormed(QStringView id, QStringView prefix)
 
 QString base62(const QByteArray &bytes, int width)
 {
+    // Up to 128 bits (every id) fit one native number: a division per digit.
+    if (bytes.size() <= 16) {
+        unsigned __int128 number = 0;
+        for (const char byte : bytes)
+            number = (number << 8) | static_cast<quint8>(byte);
+        char digits[32];
+        int count = 0;
+        while (number != 0) {
+            digits[count++] = kAlphabet[int(number % 62)];
+            number /= 62;
+        }
+        while (count < width && count < int(sizeof digits))
+            digits[count++] = '0';
+        std::reverse(digits, digits + count);
+        return QString::fromLatin1(digits, count);
+    }
+
     // Long division of the big-endian number by 62, one digit per pass, least significant first.
     QByteArray number = bytes;
     QString digits;

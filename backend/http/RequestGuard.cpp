@@ -161,11 +161,37 @@ void RequestGuard::feed(QByteArrayView bytes)
             startRequest();
             [[fallthrough]];
         case State::RequestLine:
-        case State::Headers:
+        case State::Headers: {
+            // Ordinary bytes go in one run: only CR, LF and NUL need a decision of their own,
+            // and a run stops at the head's byte budget, so the byte past it is judged alone.
+            if (!m_lineHasCr) {
+                const qsizetype budget
+                    = qMin<qsizetype>(size - i, qMax(0, m_limits.maxHeaderBytes - m_headBytes));
+                qsizetype run = 0;
+                while (run < budget) {
+                    const char c = bytes[i + run];
+                    if (c == '\r' || c == '\n' || c == '\0')
+                        break;
+                    ++run;
+                }
+                if (run > 0) {
+                    m_line.append(bytes.data() + i, run);
+                    m_headBytes += run;
+                    i += run;
+                    m_fed += run;
+                    if (m_state == State::RequestLine
+                        && m_line.size() > m_limits.maxRequestLineBytes)
+                        reject(414, "uri_too_long", "URI Too Long",
+                               "The request line exceeds "
+                                   + QByteArray::number(m_limits.maxRequestLineBytes) + " bytes.");
+                    break;
+                }
+            }
             feedHeadByte(bytes[i]);
             ++i;
             ++m_fed;
             break;
+        }
         case State::Stopped:
             break;
         }

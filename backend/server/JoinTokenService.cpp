@@ -88,12 +88,17 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
                        QStringLiteral("Too many requests for meetings that do not exist.")},
                       misses.resetSeconds);
 
-    QSqlDatabase db = m_database.connection();
-    MeetingRepository meetings(db, m_box);
+    // The connection is looked up only when the caches miss: on the hot path they do not.
+    std::optional<MeetingRepository> repository;
+    auto meetings = [this, &repository]() -> MeetingRepository & {
+        if (!repository)
+            repository.emplace(m_database.connection(), m_box);
+        return *repository;
+    };
     std::optional<Meeting> meeting = m_cache.find(request.meetingId);
     if (!meeting) {
         const quint64 generation = m_cache.generation();
-        meeting = meetings.byId(request.meetingId);
+        meeting = meetings().byId(request.meetingId);
         if (meeting)
             m_cache.store(*meeting, generation);
     }
@@ -113,7 +118,7 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
         subject = request.caller->userId;
         if (meeting->hostId == subject)
             role = QStringLiteral("host");
-        else if (meetings.isCohost(meeting->id, subject))
+        else if (meetings().isCohost(meeting->id, subject))
             role = QStringLiteral("co_host");
         if (name.isEmpty())
             name = request.caller->userName;
@@ -123,7 +128,7 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
     const QString banSubject = asUser ? subject
         : request.caller              ? QString()
                                       : u"addr:"_s + request.clientAddress;
-    const auto loadBans = [&meetings](const QString &id) { return meetings.bannedSubjects(id); };
+    const auto loadBans = [&meetings](const QString &id) { return meetings().bannedSubjects(id); };
     if (!banSubject.isEmpty() && m_bans.isBanned(meeting->id, banSubject, loadBans))
         return refuse(
             {ErrorCode::RemovedFromMeeting,

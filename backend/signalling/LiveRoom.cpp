@@ -548,7 +548,7 @@ void LiveRoom::removeWatcher(SessionRef session)
 
 // ---- departures ------------------------------------------------------------------------------
 
-Status LiveRoom::leave(const QString &participantId, LeaveReason reason, int closeCode,
+Status LiveRoom::leave(QString participantId, LeaveReason reason, int closeCode,
                        const QByteArray &lastFrame)
 {
     auto it = m_members.find(participantId);

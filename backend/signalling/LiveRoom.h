@@ -111,8 +111,9 @@ private:
     // to the room once committed.
     Status admitMember(Database::WriteTransaction &tx, const Member &member, const QDateTime &at);
     void announceAdmissions(const QList<QString> &admittedIds);
-    // Writes a member's departure and tells everyone.
-    Status leave(const QString &participantId, LeaveReason reason, int closeCode,
+    // Writes a member's departure and tells everyone. The id is taken by value: callers often
+    // pass the member's own id, which the erase in here destroys.
+    Status leave(QString participantId, LeaveReason reason, int closeCode,
                  const QByteArray &lastFrame);
     Status endMeeting(const QString &reason, const QString &actorUserId,
                       std::optional<Meeting> *endedMeeting);

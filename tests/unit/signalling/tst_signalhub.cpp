@@ -22,6 +22,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -103,6 +104,7 @@ private Q_SLOTS:
     void endingWritesTheEventsInOrder();
     void onlyJoinPageGuestsAreBarredByAddress();
     void nobodyRemovesOrMutesTheHost();
+    void leavingThenStoppingLeavesEveryoneOnce();
 
 private:
     QString createMeeting(bool waitingRoom, bool joinBeforeHost = false);
@@ -529,6 +531,39 @@ void TestSignalHub::nobodyRemovesOrMutesTheHost()
     }
     QCOMPARE(m_port->closeCode(host.id), 0);
     QVERIFY(!m_port->has(host.id, u"mute_request"_s));
+}
+
+void TestSignalHub::leavingThenStoppingLeavesEveryoneOnce()
+{
+    // Participants who leave by frame or by a normal close are forgotten by the room, and the
+    // shutdown reports each of the others once: every joined has exactly one left.
+    QTest::failOnWarning(QRegularExpression(u"could not record"_s));
+    const QString meetingId = createMeeting(false, true);
+    QList<SessionRef> sessions;
+    for (int i = 0; i < 6; ++i) {
+        sessions << session();
+        m_hub->join(sessions.last(),
+                    joinFrame(token(meetingId, u"gst_l%1"_s.arg(i), u"attendee"_s)));
+    }
+    for (const SessionRef &s : std::as_const(sessions))
+        QTRY_VERIFY_WITH_TIMEOUT(m_port->has(s.id, u"joined"_s), kTimeoutMs);
+
+    m_hub->frame(sessions.at(0), {{u"type"_s, u"leave"_s}});
+    m_hub->sessionClosed(sessions.at(1), true);
+    m_hub->frame(sessions.at(2), {{u"type"_s, u"leave"_s}});
+    QTRY_COMPARE_WITH_TIMEOUT(m_hub->summary(meetingId).participantCount, 3, kTimeoutMs);
+    m_hub->stop();
+
+    const auto events = EventRepository(m_database->connection()).forMeeting(meetingId);
+    QVERIFY(events);
+    QHash<QString, int> lefts;
+    for (const StoredEvent &event : *events) {
+        if (event.type == u"participant.left")
+            ++lefts[event.data.value(u"participant_id"_s).toString()];
+    }
+    QCOMPARE(lefts.size(), 6);
+    for (const int count : std::as_const(lefts))
+        QCOMPARE(count, 1);
 }
 
 } // namespace quorum

@@ -48,9 +48,9 @@ bool hasLoneSurrogateEscape(QByteArrayView json)
         const int unit = QByteArray(json.data() + at + 2, 4).toInt(&ok, 16);
         return ok ? unit : -1;
     };
-    for (qsizetype i = 0; i < json.size(); ++i) {
-        if (json[i] != '\\')
-            continue;
+    // Most bodies hold no escape at all: memchr finds each backslash.
+    for (qsizetype i = json.indexOf('\\'); i >= 0 && i < json.size();
+         i = json.indexOf('\\', i + 1)) {
         const int unit = unitAt(i);
         if (unit < 0) {
             ++i; // a two-character escape such as \\ or \"

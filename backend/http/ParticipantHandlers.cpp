@@ -80,6 +80,24 @@ Status requireLive(const Meeting &meeting)
     return success();
 }
 
+// The checks of every host action, in order: the caller may act on the meeting (404, 403),
+// the participant named by {pid} belongs to it when the route names one (404), and the meeting
+// is LIVE (409).
+Result<MeetingView> liveMeetingToActOn(const ApiRequest &request, Services &services,
+                                       bool namesParticipant)
+{
+    auto access = meetingToActOn(request, services);
+    if (!access)
+        return access.error();
+    if (namesParticipant) {
+        if (auto participant = participantOf(request, services, access->view.meeting); !participant)
+            return participant.error();
+    }
+    if (const Status live = requireLive(access->view.meeting); !live)
+        return live.error();
+    return access->view;
+}
+
 ApiResponse meetingJsonResponse(const MeetingView &view, const Services &services)
 {
     return ApiResponse::json(200, meetingjson::toJson(view, services.settings.publicUrl))
@@ -100,6 +118,11 @@ ApiResponse actLater(Services &services, HostAction action,
             done(outcome ? answer(*outcome) : fromError(outcome.error()));
         });
     });
+}
+
+QJsonObject participantObject(const HostActionOutcome &outcome)
+{
+    return outcome.participant ? participantJson(*outcome.participant) : QJsonObject();
 }
 
 HostAction actionFor(HostAction::Kind kind, const ApiRequest &request, const Meeting &meeting)
@@ -255,20 +278,15 @@ ApiResponse muteParticipant(ApiRequest &request, Services &services)
     if (!input.ok())
         return fromError(input.error());
 
-    auto access = meetingToActOn(request, services);
-    if (!access)
-        return fromError(access.error());
-    if (auto participant = participantOf(request, services, access->view.meeting); !participant)
-        return fromError(participant.error());
-    if (const Status live = requireLive(access->view.meeting); !live)
-        return fromError(live.error());
+    auto view = liveMeetingToActOn(request, services, true);
+    if (!view)
+        return fromError(view.error());
 
-    HostAction action = actionFor(HostAction::Kind::Mute, request, access->view.meeting);
+    HostAction action = actionFor(HostAction::Kind::Mute, request, view->meeting);
     action.muted = muted;
     action.waitForAck = true;
     return actLater(services, action, [](const HostActionOutcome &outcome) {
-        QJsonObject json
-            = outcome.participant ? participantJson(*outcome.participant) : QJsonObject();
+        QJsonObject json = participantObject(outcome);
         json.insert(u"acknowledged"_s, outcome.acknowledged);
         return ApiResponse::json(200, json);
     });
@@ -276,8 +294,7 @@ ApiResponse muteParticipant(ApiRequest &request, Services &services)
 
 ApiResponse participantAnswer(const HostActionOutcome &outcome)
 {
-    return ApiResponse::json(
-        200, outcome.participant ? participantJson(*outcome.participant) : QJsonObject());
+    return ApiResponse::json(200, participantObject(outcome));
 }
 
 // POST /v1/meetings/{id}/participants/{pid}/admit
@@ -285,15 +302,11 @@ ApiResponse admitParticipant(ApiRequest &request, Services &services)
 {
     if (const Status empty = requireEmptyBody(request); !empty)
         return fromError(empty.error());
-    auto access = meetingToActOn(request, services);
-    if (!access)
-        return fromError(access.error());
-    if (auto participant = participantOf(request, services, access->view.meeting); !participant)
-        return fromError(participant.error());
-    if (const Status live = requireLive(access->view.meeting); !live)
-        return fromError(live.error());
+    auto view = liveMeetingToActOn(request, services, true);
+    if (!view)
+        return fromError(view.error());
 
-    return actLater(services, actionFor(HostAction::Kind::Admit, request, access->view.meeting),
+    return actLater(services, actionFor(HostAction::Kind::Admit, request, view->meeting),
                     participantAnswer);
 }
 
@@ -336,15 +349,11 @@ ApiResponse patchParticipant(ApiRequest &request, Services &services)
 // DELETE /v1/meetings/{id}/participants/{pid}
 ApiResponse removeParticipant(ApiRequest &request, Services &services)
 {
-    auto access = meetingToActOn(request, services);
-    if (!access)
-        return fromError(access.error());
-    if (auto participant = participantOf(request, services, access->view.meeting); !participant)
-        return fromError(participant.error());
-    if (const Status live = requireLive(access->view.meeting); !live)
-        return fromError(live.error());
+    auto view = liveMeetingToActOn(request, services, true);
+    if (!view)
+        return fromError(view.error());
 
-    return actLater(services, actionFor(HostAction::Kind::Remove, request, access->view.meeting),
+    return actLater(services, actionFor(HostAction::Kind::Remove, request, view->meeting),
                     [](const HostActionOutcome &) { return ApiResponse::noContent(); });
 }
 
@@ -353,13 +362,11 @@ ApiResponse muteAll(ApiRequest &request, Services &services)
 {
     if (const Status empty = requireEmptyBody(request); !empty)
         return fromError(empty.error());
-    auto access = meetingToActOn(request, services);
-    if (!access)
-        return fromError(access.error());
-    if (const Status live = requireLive(access->view.meeting); !live)
-        return fromError(live.error());
+    auto view = liveMeetingToActOn(request, services, false);
+    if (!view)
+        return fromError(view.error());
 
-    return actLater(services, actionFor(HostAction::Kind::MuteAll, request, access->view.meeting),
+    return actLater(services, actionFor(HostAction::Kind::MuteAll, request, view->meeting),
                     [](const HostActionOutcome &outcome) {
                         return ApiResponse::json(200, {{u"muted"_s, outcome.affected}});
                     });
@@ -370,13 +377,11 @@ ApiResponse endMeeting(ApiRequest &request, Services &services)
 {
     if (const Status empty = requireEmptyBody(request); !empty)
         return fromError(empty.error());
-    auto access = meetingToActOn(request, services);
-    if (!access)
-        return fromError(access.error());
-    if (const Status live = requireLive(access->view.meeting); !live)
+    auto live = liveMeetingToActOn(request, services, false);
+    if (!live)
         return fromError(live.error());
 
-    const MeetingView view = access->view;
+    const MeetingView view = *live;
     return actLater(services, actionFor(HostAction::Kind::End, request, view.meeting),
                     [view, &services](const HostActionOutcome &outcome) {
                         MeetingView ended = view;

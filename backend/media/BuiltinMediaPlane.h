@@ -28,9 +28,6 @@ public:
                         const QString &directory) override;
     Status stopCapture(const QString &meetingId, const QString &recordingId) override;
 
-    // Participants admitted into the room (for tests and diagnostics).
-    QSet<QString> members(const QString &meetingId) const { return m_rooms.value(meetingId); }
-
 private:
     QHash<QString, QSet<QString>> m_rooms;
 };

@@ -166,6 +166,44 @@ void LiveRoom::admitToMedia(const QString &participantId)
                           << admitted.error().detail;
 }
 
+Status LiveRoom::writeDeparture(Database::WriteTransaction &tx, Participant &gone,
+                                const QDateTime &at, LeaveReason reason)
+{
+    const bool wasAdmitted = gone.state == ParticipantState::Present;
+    gone.state = ParticipantState::Left;
+    gone.leftAt = at;
+    gone.leaveReason = reason;
+    if (const Status stored = writeParticipant(tx, gone, false); !stored)
+        return stored;
+    if (!wasAdmitted)
+        return success();
+    return appendEvent(tx, u"participant.left"_s, at,
+                       {{u"participant_id"_s, gone.id},
+                        {u"left_at"_s, timerules::formatUtc(at)},
+                        {u"reason"_s, leaveReasonName(reason)}});
+}
+
+Error LiveRoom::missingMember(const QString &participantId) const
+{
+    const auto stored = ParticipantRepository(context().database.connection()).byId(participantId);
+    if (stored && stored->meetingId == m_meetingId)
+        return {ErrorCode::ParticipantLeft, QStringLiteral("The participant has left.")};
+    return {ErrorCode::NotFound, QStringLiteral("No such participant.")};
+}
+
+Status LiveRoom::checkMuteTarget(const HostAction &action) const
+{
+    const auto it = m_members.constFind(action.participantId);
+    if (it == m_members.constEnd())
+        return missingMember(action.participantId);
+    // The host's microphone answers to the host alone.
+    const Participant &target = it->participant;
+    if (target.role == ParticipantRole::Host && action.muted
+        && action.actorParticipantId != target.id && action.actorUserId != target.userId)
+        return Error{ErrorCode::Conflict, QStringLiteral("Only the host may mute the host.")};
+    return success();
+}
+
 // ---- frames ----------------------------------------------------------------------------------
 
 bool LiveRoom::seesWaiting(const Member &member) const
@@ -434,11 +472,12 @@ void LiveRoom::arrive(const Arrival &arrival)
     // The counts first: a client that reads the meeting after its answer sees itself in it.
     publish();
 
-    if (admitNow)
-        admitToMedia(p.id);
+    // The answer first: what the media plane sends the newcomer names it by the id it carries.
     send(arrival.session,
          toFrame(entryAnswer(admitNow ? u"joined"_s : u"waiting"_s, arrival.requestId,
                              m_members[p.id], resumeToken)));
+    if (admitNow)
+        admitToMedia(p.id);
     const QByteArray joinedFrame
         = toFrame({{u"type"_s, u"participant_joined"_s}, {u"participant"_s, participantJson(p)}});
     broadcast(joinedFrame, admitNow ? Audience::Everyone : Audience::Hosts, p.id);
@@ -461,12 +500,12 @@ void LiveRoom::announceAdmissions(const QList<QString> &admittedIds)
     for (const QString &id : admittedIds) {
         Member &member = m_members[id];
         const Participant &p = member.participant;
-        admitToMedia(p.id);
         QJsonObject admitted{{u"type"_s, u"admitted"_s},
                              {u"participant_id"_s, p.id},
                              {u"state"_s, participantStateName(p.state)},
                              {u"participants"_s, roster(seesWaiting(member))}};
         send(member.session, toFrame(admitted));
+        admitToMedia(p.id);
 
         // Hosts saw the waiting entry and get its update; the others meet a new participant.
         const QJsonObject entry = participantJson(p);
@@ -558,23 +597,11 @@ Status LiveRoom::leave(QString participantId, LeaveReason reason, int closeCode,
     const QDateTime at = now();
     Participant gone = it->participant;
     const bool wasAdmitted = gone.state == ParticipantState::Present;
-    gone.state = ParticipantState::Left;
-    gone.leftAt = at;
-    gone.leaveReason = reason;
 
     {
         Database::WriteTransaction tx(context().database);
-        if (const Status stored = writeParticipant(tx, gone, false); !stored)
+        if (const Status stored = writeDeparture(tx, gone, at, reason); !stored)
             return stored;
-        // Only someone who joined leaves: a person who only waited produced neither event.
-        if (wasAdmitted) {
-            const Status event = appendEvent(tx, u"participant.left"_s, at,
-                                             {{u"participant_id"_s, gone.id},
-                                              {u"left_at"_s, timerules::formatUtc(at)},
-                                              {u"reason"_s, leaveReasonName(reason)}});
-            if (!event)
-                return event;
-        }
         if (reason == LeaveReason::Removed) {
             ParticipantRepository participants(tx.db());
             if (const Status banned
@@ -700,21 +727,9 @@ Status LiveRoom::endMeeting(const QString &reason, const QString &actorUserId,
         // all at the same instant.
         for (const QString &id : std::as_const(m_order)) {
             Participant gone = m_members[id].participant;
-            const bool wasAdmitted = gone.state == ParticipantState::Present;
-            gone.state = ParticipantState::Left;
-            gone.leftAt = at;
-            gone.leaveReason = LeaveReason::MeetingEnded;
-            if (const Status stored = writeParticipant(tx, gone, false); !stored)
+            if (const Status stored = writeDeparture(tx, gone, at, LeaveReason::MeetingEnded);
+                !stored)
                 return stored;
-            if (wasAdmitted) {
-                const Status event
-                    = appendEvent(tx, u"participant.left"_s, at,
-                                  {{u"participant_id"_s, gone.id},
-                                   {u"left_at"_s, timerules::formatUtc(at)},
-                                   {u"reason"_s, leaveReasonName(LeaveReason::MeetingEnded)}});
-                if (!event)
-                    return event;
-            }
         }
         ended = meetingrules::applyTransition(*meeting, meetingrules::Transition::End, at);
         if (const Status stored
@@ -778,17 +793,7 @@ void LiveRoom::restoreAfterRestart()
     if (active && !active->isEmpty()) {
         Database::WriteTransaction tx(context().database);
         for (Participant gone : std::as_const(*active)) {
-            const bool wasAdmitted = gone.state == ParticipantState::Present;
-            gone.state = ParticipantState::Left;
-            gone.leftAt = at;
-            gone.leaveReason = LeaveReason::NodeLost;
-            if (!writeParticipant(tx, gone, false))
-                return;
-            if (wasAdmitted
-                && !appendEvent(tx, u"participant.left"_s, at,
-                                {{u"participant_id"_s, gone.id},
-                                 {u"left_at"_s, timerules::formatUtc(at)},
-                                 {u"reason"_s, leaveReasonName(LeaveReason::NodeLost)}}))
+            if (!writeDeparture(tx, gone, at, LeaveReason::NodeLost))
                 return;
         }
         if (!tx.commit())
@@ -944,36 +949,31 @@ void LiveRoom::handleHostCommand(SessionRef session, const QString &type, const 
     }
 
     if (action.kind == HostAction::Kind::Mute) {
-        const auto target = m_members.constFind(action.participantId);
-        if (target == m_members.constEnd()) {
-            sendError(session, requestId, u"unknown_participant"_s,
-                      u"`participant_id` names no one in this meeting now."_s);
-            return;
-        }
-        if (target->participant.role == ParticipantRole::Host && action.muted
-            && action.actorParticipantId != target->participant.id) {
-            sendError(session, requestId, u"conflict"_s, u"Only the host may mute the host."_s);
-            return;
-        }
-        mute(action, nullptr, {});
+        // The socket has no answer to wait for: a refusal is told now, an accepted mute shows
+        // as the participant_updated it causes.
+        if (const Status allowed = checkMuteTarget(action); !allowed)
+            sendHostCommandError(session, requestId, allowed.error());
+        else
+            mute(action, nullptr, {});
         return;
     }
     // The hub may delete this room while ending it: keep what the answer needs.
     const SessionRef replyTo = session;
     const Result<HostActionOutcome> outcome = runHostAction(action);
-    if (!outcome) {
-        const ErrorCode code = outcome.error().code;
-        const QString name = code == ErrorCode::NotFound ? u"unknown_participant"_s
-            : code == ErrorCode::ParticipantLeft         ? u"participant_left"_s
-            : code == ErrorCode::MeetingNotLive          ? u"meeting_not_live"_s
-            : code == ErrorCode::Conflict                ? u"conflict"_s
-                                                         : u"internal"_s;
-        QJsonObject error{
-            {u"type"_s, u"error"_s}, {u"code"_s, name}, {u"message"_s, outcome.error().detail}};
-        if (!requestId.isEmpty())
-            error.insert(u"id"_s, requestId);
-        replyTo.port->deliver(replyTo.id, {Outgoing{toFrame(error), 0, {}}});
-    }
+    if (!outcome)
+        sendHostCommandError(replyTo, requestId, outcome.error());
+}
+
+void LiveRoom::sendHostCommandError(SessionRef session, const QString &requestId,
+                                    const Error &refusal)
+{
+    const ErrorCode code = refusal.code;
+    const QString name = code == ErrorCode::NotFound ? u"unknown_participant"_s
+        : code == ErrorCode::ParticipantLeft         ? u"participant_left"_s
+        : code == ErrorCode::MeetingNotLive          ? u"meeting_not_live"_s
+        : code == ErrorCode::Conflict                ? u"conflict"_s
+                                                     : u"internal"_s;
+    sendError(session, requestId, name, refusal.detail);
 }
 
 void LiveRoom::relay(Member &sender, const QString &type, const QJsonObject &frame)
@@ -1003,6 +1003,18 @@ void LiveRoom::relay(Member &sender, const QString &type, const QJsonObject &fra
     relayed.remove(u"id"_s);
     relayed.insert(u"from"_s, sender.participant.id);
     send(target->session, toFrame(relayed));
+}
+
+void LiveRoom::deliverMediaSignal(const QString &participantId, const QString &type,
+                                  const QJsonObject &payload)
+{
+    const auto it = m_members.constFind(participantId);
+    if (it == m_members.constEnd())
+        return;
+    QJsonObject frame = payload;
+    frame.insert(u"type"_s, type);
+    frame.insert(u"from"_s, u"sfu"_s);
+    send(it->session, toFrame(frame));
 }
 
 void LiveRoom::applyMediaState(Member &member, const QJsonObject &frame)
@@ -1063,24 +1075,11 @@ void LiveRoom::mute(const HostAction &action, SessionPort *replyPort,
         if (replyPort && done)
             replyPort->post([done, outcome]() { done(outcome); });
     };
-    auto it = m_members.find(action.participantId);
-    if (it == m_members.end()) {
-        const auto stored
-            = ParticipantRepository(context().database.connection()).byId(action.participantId);
-        if (stored && stored->meetingId == m_meetingId)
-            reply(Error{ErrorCode::ParticipantLeft, QStringLiteral("The participant has left.")});
-        else
-            reply(Error{ErrorCode::NotFound, QStringLiteral("No such participant.")});
+    if (const Status allowed = checkMuteTarget(action); !allowed) {
+        reply(allowed.error());
         return;
     }
-    Member &member = *it;
-    // The host's microphone answers to the host alone.
-    if (member.participant.role == ParticipantRole::Host && action.muted
-        && action.actorParticipantId != member.participant.id
-        && action.actorUserId != member.participant.userId) {
-        reply(Error{ErrorCode::Conflict, QStringLiteral("Only the host may mute the host.")});
-        return;
-    }
+    Member &member = m_members[action.participantId];
     const QString ref = u"m%1"_s.arg(++m_nextRef);
 
     if (!action.muted) {
@@ -1195,13 +1194,8 @@ Result<HostActionOutcome> LiveRoom::runHostAction(const HostAction &action)
     }
 
     auto it = m_members.find(action.participantId);
-    if (it == m_members.end()) {
-        const auto stored
-            = ParticipantRepository(context().database.connection()).byId(action.participantId);
-        if (stored && stored->meetingId == m_meetingId)
-            return Error{ErrorCode::ParticipantLeft, QStringLiteral("The participant has left.")};
-        return Error{ErrorCode::NotFound, QStringLiteral("No such participant.")};
-    }
+    if (it == m_members.end())
+        return missingMember(action.participantId);
 
     switch (action.kind) {
     case HostAction::Kind::Remove: {
@@ -1239,15 +1233,11 @@ Result<HostActionOutcome> LiveRoom::runHostAction(const HostAction &action)
         auto live = goLiveIfScheduled(tx, at);
         if (!live)
             return live.error();
+        if (const Status stored = admitMember(tx, *it, at); !stored)
+            return stored.error();
         Participant admitted = it->participant;
         admitted.state = ParticipantState::Present;
         admitted.admittedAt = at;
-        if (const Status stored = writeParticipant(tx, admitted, false); !stored)
-            return stored.error();
-        if (const Status event
-            = appendEvent(tx, u"participant.joined"_s, at, joinedEventData(admitted));
-            !event)
-            return event.error();
         if (const Status committed = tx.commit(); !committed)
             return committed.error();
         if (*live) {

@@ -53,6 +53,10 @@ public:
     // The socket went away; `left` when the client said so.
     void sessionClosed(SessionRef session, bool left);
 
+    // An offer, answer or candidate from the media plane to one participant (`from: "sfu"`).
+    void deliverMediaSignal(const QString &participantId, const QString &type,
+                            const QJsonObject &payload);
+
     void act(const HostAction &action, SessionPort *replyPort, SignalHub::HostActionDone done);
 
     // The room was created for a meeting that is already LIVE (after a restart, or for a host
@@ -105,6 +109,15 @@ private:
     Result<std::optional<Meeting>> goLiveIfScheduled(Database::WriteTransaction &tx,
                                                      const QDateTime &at);
     QJsonObject joinedEventData(const Participant &p) const;
+    // Marks `gone` left at `at` for `reason`, stores it, and writes participant.left when it
+    // had been admitted (someone who only waited produced neither event).
+    Status writeDeparture(Database::WriteTransaction &tx, Participant &gone, const QDateTime &at,
+                          LeaveReason reason);
+    // Why an id names no member now: ParticipantLeft when it is a former one, else NotFound.
+    Error missingMember(const QString &participantId) const;
+    // A mute the action may not ask for: an unknown or departed participant, or the host
+    // muted by someone else.
+    Status checkMuteTarget(const HostAction &action) const;
 
     // Moves a waiting member into the room (admission or the host's arrival).
     // Stores a waiting member's admission in the caller's transaction; the caller applies it
@@ -124,6 +137,8 @@ private:
     Result<HostActionOutcome> runHostAction(const HostAction &action);
     void handleHostCommand(SessionRef session, const QString &type, const QJsonObject &frame,
                            const QString &actorUserId, const QString &actorParticipantId);
+    // A refused host command, answered on the socket with the request's id.
+    void sendHostCommandError(SessionRef session, const QString &requestId, const Error &refusal);
     void relay(Member &sender, const QString &type, const QJsonObject &frame);
     void applyMediaState(Member &member, const QJsonObject &frame);
 

@@ -8,6 +8,7 @@
 #include "crypto/Hashing.h"
 #include "crypto/Jwt.h"
 #include "crypto/SigningKeyRing.h"
+#include "media/MediaPlane.h"
 #include "server/Settings.h"
 #include "store/Database.h"
 #include "store/MeetingRepository.h"
@@ -56,11 +57,26 @@ SignalHub::SignalHub(Context context)
     , m_state(std::make_unique<State>())
 {
     m_thread.setObjectName(u"signal-hub"_s);
+    // Adapters report from the hub's thread, where they are called.
+    m_context.media.setSink([this](const media::MediaEvent &event) { onMediaEvent(event); });
+}
+
+void SignalHub::onMediaEvent(const media::MediaEvent &event)
+{
+    using Kind = media::MediaEvent::Kind;
+    if (event.kind == Kind::Signal) {
+        if (LiveRoom *room = m_state->room(event.meetingId))
+            room->deliverMediaSignal(event.participantId, event.signalType, event.payload);
+        return;
+    }
+    qCDebug(lcHub) << "media plane:" << int(event.kind) << event.meetingId << event.participantId
+                   << event.recordingId;
 }
 
 SignalHub::~SignalHub()
 {
     stop();
+    m_context.media.setSink({});
 }
 
 Status SignalHub::start()

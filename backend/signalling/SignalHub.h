@@ -34,7 +34,8 @@ class SecretBox;
 }
 namespace media {
 class MediaPlane;
-}
+struct MediaEvent;
+} // namespace media
 
 // The first frame of a socket that wants to take part.
 struct JoinFrame
@@ -164,11 +165,12 @@ public:
         CloseMeetingFull = 4009,
     };
 
-    const Context &context() const { return m_context; }
-
 private:
     friend class LiveRoom;
     void runInHub(std::function<void()> task);
+    // What the media plane reports, in the hub's thread: its offers, answers and candidates
+    // go to the participant they name; the rest is logged until recordings use it.
+    void onMediaEvent(const media::MediaEvent &event);
     // The meeting's room, created on first use; nullptr for an unknown meeting.
     LiveRoom *roomFor(const QString &meetingId);
     void dropRoomIfIdle(const QString &meetingId);

@@ -26,30 +26,10 @@ warmup="${BENCH_WARMUP:-2}"
 connections=64
 threads=2
 work="$(mktemp -d "${TMPDIR:-/tmp}/quorum-bench.XXXXXX")"
-server_pid=""
 results="$work/results"
 : >"$results"
-
-stop_server() {
-    [ -n "$server_pid" ] || return 0
-    if kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 1 150); do
-            kill -0 "$server_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$server_pid" 2>/dev/null || true
-    fi
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-}
-
-cleanup() {
-    stop_server
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=server.sh
+. "$here/server.sh"
 
 # start_server NAME [FLAGS...]: a fresh quorumd in $work/NAME; sets base_url and token.
 start_server() {

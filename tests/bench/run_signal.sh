@@ -21,31 +21,13 @@ meetings="${SIGNAL_MEETINGS:-50}"
 fanout="${SIGNAL_FANOUT:-100}"
 rounds="${SIGNAL_ROUNDS:-50}"
 runs="${SIGNAL_RUNS:-1}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/quorum-signal-bench.XXXXXX")"
-server_pid=""
 results="$work/results"
 : >"$results"
-
-stop_server() {
-    [ -n "$server_pid" ] || return 0
-    if kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 1 300); do
-            kill -0 "$server_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$server_pid" 2>/dev/null || true
-    fi
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-}
-
-cleanup() {
-    stop_server
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+STOP_WAIT_TENTHS=300 # 5,000 sockets take a while to close
+# shellcheck source=server.sh
+. "$here/server.sh"
 
 # start_server DIR: a fresh quorumd in DIR; sets base_url and token.
 start_server() {

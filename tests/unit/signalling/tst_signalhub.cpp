@@ -84,6 +84,40 @@ private:
     QHash<quint64, int> m_closes;
 };
 
+// A media plane that negotiates itself, as an SFU does: it offers to every participant it
+// admits. Only the calls the test needs do anything.
+class OfferingMediaPlane final : public media::MediaPlane
+{
+public:
+    QString name() const override { return QStringLiteral("offering"); }
+    bool negotiatesMedia() const override { return true; }
+    bool canCapture() const override { return false; }
+    Status prepareRoom(const QString &) override { return success(); }
+    void closeRoom(const QString &) override { }
+    Status admit(const QString &meetingId, const QString &participantId) override
+    {
+        media::MediaEvent offer;
+        offer.kind = media::MediaEvent::Kind::Signal;
+        offer.meetingId = meetingId;
+        offer.participantId = participantId;
+        offer.signalType = QStringLiteral("offer");
+        offer.payload = {{QStringLiteral("sdp"), QStringLiteral("v=0 from the plane")}};
+        report(offer);
+        return success();
+    }
+    void remove(const QString &, const QString &) override { }
+    void setAudioMuted(const QString &, const QString &, bool) override { }
+    Status signal(const QString &, const QString &, const QString &, const QJsonObject &) override
+    {
+        return success();
+    }
+    Status startCapture(const QString &, const QString &, const QString &) override
+    {
+        return success();
+    }
+    Status stopCapture(const QString &, const QString &) override { return success(); }
+};
+
 } // namespace
 
 class TestSignalHub : public QObject
@@ -105,6 +139,7 @@ private Q_SLOTS:
     void onlyJoinPageGuestsAreBarredByAddress();
     void nobodyRemovesOrMutesTheHost();
     void leavingThenStoppingLeavesEveryoneOnce();
+    void theMediaPlanesOffersReachTheParticipant();
 
 private:
     QString createMeeting(bool waitingRoom, bool joinBeforeHost = false);
@@ -564,6 +599,27 @@ void TestSignalHub::leavingThenStoppingLeavesEveryoneOnce()
     QCOMPARE(lefts.size(), 6);
     for (const int count : std::as_const(lefts))
         QCOMPARE(count, 1);
+}
+
+void TestSignalHub::theMediaPlanesOffersReachTheParticipant()
+{
+    m_hub.reset();
+    OfferingMediaPlane plane;
+    m_hub = std::make_unique<SignalHub>(SignalHub::Context{m_settings, m_clock, *m_database, *m_box,
+                                                           *m_keys, *m_tokens, *m_audit,
+                                                           *m_meetingCache, *m_banCache, plane});
+    QVERIFY(m_hub->start());
+
+    const QString meetingId = createMeeting(false, true);
+    const SessionRef guest = session();
+    m_hub->join(guest, joinFrame(token(meetingId, u"gst_sfu"_s, u"attendee"_s)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(guest.id, u"offer"_s), kTimeoutMs);
+    const QJsonObject offer = m_port->last(guest.id, u"offer"_s);
+    QCOMPARE(offer.value(u"from"_s).toString(), u"sfu"_s);
+    QCOMPARE(offer.value(u"sdp"_s).toString(), u"v=0 from the plane"_s);
+    // The answer comes first: the offer is for the participant it names.
+    QCOMPARE(m_port->frames(guest.id).constFirst().value(u"type"_s).toString(), u"joined"_s);
+    m_hub.reset(); // before the plane goes
 }
 
 } // namespace quorum

@@ -29,6 +29,8 @@ Router::CompiledRoute Router::compile(const QString &pattern)
         }
         compiled.segments << segment;
     }
+    compiled.literals = std::count_if(compiled.segments.cbegin(), compiled.segments.cend(),
+                                      [](const Segment &s) { return s.placeholder.isEmpty(); });
     return compiled;
 }
 
@@ -77,10 +79,7 @@ Router::Match Router::match(const QByteArray &method, const QString &path) const
         QHash<QString, QString> params;
         if (!matchPath(m_compiled.at(i), parts, &params))
             continue;
-        const auto &segments = m_compiled.at(i).segments;
-        const qsizetype literals
-            = std::count_if(segments.begin(), segments.end(),
-                            [](const Segment &s) { return s.placeholder.isEmpty(); });
+        const qsizetype literals = m_compiled.at(i).literals;
         if (literals < bestLiterals)
             continue;
         if (literals > bestLiterals) {

@@ -57,6 +57,7 @@ private:
     struct CompiledRoute
     {
         QList<Segment> segments;
+        qsizetype literals = 0; // segments without a placeholder: the more, the more specific
     };
     static CompiledRoute compile(const QString &pattern);
     static bool matchPath(const CompiledRoute &compiled, const QList<QStringView> &parts,

@@ -1,5 +1,7 @@
 #include "ApiDispatcher.h"
 
+#include "JsonText.h"
+
 #include "HeldResponder.h"
 #include "Metrics.h"
 #include "ProblemMap.h"
@@ -36,39 +38,6 @@ using namespace Qt::StringLiterals;
 namespace quorum {
 
 namespace {
-
-// Whether a JSON text holds a \uD800-\uDBFF escape not followed by a \uDC00-\uDFFF one, or a
-// low one alone. Escapes only occur inside strings, so a plain scan over them suffices.
-bool hasLoneSurrogateEscape(QByteArrayView json)
-{
-    auto unitAt = [json](qsizetype at) -> int {
-        if (at + 6 > json.size() || json[at] != '\\' || json[at + 1] != 'u')
-            return -1;
-        bool ok = false;
-        const int unit = QByteArray(json.data() + at + 2, 4).toInt(&ok, 16);
-        return ok ? unit : -1;
-    };
-    // Most bodies hold no escape at all: memchr finds each backslash.
-    for (qsizetype i = json.indexOf('\\'); i >= 0 && i < json.size();
-         i = json.indexOf('\\', i + 1)) {
-        const int unit = unitAt(i);
-        if (unit < 0) {
-            ++i; // a two-character escape such as \\ or \"
-            continue;
-        }
-        if (unit >= 0xDC00 && unit <= 0xDFFF)
-            return true;
-        if (unit >= 0xD800 && unit <= 0xDBFF) {
-            const int next = unitAt(i + 6);
-            if (next < 0xDC00 || next > 0xDFFF)
-                return true;
-            i += 11;
-            continue;
-        }
-        i += 5;
-    }
-    return false;
-}
 
 QByteArray methodName(QHttpServerRequest::Method method)
 {
@@ -474,9 +443,7 @@ std::optional<ApiResponse> ApiDispatcher::readBody(ApiRequest &request)
     if (utf8.hasError())
         return problem(ErrorCode::InvalidRequest, QStringLiteral("The body is not valid UTF-8."));
 
-    // Qt 6.4's parser pairs a lone high surrogate escape with whatever character follows
-    // ("a\ud800b" reads as "a" + U+10062), silently changing the text: refuse them.
-    if (hasLoneSurrogateEscape(request.body))
+    if (jsontext::hasLoneSurrogateEscape(request.body))
         return problem(ErrorCode::InvalidRequest,
                        QStringLiteral("The body has a \\u escape of a lone UTF-16 surrogate."));
 

@@ -813,14 +813,15 @@ void LiveRoom::adoptLive()
 
 void LiveRoom::shutDown()
 {
-    for (const Watcher &watcher : std::as_const(m_watchers))
-        send(watcher.session, {}, SignalHub::CloseGoingAway, u"server shutting down"_s);
-    m_watchers.clear();
+    // Participants first, so observers and event streams hear each of them leave.
     const QList<QString> ids = m_order;
     for (const QString &id : ids) {
         if (const Status ok = leave(id, LeaveReason::NodeLost, SignalHub::CloseGoingAway, {}); !ok)
             qCWarning(lcRoom) << "could not record a departure at shutdown" << ok.error().detail;
     }
+    for (const Watcher &watcher : std::as_const(m_watchers))
+        send(watcher.session, {}, SignalHub::CloseGoingAway, u"server shutting down"_s);
+    m_watchers.clear();
 }
 
 // ---- frames from clients ---------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #include "SignalEndpoint.h"
 
 #include "SignalHub.h"
+#include "http/JsonText.h"
 #include "server/Settings.h"
 
 #include <QDateTime>
@@ -248,11 +249,12 @@ void SignalEndpoint::onTextMessage(quint64 id, const QString &text)
     if (!admitMessage(id, *it, now))
         return;
 
+    const QByteArray utf8 = text.toUtf8();
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(utf8, &parseError);
     const QJsonObject frame = document.object();
     const bool valid = parseError.error == QJsonParseError::NoError && document.isObject()
-        && frame.value(u"type"_s).isString();
+        && frame.value(u"type"_s).isString() && !jsontext::hasLoneSurrogateEscape(utf8);
 
     if (!it->started) {
         if (!valid || !isFirstFrameType(frame.value(u"type"_s).toString())) {

@@ -222,6 +222,8 @@ private Q_SLOTS:
         QTest::newRow("an object without a type") << u"{\"id\":\"7\"}"_s;
         QTest::newRow("a second join") << u"{\"type\":\"join\",\"id\":\"7\"}"_s;
         QTest::newRow("an observe after the join") << u"{\"type\":\"observe\",\"id\":\"7\"}"_s;
+        QTest::newRow("a lone surrogate escape, which Qt would pair with the next character")
+            << u"{\"type\":\"offer\",\"to\":\"par_x\",\"sdp\":\"a\\ud800b\"}"_s;
     }
 
     void laterFramesAreCheckedBeforeTheHub()

@@ -140,6 +140,7 @@ private Q_SLOTS:
     void nobodyRemovesOrMutesTheHost();
     void leavingThenStoppingLeavesEveryoneOnce();
     void theMediaPlanesOffersReachTheParticipant();
+    void streamsHearEveryDepartureAtShutdown();
 
 private:
     QString createMeeting(bool waitingRoom, bool joinBeforeHost = false);
@@ -620,6 +621,21 @@ void TestSignalHub::theMediaPlanesOffersReachTheParticipant()
     // The answer comes first: the offer is for the participant it names.
     QCOMPARE(m_port->frames(guest.id).constFirst().value(u"type"_s).toString(), u"joined"_s);
     m_hub.reset(); // before the plane goes
+}
+
+void TestSignalHub::streamsHearEveryDepartureAtShutdown()
+{
+    const QString meetingId = createMeeting(false, true);
+    const SessionRef stream = session();
+    const SessionRef guest = session();
+    m_hub->watch(stream, meetingId);
+    m_hub->join(guest, joinFrame(token(meetingId, u"gst_stay"_s, u"attendee"_s)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_port->has(stream.id, u"participant_joined"_s), kTimeoutMs);
+
+    m_hub->stop();
+    QCOMPARE(m_port->last(stream.id, u"participant_left"_s).value(u"reason"_s).toString(),
+             u"node_lost"_s);
+    QCOMPARE(m_port->closeCode(stream.id), int(SignalHub::CloseGoingAway));
 }
 
 } // namespace quorum

@@ -1,5 +1,6 @@
 #include "Database.h"
 
+#include "OutboxSignal.h"
 #include "SqlDialect.h"
 
 #include <QDir>
@@ -283,6 +284,7 @@ Database::WriteTransaction::~WriteTransaction()
     if (m_active) {
         CachedStatement rollback(m_db, QStringLiteral("ROLLBACK"));
         rollback->exec();
+        outbox::transactionRolledBack();
     }
 }
 
@@ -294,6 +296,10 @@ Status Database::WriteTransaction::commit()
     if (!commit->exec())
         return sqlError(*commit, "commit");
     m_active = false;
+
+    // The rows are visible to every connection now; the listener only posts, so the writers'
+    // lock is held no longer for it.
+    outbox::transactionCommitted();
     return success();
 }
 

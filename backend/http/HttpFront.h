@@ -37,7 +37,7 @@ using RequestHandler
 
 // Called in the worker thread for a request with `Upgrade: websocket` whose path was registered
 // with setUpgradeHandler(). The socket still holds the unread handshake bytes and is detached
-// from QHttpServer; the callee takes ownership (e.g. QWebSocketServer::handleConnection).
+// from QHttpServer; the callee takes ownership (the signalling endpoint).
 using UpgradeHandler = std::function<void(QTcpSocket *socket)>;
 
 // Makes an object that belongs to one worker thread (e.g. the signalling endpoint of that

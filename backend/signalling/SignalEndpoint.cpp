@@ -1,6 +1,7 @@
 #include "SignalEndpoint.h"
 
 #include "SignalHub.h"
+#include "WebSocketHandshake.h"
 #include "http/JsonText.h"
 #include "server/Settings.h"
 
@@ -8,12 +9,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
-#include <QWebSocket>
-#include <QWebSocketCorsAuthenticator>
-#include <QWebSocketServer>
 
 #include <algorithm>
 #include <atomic>
@@ -26,7 +25,9 @@ namespace quorum {
 
 namespace {
 
-const QString kSubprotocol = u"quorum.v1"_s;
+constexpr QByteArrayView kSubprotocol = "quorum.v1";
+// A refused handshake's answer gets this long to leave before the socket is cut off.
+constexpr int kRefusalLingerMs = 5000;
 
 thread_local SignalEndpoint *t_endpoint = nullptr;
 std::atomic<qint64> g_openSockets{0};
@@ -78,15 +79,9 @@ SignalEndpoint::SignalEndpoint(SignalHub &hub, const Settings &settings, QObject
     : QObject(parent)
     , m_hub(hub)
     , m_settings(settings)
-    , m_server(new QWebSocketServer(u"quorum"_s, QWebSocketServer::NonSecureMode, this))
     , m_sweepTimer(new QTimer(this))
 {
     t_endpoint = this;
-
-    m_server->setSupportedSubprotocols({kSubprotocol});
-    connect(m_server, &QWebSocketServer::newConnection, this, &SignalEndpoint::onNewConnection);
-    connect(m_server, &QWebSocketServer::originAuthenticationRequired, this,
-            &SignalEndpoint::onOriginCheck, Qt::DirectConnection);
 
     // A quarter of the shortest deadline keeps every close within 25% of its due time.
     const int shortest = std::min({m_settings.pingIntervalSeconds, m_settings.pingTimeoutSeconds,
@@ -101,16 +96,15 @@ SignalEndpoint::~SignalEndpoint()
         t_endpoint = nullptr;
 
     // The hub has stopped by now and closed its sessions; whatever is left goes away with
-    // 1001 from QWebSocket's destructor, unreported.
+    // 1001 from the connection's destructor, unreported.
     const QList<quint64> ids = m_sessions.keys();
     for (const quint64 id : ids) {
         const auto it = m_sessions.find(id);
         if (it == m_sessions.end())
             continue;
-        QWebSocket *socket = it->socket;
+        WebSocketConnection *socket = it->socket;
         m_sessions.erase(it);
         --g_openSockets;
-        socket->disconnect(this);
         delete socket;
     }
 }
@@ -127,10 +121,59 @@ qint64 SignalEndpoint::openSockets()
 
 void SignalEndpoint::takeUpgrade(QTcpSocket *socket)
 {
-    // Ours from now on: a socket whose handshake fails is freed with the endpoint at the
-    // latest (QWebSocketServer deletes it once it disconnects).
+    // The front rolled the handshake back into the socket's buffer; what follows it are the
+    // client's first frames.
     socket->setParent(this);
-    m_server->handleConnection(socket);
+    QByteArray bytes = socket->readAll();
+    const qsizetype headEnd = bytes.indexOf("\r\n\r\n");
+    const WebSocketHandshake handshake(
+        QByteArrayView(bytes).first(headEnd < 0 ? bytes.size() : headEnd + 2));
+
+    std::optional<GuardRejection> refusal = handshake.refusal();
+    if (!refusal && !originAllowed(handshake.origin())) {
+        qCWarning(lcSignal).noquote()
+            << "refused a signalling socket from origin" << QString::fromUtf8(handshake.origin());
+        refusal = GuardRejection{403, "forbidden", "Forbidden",
+                                 "This origin may not open signalling sockets here."};
+    }
+    if (headEnd < 0 || refusal) {
+        if (!refusal)
+            refusal
+                = GuardRejection{400, "invalid_request", "Bad Request", "Incomplete handshake."};
+        const QByteArray requestId
+            = QByteArray::number(QRandomGenerator::system()->generate64(), 16)
+                  .rightJustified(16, '0');
+        socket->write(WebSocketHandshake::refusalResponse(*refusal, requestId));
+        connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+        socket->disconnectFromHost();
+        QTimer::singleShot(kRefusalLingerMs, socket, [socket] { socket->abort(); });
+        return;
+    }
+
+    // Without quorum.v1 the client speaks something else: the handshake completes and the
+    // close that follows says why.
+    const bool speaksQuorum = handshake.offersSubprotocol(kSubprotocol);
+    const quint64 id = g_nextSessionId++;
+    auto *connection = new WebSocketConnection(id, *this, m_settings.signalMaxMessageBytes, this);
+    const qint64 now = nowMs();
+    Session session;
+    session.socket = connection;
+    session.acceptedMs = now;
+    session.heardMs = now;
+    session.pingedMs = now;
+    session.windowStartMs = now;
+    session.refilledMs = now;
+    session.tokens = 2.0 * m_settings.signalMessagesPerSecond;
+    m_sessions.insert(id, session);
+    ++g_openSockets;
+    updateSweepTimer();
+
+    connection->start(socket, handshake.acceptance(speaksQuorum ? kSubprotocol : QByteArrayView()),
+                      bytes.sliced(headEnd + 4));
+    if (!speaksQuorum) {
+        if (const auto it = m_sessions.find(id); it != m_sessions.end())
+            closeSession(*it, SignalHub::CloseProtocol, u"the quorum.v1 subprotocol is required"_s);
+    }
 }
 
 quint64 SignalEndpoint::addStream(std::function<void(const Outgoing &)> writer)
@@ -164,7 +207,7 @@ void SignalEndpoint::deliver(quint64 sessionId, QList<Outgoing> frames)
 
             for (const Outgoing &frame : frames) {
                 if (!frame.text.isEmpty())
-                    it->socket->sendTextMessage(QString::fromUtf8(frame.text));
+                    it->socket->sendText(frame.text);
                 if (frame.closeCode != 0) {
                     it->hubClosed = true;
                     closeSession(*it, frame.closeCode, frame.closeReason);
@@ -180,66 +223,33 @@ void SignalEndpoint::post(std::function<void()> task)
     QMetaObject::invokeMethod(this, std::move(task), Qt::QueuedConnection);
 }
 
-void SignalEndpoint::onOriginCheck(QWebSocketCorsAuthenticator *authenticator) const
+bool SignalEndpoint::originAllowed(const QByteArray &originBytes) const
 {
     // Browsers always send Origin; other clients (the desktop app, tools) usually do not.
-    const QString origin = authenticator->origin();
-    if (origin.isEmpty()) {
-        authenticator->setAllowed(true);
-        return;
-    }
+    if (originBytes.isEmpty())
+        return true;
 
+    const QString origin = QString::fromUtf8(originBytes);
     const QString normalized = originOf(QUrl(origin));
-    const bool allowed = m_settings.corsOrigins.contains(origin)
+    return m_settings.corsOrigins.contains(origin)
         || (!normalized.isEmpty()
             && (normalized == originOf(QUrl(m_settings.publicUrl))
                 || normalized == originOf(QUrl(m_settings.advertiseUrl))));
-    if (!allowed)
-        qCWarning(lcSignal).noquote() << "refused a signalling socket from origin" << origin;
-    authenticator->setAllowed(allowed);
 }
 
-void SignalEndpoint::onNewConnection()
+void SignalEndpoint::webSocketBinary(quint64 id)
 {
-    while (QWebSocket *socket = m_server->nextPendingConnection()) {
-        const quint64 id = g_nextSessionId++;
-        const qint64 now = nowMs();
-        socket->setParent(this);
-        socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.signalMaxMessageBytes));
-        socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.signalMaxMessageBytes));
-
-        Session session;
-        session.socket = socket;
-        session.acceptedMs = now;
-        session.heardMs = now;
-        session.pingedMs = now;
-        session.windowStartMs = now;
-        session.refilledMs = now;
-        session.tokens = 2.0 * m_settings.signalMessagesPerSecond;
-        auto it = m_sessions.insert(id, session);
-        ++g_openSockets;
-
-        connect(socket, &QWebSocket::textMessageReceived, this,
-                [this, id](const QString &text) { onTextMessage(id, text); });
-        connect(socket, &QWebSocket::binaryMessageReceived, this, [this, id] {
-            if (const auto found = m_sessions.find(id); found != m_sessions.end())
-                closeSession(*found, 1003, u"binary frames are not supported"_s);
-        });
-        connect(socket, &QWebSocket::pong, this, [this, id] {
-            if (const auto found = m_sessions.find(id); found != m_sessions.end())
-                found->heardMs = nowMs();
-        });
-        connect(socket, &QWebSocket::aboutToClose, this, [this, id] { onAboutToClose(id); });
-        connect(socket, &QWebSocket::disconnected, this, [this, id] { onDisconnected(id); });
-
-        // Without quorum.v1 the client speaks something else: it gets nothing but the close.
-        if (socket->subprotocol() != kSubprotocol)
-            closeSession(*it, SignalHub::CloseProtocol, u"the quorum.v1 subprotocol is required"_s);
-    }
-    updateSweepTimer();
+    if (const auto found = m_sessions.find(id); found != m_sessions.end())
+        closeSession(*found, 1003, u"binary frames are not supported"_s);
 }
 
-void SignalEndpoint::onTextMessage(quint64 id, const QString &text)
+void SignalEndpoint::webSocketPong(quint64 id)
+{
+    if (const auto found = m_sessions.find(id); found != m_sessions.end())
+        found->heardMs = nowMs();
+}
+
+void SignalEndpoint::webSocketText(quint64 id, const QByteArray &utf8)
 {
     const auto it = m_sessions.find(id);
     if (it == m_sessions.end() || it->closedByUs)
@@ -249,7 +259,6 @@ void SignalEndpoint::onTextMessage(quint64 id, const QString &text)
     if (!admitMessage(id, *it, now))
         return;
 
-    const QByteArray utf8 = text.toUtf8();
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(utf8, &parseError);
     const QJsonObject frame = document.object();
@@ -340,8 +349,7 @@ void SignalEndpoint::sendError(Session &session, const QString &code, const QStr
     QJsonObject error{{u"type"_s, u"error"_s}, {u"code"_s, code}, {u"message"_s, message}};
     if (!requestId.isEmpty())
         error.insert(u"id"_s, requestId);
-    session.socket->sendTextMessage(
-        QString::fromUtf8(QJsonDocument(error).toJson(QJsonDocument::Compact)));
+    session.socket->sendText(QJsonDocument(error).toJson(QJsonDocument::Compact));
 }
 
 void SignalEndpoint::closeSession(Session &session, int code, const QString &reason)
@@ -350,22 +358,26 @@ void SignalEndpoint::closeSession(Session &session, int code, const QString &rea
         return;
 
     session.closedByUs = true;
-    session.closingSinceMs = nowMs();
-    // May emit disconnected at once, which erases the session: touch nothing after it.
-    session.socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    session.socket->close(code, reason.toUtf8());
+
+    // The client is gone for the hub once we close on it: one too dead to answer the close
+    // must not keep its seat while the connection lingers.
+    if (session.started && !session.hubClosed) {
+        session.hubClosed = true;
+        m_hub.sessionClosed(SessionRef{this, session.socket->id()}, false);
+    }
 }
 
-void SignalEndpoint::onAboutToClose(quint64 id)
+void SignalEndpoint::webSocketClosing(quint64 id, int code)
 {
-    // Emitted when a close starts: ours (closedByUs is set), the client's close frame (Qt
-    // answers it and records its code), or Qt's own for a protocol fault or an oversized
-    // message (1002, 1009, ...).
+    // A close we did not start: the client's close frame, or our answer to a protocol fault
+    // or an oversized message (1002, 1007, 1009).
     const auto it = m_sessions.find(id);
     if (it != m_sessions.end() && !it->closedByUs && it->peerCloseCode == 0)
-        it->peerCloseCode = int(it->socket->closeCode());
+        it->peerCloseCode = code;
 }
 
-void SignalEndpoint::onDisconnected(quint64 id)
+void SignalEndpoint::webSocketDisconnected(quint64 id)
 {
     const auto it = m_sessions.find(id);
     if (it == m_sessions.end())
@@ -374,7 +386,6 @@ void SignalEndpoint::onDisconnected(quint64 id)
     const Session session = *it;
     m_sessions.erase(it);
     --g_openSockets;
-    session.socket->disconnect(this);
     session.socket->deleteLater();
     updateSweepTimer();
 
@@ -392,17 +403,12 @@ void SignalEndpoint::sweep()
     const qint64 firstFrameMs = qint64(m_settings.firstFrameTimeoutSeconds) * 1000;
     const qint64 silenceMs = qint64(m_settings.pingTimeoutSeconds) * 1000;
     const qint64 pingMs = qint64(m_settings.pingIntervalSeconds) * 1000;
-    // A peer that never reads keeps our close frame queued; past this it is cut off.
-    constexpr qint64 kCloseLingerMs = 5000;
-
-    // Closing can erase sessions at once, so decide first and act afterwards.
+    // Decide first and act afterwards: a close calls out to the hub.
     QList<QPair<quint64, int>> closes;
-    QList<quint64> aborts;
     for (auto it = m_sessions.begin(); it != m_sessions.end(); ++it) {
         Session &session = it.value();
         if (session.closedByUs) {
-            if (now - session.closingSinceMs >= kCloseLingerMs)
-                aborts << it.key();
+            continue; // the connection cuts off a peer that does not finish the close
         } else if (!session.started && now - session.acceptedMs >= firstFrameMs) {
             closes << qMakePair(it.key(), int(SignalHub::CloseNoFirstFrame));
         } else if (now - session.heardMs >= silenceMs) {
@@ -419,10 +425,6 @@ void SignalEndpoint::sweep()
                          code == SignalHub::CloseNoFirstFrame ? u"no first frame in time"_s
                                                               : u"ping timeout"_s);
         }
-    }
-    for (const quint64 id : std::as_const(aborts)) {
-        if (const auto it = m_sessions.find(id); it != m_sessions.end())
-            it->socket->abort();
     }
 }
 

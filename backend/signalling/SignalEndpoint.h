@@ -1,6 +1,7 @@
 #pragma once
 
 #include "SessionPort.h"
+#include "WebSocketConnection.h"
 
 #include <QHash>
 #include <QObject>
@@ -10,23 +11,21 @@
 class QJsonObject;
 class QTcpSocket;
 class QTimer;
-class QWebSocket;
-class QWebSocketCorsAuthenticator;
-class QWebSocketServer;
 
 namespace quorum {
 
 class SignalHub;
 struct Settings;
 
-// The signalling side of one serving thread: a QWebSocketServer of ours that takes the
-// upgrades the HTTP front hands over (negotiating `quorum.v1`, checking Origin, capping
-// message and frame sizes), the socket sessions of this thread, and the server-sent-event
-// streams of this thread. It is the SessionPort through which the hub answers them.
+// The signalling side of one serving thread: it completes the WebSocket handshakes the HTTP
+// front hands over (negotiating `quorum.v1`, checking Origin), holds the socket sessions of
+// this thread and its server-sent-event streams, and is the SessionPort through which the hub
+// answers them.
 // Created in its serving thread when that thread starts and destroyed there when it stops.
 class SignalEndpoint final
     : public QObject
     , public SessionPort
+    , private WebSocketConnection::Listener
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SignalEndpoint)
@@ -56,11 +55,10 @@ private:
     // One socket of this thread. Kept small: thousands of them share one sweep timer.
     struct Session
     {
-        QWebSocket *socket = nullptr;
+        WebSocketConnection *socket = nullptr;
         qint64 acceptedMs = 0; // the first frame is due firstFrameTimeoutSeconds after this
         qint64 heardMs = 0; // the last message or pong
         qint64 pingedMs = 0;
-        qint64 closingSinceMs = 0; // set once a close is under way
         qint64 windowStartMs = 0; // the one-second window of the 1008 rule
         qint64 refilledMs = 0; // the token bucket's last refill
         double tokens = 0;
@@ -68,14 +66,17 @@ private:
         int peerCloseCode = 0; // the code of a close that did not come from us
         bool started = false; // join, resume or observe received: the hub knows the session
         bool closedByUs = false; // a close we started (its code says why; never "left")
-        bool hubClosed = false; // the hub asked for the close: it needs no sessionClosed
+        bool hubClosed = false; // the hub asked for the close or was told of it already
     };
 
-    void onNewConnection();
-    void onOriginCheck(QWebSocketCorsAuthenticator *authenticator) const;
-    void onTextMessage(quint64 id, const QString &text);
-    void onAboutToClose(quint64 id);
-    void onDisconnected(quint64 id);
+    bool originAllowed(const QByteArray &origin) const;
+
+    // WebSocketConnection::Listener
+    void webSocketText(quint64 id, const QByteArray &utf8) override;
+    void webSocketBinary(quint64 id) override;
+    void webSocketPong(quint64 id) override;
+    void webSocketClosing(quint64 id, int code) override;
+    void webSocketDisconnected(quint64 id) override;
     void dispatchFirstFrame(quint64 id, Session &session, const QJsonObject &frame);
     bool admitMessage(quint64 id, Session &session, qint64 nowMs);
     void sendError(Session &session, const QString &code, const QString &message,
@@ -86,7 +87,6 @@ private:
 
     SignalHub &m_hub;
     const Settings &m_settings;
-    QWebSocketServer *m_server = nullptr;
     QTimer *m_sweepTimer = nullptr;
     QHash<quint64, Session> m_sessions;
     QHash<quint64, std::function<void(const Outgoing &)>> m_streams;

@@ -90,6 +90,12 @@ void RawSignalSocket::sendJson(const QJsonObject &frame)
     sendText(QJsonDocument(frame).toJson(QJsonDocument::Compact));
 }
 
+void RawSignalSocket::sendRaw(const QByteArray &bytes)
+{
+    m_socket->write(bytes);
+    m_socket->flush();
+}
+
 void RawSignalSocket::parseFrames()
 {
     for (;;) {

@@ -27,6 +27,8 @@ public:
     // One masked text frame; `partial` writes only the first half of it.
     void sendText(const QByteArray &text, bool partial = false);
     void sendJson(const QJsonObject &frame);
+    // Bytes as they are, for frames a well-behaved client would never send.
+    void sendRaw(const QByteArray &bytes);
 
     // The next text frame of this type, reading (and never answering) pings; empty on timeout.
     QJsonObject waitFor(const QString &type, int timeoutMs = 3000);

@@ -3,6 +3,7 @@
 
 #include "ApiClient.h"
 #include "QuorumdProcess.h"
+#include "RawSignalSocket.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -281,6 +282,51 @@ private Q_SLOTS:
         QCOMPARE(rateLimited, 5);
     }
 
+    void refusedHandshakesAreProblems_data()
+    {
+        QTest::addColumn<QByteArray>("headers");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("code");
+
+        const QByteArray key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+        QTest::newRow("an origin that is not allowed")
+            << key + "Sec-WebSocket-Version: 13\r\nOrigin: https://evil.example\r\n"
+            << 403 << QByteArray("forbidden");
+        QTest::newRow("another protocol version") << key + "Sec-WebSocket-Version: 8\r\n"
+                                                  << 426 << QByteArray("upgrade_required");
+        QTest::newRow("a key that is not 16 bytes")
+            << QByteArray("Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n") << 400
+            << QByteArray("invalid_request");
+    }
+
+    void refusedHandshakesAreProblems()
+    {
+        QFETCH(QByteArray, headers);
+        QFETCH(int, status);
+        QFETCH(QByteArray, code);
+
+        const QByteArray answer
+            = rawExchange(m_server->port(),
+                          "GET /v1/signal HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                          "Connection: Upgrade\r\nSec-WebSocket-Protocol: quorum.v1\r\n"
+                              + headers + "\r\n");
+        QVERIFY2(answer.startsWith("HTTP/1.1 " + QByteArray::number(status) + ' '),
+                 answer.constData());
+        QVERIFY(answer.contains("Content-Type: application/problem+json\r\n"));
+        QVERIFY(answer.contains("X-Request-Id: "));
+        QVERIFY(answer.contains("\"code\":\"" + code + '"'));
+        QCOMPARE(answer.contains("Sec-WebSocket-Version: 13\r\n"), status == 426);
+    }
+
+    void anUnmaskedFrameClosesWith1002()
+    {
+        RawSignalSocket raw;
+        QVERIFY(raw.open(m_server->port()));
+        // A text frame without the mask bit: RFC 6455 says the server must fail the connection.
+        raw.sendRaw(QByteArray("\x81\x02{}", 4));
+        QCOMPARE(raw.waitForCloseCode(kTimeoutMs), 1002);
+    }
+
     void silentClientClosesWith4008()
     {
         QuorumdProcess server({u"--ping-interval"_s, u"1"_s, u"--ping-timeout"_s, u"2"_s});
@@ -291,7 +337,7 @@ private Q_SLOTS:
         raw.connectToHost(QHostAddress::LocalHost, server.port());
         QVERIFY(raw.waitForConnected(kTimeoutMs));
         raw.write("GET /v1/signal HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                  "Connection: Upgrade\r\nSec-WebSocket-Key: c2lsZW50IGNsaWVudCBrZXk=\r\n"
+                  "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                   "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: quorum.v1\r\n\r\n");
         QByteArray bytes;
         QTRY_VERIFY_WITH_TIMEOUT((bytes += raw.readAll()).contains("\r\n\r\n"), kTimeoutMs);

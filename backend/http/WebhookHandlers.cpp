@@ -227,7 +227,8 @@ ApiResponse redeliver(ApiRequest &request, Services &services)
                                                 request.param(u"did"_s));
     if (!delivery)
         return fromError(delivery.error());
-    return ApiResponse::json(202, webhookjson::deliveryToJson(*delivery, {}));
+    return ApiResponse::json(202,
+                             webhookjson::deliveryToJson(delivery->delivery, delivery->attempts));
 }
 
 } // namespace

@@ -318,8 +318,8 @@ Result<DeliveryPage> WebhookService::deliveries(const Credential &caller, const 
     return DeliveryPage{*listed, *attempts};
 }
 
-Result<Delivery> WebhookService::redeliver(const Credential &caller, const QString &webhookId,
-                                           const QString &deliveryId)
+Result<DeliveryView> WebhookService::redeliver(const Credential &caller, const QString &webhookId,
+                                               const QString &deliveryId)
 {
     Database::WriteTransaction transaction(m_database);
     auto webhook = load(transaction.db(), caller, webhookId);
@@ -338,7 +338,11 @@ Result<Delivery> WebhookService::redeliver(const Credential &caller, const QStri
         return requeued.error();
     if (const Status committed = transaction.commit(); !committed)
         return committed.error();
-    return DeliveryRepository(m_database.connection()).byId(deliveryId).value_or(*delivery);
+    DeliveryRepository reader(m_database.connection());
+    DeliveryView view{reader.byId(deliveryId).value_or(*delivery), {}};
+    if (auto attempts = reader.attemptsOf({deliveryId}))
+        view.attempts = attempts->value(deliveryId);
+    return view;
 }
 
 } // namespace quorum

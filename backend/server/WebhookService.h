@@ -32,6 +32,13 @@ struct WebhookPatch
     std::optional<bool> enabled;
 };
 
+// One delivery with its attempts.
+struct DeliveryView
+{
+    Delivery delivery;
+    QList<DeliveryAttempt> attempts;
+};
+
 // A page of deliveries with the attempts of each.
 struct DeliveryPage
 {
@@ -65,8 +72,8 @@ public:
     Result<Delivery> sendTest(const Credential &caller, const QString &id);
     Result<DeliveryPage> deliveries(const Credential &caller, const QString &id,
                                     const PageRequest &page);
-    Result<Delivery> redeliver(const Credential &caller, const QString &webhookId,
-                               const QString &deliveryId);
+    Result<DeliveryView> redeliver(const Credential &caller, const QString &webhookId,
+                                   const QString &deliveryId);
 
     // The owner a caller's subscriptions get: ("user", user id) for first-party credentials,
     // ("app", client id) for an app's.

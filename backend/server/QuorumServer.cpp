@@ -6,6 +6,7 @@
 #include "MeetingCache.h"
 #include "MeetingService.h"
 #include "Services.h"
+#include "WebhookService.h"
 #include "auth/AuditLog.h"
 #include "auth/TokenService.h"
 #include "core/Clock.h"
@@ -22,6 +23,7 @@
 #include "http/RateLimiter.h"
 #include "http/ResponseBodyCache.h"
 #include "http/SystemHandlers.h"
+#include "http/WebhookHandlers.h"
 #include "media/BuiltinMediaPlane.h"
 #include "signalling/SignalEndpoint.h"
 #include "signalling/SignalHub.h"
@@ -181,15 +183,17 @@ Status QuorumServer::start()
                                                            *m_meetingCache, *m_banCache, *m_media});
     if (const Status started = m_hub->start(); !started)
         return started;
+    m_webhooks = std::make_unique<WebhookService>(*m_database, *m_box, *m_clock, *m_audit);
     m_services.reset(new Services{m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,
                                   *m_keys, *m_meetings, *m_joinTokens, *m_requestLimiter,
-                                  *m_metrics, *m_cursors, *m_bodies, *m_hub, m_ready});
+                                  *m_metrics, *m_cursors, *m_bodies, *m_hub, m_ready, *m_webhooks});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);
     MeetingHandlers::registerRoutes(router, *m_services);
     AccountHandlers::registerRoutes(router, *m_services);
     ParticipantHandlers::registerRoutes(router, *m_services);
+    WebhookHandlers::registerRoutes(router, *m_services);
     m_dispatcher = std::make_unique<ApiDispatcher>(*m_services, std::move(router));
 
     HttpFrontConfig config;

@@ -29,6 +29,7 @@ class ResponseBodyCache;
 class SignalHub;
 class SigningKeyRing;
 class TokenService;
+class WebhookService;
 struct Services;
 namespace crypto {
 class SecretBox;
@@ -84,6 +85,7 @@ private:
     std::unique_ptr<MeetingCache> m_meetingCache;
     std::unique_ptr<BanCache> m_banCache;
     std::unique_ptr<MeetingService> m_meetings;
+    std::unique_ptr<WebhookService> m_webhooks;
     std::unique_ptr<JoinTokenService> m_joinTokens;
     std::unique_ptr<Metrics> m_metrics;
     std::unique_ptr<CursorCodec> m_cursors;

@@ -16,6 +16,7 @@ class ResponseBodyCache;
 class SignalHub;
 class SigningKeyRing;
 class TokenService;
+class WebhookService;
 struct Settings;
 namespace crypto {
 class SecretBox;
@@ -40,6 +41,7 @@ struct Services
     ResponseBodyCache &bodies;
     SignalHub &hub;
     std::atomic<bool> &ready;
+    WebhookService &webhooks;
 };
 
 } // namespace quorum

@@ -58,6 +58,9 @@ struct Settings
     int signalMessagesPerSecond = 50; // per socket, averaged over a second
     int maxSocketsPerMeeting = 500; // participants and observers
     QString iceServers = QStringLiteral("[]"); // JSON array handed to clients in `joined`
+    // Webhooks (DESIGN.md *Webhooks*).
+    qint64 webhookDegradedAfterSeconds = 86400; // failing this long without a success: degraded
+    qint64 webhookDisabledAfterSeconds = 604800; // failing this long: disabled by the dispatcher
 
     QString sqlitePath() const;
     QString effectiveMasterKeyFile() const;

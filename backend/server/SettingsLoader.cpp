@@ -120,6 +120,13 @@ SettingsLoader::SettingsLoader()
         {u"ice-servers"_s, u"JSON"_s,
          u"The ICE servers handed to clients, a JSON array of RTCIceServer objects "
          "(default [])."_s},
+        // Webhooks
+        {u"webhook-degraded-after"_s, u"SECONDS"_s,
+         u"A subscription whose deliveries fail this long without a success is shown as "
+         "degraded (default 86400)."_s},
+        {u"webhook-disabled-after"_s, u"SECONDS"_s,
+         u"A subscription whose deliveries fail this long without a success is disabled "
+         "(default 604800)."_s},
         {u"shutdown-grace"_s, u"SECONDS"_s,
          u"How long requests in flight may finish at "
          "shutdown (default 10)."_s},
@@ -284,6 +291,9 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     number(u"signal-max-message"_s, &s.signalMaxMessageBytes, 1024, 16 * 1024 * 1024);
     number(u"signal-message-rate"_s, &s.signalMessagesPerSecond, 1, 100000);
     number(u"max-sockets-per-meeting"_s, &s.maxSocketsPerMeeting, 1, 1000000);
+    // Webhooks
+    number(u"webhook-degraded-after"_s, &s.webhookDegradedAfterSeconds, 1, 365 * 86400);
+    number(u"webhook-disabled-after"_s, &s.webhookDisabledAfterSeconds, 1, 365 * 86400);
     if (const auto value = text(u"ice-servers"_s)) {
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(value->toUtf8(), &parseError);

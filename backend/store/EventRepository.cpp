@@ -1,6 +1,7 @@
 #include "EventRepository.h"
 
 #include "Database.h"
+#include "DeliveryRepository.h"
 #include "SqlValues.h"
 #include "core/Ids.h"
 #include "core/TimeRules.h"
@@ -51,6 +52,12 @@ Result<StoredEvent> EventRepository::append(const QString &workspaceId, const QS
     insert->bindValue(6, QString::fromUtf8(QJsonDocument(data).toJson(QJsonDocument::Compact)));
     if (!insert->exec())
         return sqlError(*insert, "appending an event");
+
+    // The transactional outbox: the deliveries commit or roll back with the event.
+    const auto queued = DeliveryRepository(m_db).queueEvent(workspaceId, meetingId, event.id, type,
+                                                            event.occurredAt, data);
+    if (!queued)
+        return queued.error();
     return event;
 }
 

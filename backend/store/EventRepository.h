@@ -29,7 +29,8 @@ public:
     { }
 
     // Appends an event with the meeting's next sequence number and the common fields added to
-    // `data`. Call inside the write transaction of the change it reports.
+    // `data`, and queues its webhook deliveries (DeliveryRepository::queueEvent). Call inside
+    // the write transaction of the change it reports.
     Result<StoredEvent> append(const QString &workspaceId, const QString &meetingId,
                                const QString &type, const QDateTime &occurredAt, QJsonObject data);
     // A meeting's events in sequence order (tests and diagnostics; webhooks read their own way).

@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QVariant>
 
 using namespace Qt::StringLiterals;
@@ -74,6 +75,46 @@ QList<QJsonObject> DatabaseReader::participants(const QString &meetingId) const
                      {u"guest_id"_s, query.value(6).toString()}});
     }
     return rows;
+}
+
+QList<QJsonObject> DatabaseReader::deliveries(const QString &webhookId) const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(u"SELECT d.id, d.event_id, d.event_type, d.body, d.state, d.attempts, "
+                  "d.next_attempt_at, d.created_at, e.data, e.occurred_at "
+                  "FROM webhook_deliveries d LEFT JOIN events e ON e.id = d.event_id "
+                  "WHERE d.webhook_id = ? ORDER BY d.created_at, d.id"_s);
+    query.addBindValue(webhookId);
+    QList<QJsonObject> rows;
+    if (!query.exec())
+        return rows;
+    while (query.next()) {
+        rows.append({{u"id"_s, query.value(0).toString()},
+                     {u"event_id"_s, query.value(1).toString()},
+                     {u"event_type"_s, query.value(2).toString()},
+                     {u"body"_s, query.value(3).toString()},
+                     {u"state"_s, query.value(4).toString()},
+                     {u"attempts"_s, query.value(5).toInt()},
+                     {u"next_attempt_at"_s, query.value(6).toLongLong()},
+                     {u"created_at"_s, query.value(7).toLongLong()},
+                     {u"event_data"_s, query.value(8).toString()},
+                     {u"occurred_at"_s, query.value(9).toLongLong()}});
+    }
+    return rows;
+}
+
+QJsonObject DatabaseReader::webhook(const QString &webhookId) const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(u"SELECT * FROM webhooks WHERE id = ?"_s);
+    query.addBindValue(webhookId);
+    QJsonObject row;
+    if (!query.exec() || !query.next())
+        return row;
+    const QSqlRecord record = query.record();
+    for (int i = 0; i < record.count(); ++i)
+        row.insert(record.fieldName(i), query.value(i).toString());
+    return row;
 }
 
 QString DatabaseReader::pairingProblem(const QString &meetingId) const

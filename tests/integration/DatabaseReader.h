@@ -30,6 +30,13 @@ public:
     // The meeting's participants rows (id, state, leave_reason, audio_muted,
     // mute_acknowledged, user_id, guest_id), oldest first.
     QList<QJsonObject> participants(const QString &meetingId) const;
+    // The subscription's deliveries, oldest first: id, event_id, event_type, body, state,
+    // attempts, next_attempt_at, created_at, and the event row's data text (event_data, empty
+    // for a webhook.test ping, which has no event row) and occurred_at (ms).
+    QList<QJsonObject> deliveries(const QString &webhookId) const;
+    // Columns of one webhooks row as text (empty object when absent).
+    QJsonObject webhook(const QString &webhookId) const;
+
     // DESIGN.md *Events*: every participant.joined has exactly one participant.left after it,
     // and no left comes without its joined. The first problem found, or empty.
     QString pairingProblem(const QString &meetingId) const;

@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -125,6 +126,7 @@ private:
     QString m_reader;
     QString m_meeting;
     QString m_cancelled;
+    QTcpServer m_webhookReceiver;
 
 private Q_SLOTS:
     void initTestCase()
@@ -137,8 +139,11 @@ private Q_SLOTS:
         qputenv("QUORUM_RESPONSE_LOG", QFile::encodeName(m_logPath));
 
         // Small join limits, so that the lockout and the 404 limit can be reached here.
+        // Webhook targets are a loopback port this test holds (and never answers).
+        QVERIFY(m_webhookReceiver.listen(QHostAddress::LocalHost, 0));
         m_server = std::make_unique<QuorumdProcess>(
-            QStringList{u"--passcode-max-failures"_s, u"2"_s, u"--join-not-found-limit"_s, u"2"_s});
+            QStringList{u"--passcode-max-failures"_s, u"2"_s, u"--join-not-found-limit"_s, u"2"_s,
+                        u"--webhooks-allow-private-networks"_s});
         QVERIFY2(m_server->start(), m_server->standardError().constData());
         m_admin = m_server->token();
         m_server->createUser(u"bob"_s, u"default"_s);
@@ -332,6 +337,59 @@ private Q_SLOTS:
         QCOMPARE(member.get(u"/v1/audit"_s).status, 200);
     }
 
+    void webhooksSucceed()
+    {
+        ApiClient admin(m_server->baseUrl(), m_admin);
+        const QString url = u"http://127.0.0.1:%1/hook"_s.arg(m_webhookReceiver.serverPort());
+        const ApiReply created = admin.post(
+            u"/v1/webhooks"_s, {{u"url"_s, url}, {u"events"_s, QJsonArray{u"meeting.started"_s}}});
+        QCOMPARE(created.status, 201);
+        const QString id = created.json().value(u"id").toString();
+        const QString path = u"/v1/webhooks/"_s + id;
+
+        QCOMPARE(admin.get(u"/v1/webhooks"_s).status, 200);
+        const ApiReply read = admin.get(path);
+        QCOMPARE(read.status, 200);
+        QCOMPARE(
+            admin.patch(path, {{u"enabled"_s, true}}, {{"If-Match", read.header("ETag")}}).status,
+            200);
+        QCOMPARE(admin.patch(path, {{u"enabled"_s, true}}, {{"If-Match", "\"v99\""}}).status, 412);
+        QCOMPARE(admin.patch(path, {{u"state"_s, u"active"_s}}).status, 400);
+        QCOMPARE(admin.post(path + u":rotateSecret"_s, {{u"grace_seconds"_s, 60}}).status, 200);
+        QCOMPARE(admin.post(path + u":rotateSecret"_s, {{u"grace_seconds"_s, 86401}}).status, 400);
+        const ApiReply ping = admin.post(path + u":test"_s, {});
+        QCOMPARE(ping.status, 202);
+        const QString delivery = ping.json().value(u"delivery_id").toString();
+        QCOMPARE(admin.get(path + u"/deliveries"_s).status, 200);
+        QCOMPARE(admin.get(path + u"/deliveries?cursor=x"_s).status, 400);
+        const QString redeliver = path + u"/deliveries/"_s + delivery + u":redeliver"_s;
+        QCOMPARE(admin.post(redeliver, {}).status, 409);
+        QCOMPARE(admin.patch(path, {{u"enabled"_s, false}}).status, 200);
+        QCOMPARE(admin.post(path + u":test"_s, {}).status, 409);
+        QCOMPARE(admin.patch(path, {{u"enabled"_s, true}}).status, 200);
+        QCOMPARE(admin.post(redeliver, {}).status, 202);
+
+        const ApiReply refused
+            = admin.post(u"/v1/webhooks"_s,
+                         {{u"url"_s, u"https://169.254.169.254/latest/meta-data/"_s},
+                          {u"events"_s, QJsonArray{u"meeting.started"_s}}});
+        QCOMPARE(refused.status, 422);
+        ApiClient reader(m_server->baseUrl(), m_reader);
+        QCOMPARE(reader.get(u"/v1/webhooks"_s).status, 403);
+        ApiClient member(m_server->baseUrl(), m_member);
+        QCOMPARE(member.get(path).status, 404);
+        QCOMPARE(member.get(path + u"/deliveries"_s).status, 404);
+        QCOMPARE(member.post(redeliver, {}).status, 404);
+        QCOMPARE(member.post(path + u":test"_s, {}).status, 404);
+        QCOMPARE(member.post(path + u":rotateSecret"_s, {}).status, 404);
+        QCOMPARE(member.patch(path, {{u"enabled"_s, false}}).status, 404);
+        QCOMPARE(member.del(path).status, 404);
+
+        QCOMPARE(admin.del(path, {{"If-Match", "\"v1\""}}).status, 412);
+        QCOMPARE(admin.del(path).status, 204);
+        QCOMPARE(admin.get(path).status, 404);
+    }
+
     void systemRoutesAnswer_data()
     {
         QTest::addColumn<QString>("path");
@@ -343,7 +401,7 @@ private Q_SLOTS:
         QTest::newRow("the key set") << u"/.well-known/jwks.json"_s << 200;
         QTest::newRow("the signalling endpoint without an upgrade") << u"/v1/signal"_s << 426;
         QTest::newRow("an unknown path") << u"/v1/nothing-here"_s << 404;
-        QTest::newRow("a planned path") << u"/v1/webhooks"_s << 404;
+        QTest::newRow("a planned path") << u"/v1/recordings/rec_0000000000000000000000"_s << 404;
     }
 
     void systemRoutesAnswer()

@@ -26,6 +26,8 @@
 #include "signalling/SignalEndpoint.h"
 #include "signalling/SignalHub.h"
 #include "store/Database.h"
+#include "webhooks/WebhookDispatcher.h"
+#include "webhooks/WebhookMetrics.h"
 
 #include <QDir>
 #include <QFile>
@@ -173,6 +175,18 @@ Status QuorumServer::start()
                                                       *m_keys, *m_audit, *m_joinLimiter,
                                                       *m_meetingCache, *m_banCache);
     m_metrics = std::make_unique<Metrics>();
+    m_webhookMetrics = std::make_unique<WebhookMetrics>();
+    DispatchConfig webhookConfig;
+    webhookConfig.retryWaitsMs = m_settings.webhookRetryScheduleMs;
+    webhookConfig.timeoutMs = m_settings.webhookTimeoutMs;
+    webhookConfig.maxInFlight = m_settings.webhookConcurrency;
+    webhookConfig.maxInFlightPerSubscription = m_settings.webhookConcurrencyPerSubscription;
+    webhookConfig.disabledAfterMs = m_settings.webhookDisabledAfterSeconds * 1000;
+    webhookConfig.allowPrivateNetworks = m_settings.webhooksAllowPrivateNetworks;
+    m_webhooks = std::make_unique<WebhookDispatcher>(
+        DeliveryEngine::Context{*m_database, *m_clock, *m_box, *m_webhookMetrics}, webhookConfig);
+    WebhookDispatcher *webhooks = m_webhooks.get();
+    m_metrics->addSource([webhooks] { return webhooks->renderMetrics(); });
     m_cursors = std::make_unique<CursorCodec>(m_box->deriveKey("pagination-cursor"));
     m_bodies = std::make_unique<ResponseBodyCache>();
     m_media = std::make_unique<media::BuiltinMediaPlane>();
@@ -259,6 +273,9 @@ Status QuorumServer::start()
     connect(m_checkpointTimer, &QTimer::timeout, this, [this] { m_database->checkpoint(); });
     m_checkpointTimer->start();
 
+    // Deliveries left pending by the previous run go out now, and new ones as they commit.
+    m_webhooks->start();
+
     m_ready = true;
     return success();
 }
@@ -270,6 +287,9 @@ void QuorumServer::stop()
         m_keyTimer->stop();
     if (m_checkpointTimer)
         m_checkpointTimer->stop();
+    // Attempts in flight are dropped unrecorded: the next start makes them again.
+    if (m_webhooks)
+        m_webhooks->stop();
     // Closes every socket (1001) while the serving threads still run to send the closes.
     if (m_hub)
         m_hub->stop();

@@ -81,7 +81,8 @@ private Q_SLOTS:
     void refusesForbiddenAddresses_data();
     void refusesForbiddenAddresses();
     void cancelsDeliveriesOfADisabledSubscription();
-    void limitsAttemptsInFlightPerSubscription();
+    void limitsAttemptsInFlight_data();
+    void limitsAttemptsInFlight();
     void resumesPendingDeliveriesAfterARestart();
 
 private:
@@ -569,14 +570,28 @@ void tst_WebhookDispatcher::cancelsDeliveriesOfADisabledSubscription()
         "quorum_webhook_deliveries_total{outcome=\"cancelled\"} 1\n"));
 }
 
-void tst_WebhookDispatcher::limitsAttemptsInFlightPerSubscription()
+void tst_WebhookDispatcher::limitsAttemptsInFlight_data()
 {
+    QTest::addColumn<int>("perSubscription");
+    QTest::addColumn<int>("inAll");
+    QTest::addColumn<int>("expected");
+
+    QTest::newRow("two per subscription hold back the busy one's other three") << 2 << 64 << 4;
+    QTest::newRow("three in all hold back the rest") << 10 << 3 << 3;
+}
+
+void tst_WebhookDispatcher::limitsAttemptsInFlight()
+{
+    QFETCH(int, perSubscription);
+    QFETCH(int, inAll);
+    QFETCH(int, expected);
+
     m_receiver->setDefaultAnswer({0, 0}); // hold every request
     const QString busy = insertWebhook(m_receiver->url("/busy"));
     const QString other = insertWebhook(m_receiver->url("/other"));
     DispatchConfig settings = config();
-    settings.maxInFlightPerSubscription = 2;
-    settings.maxInFlight = 3;
+    settings.maxInFlightPerSubscription = perSubscription;
+    settings.maxInFlight = inAll;
     settings.timeoutMs = 60 * 1000;
     for (int i = 0; i < 5; ++i)
         insertDelivery(busy);
@@ -585,15 +600,17 @@ void tst_WebhookDispatcher::limitsAttemptsInFlightPerSubscription()
 
     auto dispatcher = makeDispatcher(settings);
 
-    QTRY_COMPARE_WITH_TIMEOUT(m_receiver->requests().size(), 3, kWaitMs);
+    // The claims are made in one round, before any request goes out.
+    QTRY_COMPARE_WITH_TIMEOUT(m_receiver->requests().size(), expected, kWaitMs);
     QSqlQuery query(m_database->connection());
     QVERIFY(query.exec(u"SELECT webhook_id, COUNT(*) FROM webhook_deliveries "
                        "WHERE claimed_until IS NOT NULL GROUP BY webhook_id"_s));
     QHash<QString, int> claimed;
     while (query.next())
         claimed[query.value(0).toString()] = query.value(1).toInt();
-    QCOMPARE(claimed.value(busy), 2);
-    QCOMPARE(claimed.value(other), 1);
+    QCOMPARE(claimed.value(busy) + claimed.value(other), expected);
+    QVERIFY(claimed.value(busy) <= perSubscription);
+    QVERIFY(claimed.value(other) <= perSubscription);
     QVERIFY(dispatcher->renderMetrics().contains("quorum_webhook_queue_depth 7\n"));
 }
 

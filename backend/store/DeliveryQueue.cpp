@@ -9,6 +9,9 @@
 #include <QSqlQuery>
 
 Q_LOGGING_CATEGORY(lcDeliveryQueue, "quorum.webhooks.queue")
+// auth/AuditLog sits above the store; the entry is written here, in the attempt's transaction,
+// and logged under the same category as AuditLog's entries.
+Q_LOGGING_CATEGORY(lcDeliveryAudit, "quorum.audit")
 
 using namespace Qt::StringLiterals;
 
@@ -86,6 +89,8 @@ Status disableFailing(QSqlDatabase db, const QString &webhookId, const QString &
          QDateTime::fromMSecsSinceEpoch(failingSince, Qt::UTC).toString(Qt::ISODateWithMs)}};
     qCWarning(lcDeliveryQueue).noquote()
         << "webhook" << webhookId << "disabled: no successful delivery since" << failingSince;
+    qCInfo(lcDeliveryAudit).noquote()
+        << entry.action << u"workspace=%1 target=%2"_s.arg(workspaceId, webhookId);
     return AuditRepository(db).append(entry);
 }
 

@@ -1,7 +1,5 @@
 #include "UrlGuard.h"
 
-#include <QPair>
-
 using namespace Qt::StringLiterals;
 
 // A placeholder of the delivery engine's branch, so the engine links and its tests run: the

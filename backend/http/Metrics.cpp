@@ -90,7 +90,15 @@ QByteArray Metrics::render() const
         out += "quorum_http_request_duration_seconds_count{" + l + "} "
             + QByteArray::number(it->count) + '\n';
     }
+
+    for (const auto &source : m_sources)
+        out += source();
     return out;
+}
+
+void Metrics::addSource(std::function<QByteArray()> render)
+{
+    m_sources << std::move(render);
 }
 
 } // namespace quorum

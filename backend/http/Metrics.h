@@ -6,6 +6,7 @@
 #include <QMutex>
 
 #include <array>
+#include <functional>
 #include <memory>
 
 namespace quorum {
@@ -21,6 +22,10 @@ public:
 
     void observeRequest(const QString &route, const QByteArray &method, int status, double seconds);
     QByteArray render() const;
+
+    // Another part's metrics, rendered after the requests' on every scrape (the webhook
+    // dispatcher's, for one). Add sources before serving.
+    void addSource(std::function<QByteArray()> render);
 
     static constexpr std::array<double, 12> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                      0.05,   0.1,   0.25,   0.5,   1,    5};
@@ -41,6 +46,7 @@ private:
 
     mutable QMutex m_shardsMutex;
     QList<std::shared_ptr<Shard>> m_shards;
+    QList<std::function<QByteArray()>> m_sources;
     quint64 m_id;
 };
 

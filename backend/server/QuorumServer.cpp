@@ -28,6 +28,8 @@
 #include "signalling/SignalEndpoint.h"
 #include "signalling/SignalHub.h"
 #include "store/Database.h"
+#include "webhooks/WebhookDispatcher.h"
+#include "webhooks/WebhookMetrics.h"
 
 #include <QDir>
 #include <QFile>
@@ -175,6 +177,18 @@ Status QuorumServer::start()
                                                       *m_keys, *m_audit, *m_joinLimiter,
                                                       *m_meetingCache, *m_banCache);
     m_metrics = std::make_unique<Metrics>();
+    m_webhookMetrics = std::make_unique<WebhookMetrics>();
+    DispatchConfig webhookConfig;
+    webhookConfig.retryWaitsMs = m_settings.webhookRetryScheduleMs;
+    webhookConfig.timeoutMs = m_settings.webhookTimeoutMs;
+    webhookConfig.maxInFlight = m_settings.webhookConcurrency;
+    webhookConfig.maxInFlightPerSubscription = m_settings.webhookConcurrencyPerSubscription;
+    webhookConfig.disabledAfterMs = m_settings.webhookDisabledAfterSeconds * 1000;
+    webhookConfig.allowPrivateNetworks = m_settings.webhooksAllowPrivateNetworks;
+    m_webhookDispatcher = std::make_unique<WebhookDispatcher>(
+        DeliveryEngine::Context{*m_database, *m_clock, *m_box, *m_webhookMetrics}, webhookConfig);
+    WebhookDispatcher *webhooks = m_webhookDispatcher.get();
+    m_metrics->addSource([webhooks] { return webhooks->renderMetrics(); });
     m_cursors = std::make_unique<CursorCodec>(m_box->deriveKey("pagination-cursor"));
     m_bodies = std::make_unique<ResponseBodyCache>();
     m_media = std::make_unique<media::BuiltinMediaPlane>();
@@ -183,10 +197,11 @@ Status QuorumServer::start()
                                                            *m_meetingCache, *m_banCache, *m_media});
     if (const Status started = m_hub->start(); !started)
         return started;
-    m_webhooks = std::make_unique<WebhookService>(*m_database, *m_box, *m_clock, *m_audit);
+    m_webhookService = std::make_unique<WebhookService>(*m_database, *m_box, *m_clock, *m_audit);
     m_services.reset(new Services{m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,
                                   *m_keys, *m_meetings, *m_joinTokens, *m_requestLimiter,
-                                  *m_metrics, *m_cursors, *m_bodies, *m_hub, m_ready, *m_webhooks});
+                                  *m_metrics, *m_cursors, *m_bodies, *m_hub, m_ready,
+                                  *m_webhookService});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);
@@ -263,6 +278,9 @@ Status QuorumServer::start()
     connect(m_checkpointTimer, &QTimer::timeout, this, [this] { m_database->checkpoint(); });
     m_checkpointTimer->start();
 
+    // Deliveries left pending by the previous run go out now, and new ones as they commit.
+    m_webhookDispatcher->start();
+
     m_ready = true;
     return success();
 }
@@ -274,6 +292,9 @@ void QuorumServer::stop()
         m_keyTimer->stop();
     if (m_checkpointTimer)
         m_checkpointTimer->stop();
+    // Attempts in flight are dropped unrecorded: the next start makes them again.
+    if (m_webhookDispatcher)
+        m_webhookDispatcher->stop();
     // Closes every socket (1001) while the serving threads still run to send the closes.
     if (m_hub)
         m_hub->stop();

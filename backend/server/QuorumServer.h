@@ -29,6 +29,8 @@ class ResponseBodyCache;
 class SignalHub;
 class SigningKeyRing;
 class TokenService;
+class WebhookDispatcher;
+class WebhookMetrics;
 class WebhookService;
 struct Services;
 namespace crypto {
@@ -85,9 +87,11 @@ private:
     std::unique_ptr<MeetingCache> m_meetingCache;
     std::unique_ptr<BanCache> m_banCache;
     std::unique_ptr<MeetingService> m_meetings;
-    std::unique_ptr<WebhookService> m_webhooks;
+    std::unique_ptr<WebhookService> m_webhookService;
     std::unique_ptr<JoinTokenService> m_joinTokens;
     std::unique_ptr<Metrics> m_metrics;
+    std::unique_ptr<WebhookMetrics> m_webhookMetrics;
+    std::unique_ptr<WebhookDispatcher> m_webhookDispatcher; // after everything it uses
     std::unique_ptr<CursorCodec> m_cursors;
     std::unique_ptr<ResponseBodyCache> m_bodies;
     std::unique_ptr<media::MediaPlane> m_media;

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "webhooks/RetrySchedule.h"
+
 #include <QHostAddress>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -59,8 +62,12 @@ struct Settings
     int maxSocketsPerMeeting = 500; // participants and observers
     QString iceServers = QStringLiteral("[]"); // JSON array handed to clients in `joined`
     // Webhooks (DESIGN.md *Webhooks*).
+    QList<qint64> webhookRetryScheduleMs = RetrySchedule::defaultWaits(); // between attempts
+    int webhookTimeoutMs = 10000; // a whole attempt, resolving included
+    int webhookConcurrency = 64; // attempts in flight in all
+    int webhookConcurrencyPerSubscription = 4;
     qint64 webhookDegradedAfterSeconds = 86400; // failing this long without a success: degraded
-    qint64 webhookDisabledAfterSeconds = 604800; // failing this long: disabled by the dispatcher
+    qint64 webhookDisabledAfterSeconds = 604800; // and this long: disabled
 
     QString sqlitePath() const;
     QString effectiveMasterKeyFile() const;

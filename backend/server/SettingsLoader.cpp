@@ -1,5 +1,7 @@
 #include "SettingsLoader.h"
 
+#include "webhooks/RetrySchedule.h"
+
 #include <QDir>
 #include <QJsonDocument>
 #include <QSettings>
@@ -127,6 +129,14 @@ SettingsLoader::SettingsLoader()
         {u"webhook-disabled-after"_s, u"SECONDS"_s,
          u"A subscription whose deliveries fail this long without a success is disabled "
          "(default 604800)."_s},
+        {u"webhook-retry-schedule"_s, u"LIST"_s,
+         u"Waits between a webhook delivery's attempts, comma-separated with units ms, s, m "
+         "or h (default 1s,5s,30s,5m,30m,6h,24h)."_s},
+        {u"webhook-timeout"_s, u"DURATION"_s,
+         u"How long one webhook attempt may take, e.g. 10s or 500ms (default 10s)."_s},
+        {u"webhook-concurrency"_s, u"N"_s, u"Webhook attempts in flight at most (default 64)."_s},
+        {u"webhook-concurrency-per-subscription"_s, u"N"_s,
+         u"Webhook attempts in flight per subscription at most (default 4)."_s},
         {u"shutdown-grace"_s, u"SECONDS"_s,
          u"How long requests in flight may finish at "
          "shutdown (default 10)."_s},
@@ -294,6 +304,28 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     // Webhooks
     number(u"webhook-degraded-after"_s, &s.webhookDegradedAfterSeconds, 1, 365 * 86400);
     number(u"webhook-disabled-after"_s, &s.webhookDisabledAfterSeconds, 1, 365 * 86400);
+    if (const auto value = text(u"webhook-retry-schedule"_s)) {
+        if (auto waits = RetrySchedule::parse(*value))
+            s.webhookRetryScheduleMs = *waits;
+        else
+            problems << waits.error().detail;
+    }
+    if (const auto value = text(u"webhook-timeout"_s)) {
+        // A bare number is seconds, like the other periods.
+        bool bare = false;
+        const qint64 seconds = value->toLongLong(&bare);
+        const auto waits = bare ? Result<QList<qint64>>(QList<qint64>{seconds * 1000})
+                                : RetrySchedule::parse(*value);
+        if (!waits || waits->size() != 1 || waits->constFirst() < 1
+            || waits->constFirst() > 3600 * 1000)
+            problems << u"--webhook-timeout must be one duration from 1ms to 1h, e.g. 10s"_s;
+        else
+            s.webhookTimeoutMs = int(waits->constFirst());
+    }
+    number(u"webhook-concurrency"_s, &s.webhookConcurrency, 1, 10000);
+    number(u"webhook-concurrency-per-subscription"_s, &s.webhookConcurrencyPerSubscription, 1,
+           1000);
+
     if (const auto value = text(u"ice-servers"_s)) {
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(value->toUtf8(), &parseError);

@@ -344,7 +344,7 @@ ApiResponse ApiDispatcher::dispatch(ApiRequest &request)
                                           settings.rateLimitPerCredential, &limitHeaders))
             return *limited;
     }
-    if (auto refused = readBody(request))
+    if (auto refused = readBody(request, route))
         return *refused;
 
     ApiResponse response = runWithIdempotency(request, route);
@@ -422,10 +422,12 @@ std::optional<ApiResponse> ApiDispatcher::authenticate(ApiRequest &request, cons
     return std::nullopt;
 }
 
-std::optional<ApiResponse> ApiDispatcher::readBody(ApiRequest &request)
+std::optional<ApiResponse> ApiDispatcher::readBody(ApiRequest &request, const Route &route)
 {
     if (request.body.isEmpty())
         return std::nullopt;
+    if (route.body == BodyKind::Form)
+        return readForm(request);
     if (request.method == "GET" || request.method == "HEAD" || request.method == "DELETE") {
         if (request.body.trimmed() == "{}")
             return std::nullopt;
@@ -458,6 +460,39 @@ std::optional<ApiResponse> ApiDispatcher::readBody(ApiRequest &request)
         return problem(ErrorCode::InvalidRequest,
                        QStringLiteral("The body must be a JSON object."));
     request.json = document.object();
+    return std::nullopt;
+}
+
+std::optional<ApiResponse> ApiDispatcher::readForm(ApiRequest &request)
+{
+    const QByteArray type = request.header("content-type").split(';').constFirst().trimmed();
+    if (type.compare("application/x-www-form-urlencoded", Qt::CaseInsensitive) != 0)
+        return problem(ErrorCode::UnsupportedMediaType,
+                       QStringLiteral("Send application/x-www-form-urlencoded."));
+
+    // HTML forms write a space as '+', which percent-decoding alone would keep.
+    for (const QByteArray &pair : request.body.split('&')) {
+        if (pair.isEmpty())
+            continue;
+        const qsizetype equals = pair.indexOf('=');
+        QByteArray name = equals < 0 ? pair : pair.first(equals);
+        QByteArray value = equals < 0 ? QByteArray() : pair.sliced(equals + 1);
+        name = QByteArray::fromPercentEncoding(name.replace('+', ' '));
+        value = QByteArray::fromPercentEncoding(value.replace('+', ' '));
+
+        QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        const QString decodedName = utf8.decode(name);
+        const QString decodedValue = utf8.decode(value);
+        if (utf8.hasError())
+            return problem(ErrorCode::InvalidRequest, QStringLiteral("The form is not UTF-8."));
+        // RFC 6749 section 3.1: parameters must not be included more than once.
+        if (request.form.contains(decodedName))
+            return problems::response(
+                Error{ErrorCode::InvalidRequest,
+                      QStringLiteral("The field %1 is sent more than once.").arg(decodedName),
+                      {{decodedName, QStringLiteral("sent more than once")}}});
+        request.form.insert(decodedName, decodedValue);
+    }
     return std::nullopt;
 }
 

@@ -37,7 +37,8 @@ private:
     static void then(ApiResponse &response, Step step);
     static ApiResponse delayed(const ApiResponse &response, QObject *context);
     std::optional<ApiResponse> authenticate(ApiRequest &request, const Route &route);
-    std::optional<ApiResponse> readBody(ApiRequest &request);
+    std::optional<ApiResponse> readBody(ApiRequest &request, const Route &route);
+    std::optional<ApiResponse> readForm(ApiRequest &request);
     std::optional<ApiResponse> applyRateLimit(ApiRequest &request, const QString &key, int limit,
                                               ApiResponse *headersFor);
     QString clientAddressOf(const QHostAddress &peer, const QByteArray &forwardedFor) const;

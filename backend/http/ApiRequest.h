@@ -29,12 +29,14 @@ struct ApiRequest
     QHash<QString, QString> params;
     std::optional<Credential> credential;
     QJsonObject json; // the parsed body, when it is a JSON object
+    QHash<QString, QString> form; // the decoded fields of a form body (a field sent twice: 400)
 
     QByteArray header(const QByteArray &lowerCaseName) const
     {
         return headers.value(lowerCaseName);
     }
     QString param(const QString &name) const { return params.value(name); }
+    QString formField(const QString &name) const { return form.value(name); }
     // The key that limits and idempotency are scoped to: the credential, else the address.
     QString callerKey() const
     {

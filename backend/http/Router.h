@@ -17,6 +17,10 @@ enum class AuthMode {
     OptionalBearer, // a bearer token is checked if present (joinToken for guests)
 };
 
+// What a route's request body holds: JSON (the /v1 API) or an HTML form / RFC 6749 form
+// (`application/x-www-form-urlencoded`: the browser pages and /oauth).
+enum class BodyKind { Json, Form };
+
 struct Route
 {
     QByteArray method;
@@ -28,6 +32,7 @@ struct Route
     // Whether an Idempotency-Key replays the first answer. Off where replaying would hand out
     // a stale credential (a join token expires in minutes); such a request is simply run again.
     bool replayable = true;
+    BodyKind body = BodyKind::Json;
 };
 
 // The one route table. Patterns are matched segment by segment on the encoded path; a

@@ -25,6 +25,7 @@ deps-run:
 
 deps-test:
 	@installer/debian-packages.sh test
+	@installer/browser-tools.sh
 
 build:
 	$(CMAKE_CONFIGURE) -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release

@@ -11,7 +11,7 @@ test_packages=(
     "${run_packages[@]}"
     clang-format
     python3 python3-jwt python3-cryptography python3-requests python3-yaml
-    golang-go wrk
+    golang-go wrk chromium
 )
 
 case "${1:-}" in
@@ -19,9 +19,13 @@ run) wanted=("${run_packages[@]}") ;;
 test) wanted=("${test_packages[@]}") ;;
 *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
-# Node.js runs the JavaScript end-to-end client; any Node 18 or later will do.
+# Node.js runs the JavaScript end-to-end client and drives chromium; any Node 18 or later
+# will do, with its npm (Debian packages it apart).
 if [ "${1}" = test ] && ! command -v node >/dev/null 2>&1; then
     wanted+=(nodejs)
+fi
+if [ "${1}" = test ] && ! command -v npm >/dev/null 2>&1; then
+    wanted+=(npm)
 fi
 
 missing=()

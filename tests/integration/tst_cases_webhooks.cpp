@@ -63,9 +63,10 @@ Verification verify(const QByteArray &body, const QByteArray &signatureHeader,
     bodyFile.flush();
 
     QProcess python;
-    python.start(u"python3"_s, QStringList{verifierScript(), bodyFile.fileName(),
-                                           QString::fromLatin1(signatureHeader)}
-                                   + secrets);
+    python.start(
+        u"python3"_s,
+        QStringList{verifierScript(), bodyFile.fileName(), QString::fromLatin1(signatureHeader)}
+            + secrets);
     if (!python.waitForFinished(10000) || python.exitCode() != 0) {
         python.kill();
         python.waitForFinished(2000);
@@ -139,8 +140,8 @@ private:
     static Subscription subscribeOn(ApiClient &api, const QByteArray &url,
                                     const QStringList &events)
     {
-        const ApiReply created
-            = api.post(u"/v1/webhooks"_s, {{u"url"_s, QString::fromLatin1(url)},
+        const ApiReply created = api.post(u"/v1/webhooks"_s,
+                                          {{u"url"_s, QString::fromLatin1(url)},
                                            {u"events"_s, QJsonArray::fromStringList(events)}});
         if (created.status != 201) {
             qWarning() << "subscribe:" << created.status << created.body;
@@ -157,12 +158,13 @@ private:
     QString createMeeting(const QString &topic, const QString &user = u"admin"_s)
     {
         const ApiReply created = m_live->api(user).post(
-            u"/v1/meetings"_s, {{u"topic"_s, topic},
-                                {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
-                                {u"duration_minutes"_s, 30},
-                                {u"timezone"_s, u"Europe/Berlin"_s},
-                                {u"waiting_room"_s, false},
-                                {u"settings"_s, QJsonObject{{u"allow_join_before_host"_s, true}}}});
+            u"/v1/meetings"_s,
+            {{u"topic"_s, topic},
+             {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
+             {u"duration_minutes"_s, 30},
+             {u"timezone"_s, u"Europe/Berlin"_s},
+             {u"waiting_room"_s, false},
+             {u"settings"_s, QJsonObject{{u"allow_join_before_host"_s, true}}}});
         return created.status == 201 ? created.json().value(u"id"_s).toString() : QString();
     }
 
@@ -251,10 +253,9 @@ private Q_SLOTS:
         QCOMPARE(guestToken.status, 200);
         const auto guest = m_live->connect();
         QVERIFY(guest);
-        QCOMPARE(guest->join(guestToken.json().value(u"jwt"_s).toString())
-                     .value(u"type"_s)
-                     .toString(),
-                 u"joined"_s);
+        QCOMPARE(
+            guest->join(guestToken.json().value(u"jwt"_s).toString()).value(u"type"_s).toString(),
+            u"joined"_s);
 
         QTRY_COMPARE_WITH_TIMEOUT(eventsAbout(receiver, meetingId).size(), 3, 10000);
         bool sawTopic = false;
@@ -292,8 +293,9 @@ private Q_SLOTS:
         // The same check with OpenSSL's command line, a third implementation.
         const Receiver::Request first = eventsAbout(receiver, meetingId).constFirst();
         QProcess openssl;
-        openssl.start(u"openssl"_s, {u"dgst"_s, u"-sha256"_s, u"-mac"_s, u"HMAC"_s, u"-macopt"_s,
-                                     u"key:"_s + hook.secret});
+        openssl.start(
+            u"openssl"_s,
+            {u"dgst"_s, u"-sha256"_s, u"-mac"_s, u"HMAC"_s, u"-macopt"_s, u"key:"_s + hook.secret});
         QVERIFY(openssl.waitForStarted(5000));
         openssl.write("v1:" + first.header("X-Quorum-Timestamp") + ':' + first.body);
         openssl.closeWriteChannel();
@@ -351,8 +353,8 @@ private Q_SLOTS:
 
         // The verifier rule: an unknown v0 and a bad v1 before the good one do not matter.
         const QByteArray good = parts[1].mid(3);
-        const QByteArray bad = QByteArray(good).replace(0, 4, good.startsWith("0000") ? "1111"
-                                                                                      : "0000");
+        const QByteArray bad
+            = QByteArray(good).replace(0, 4, good.startsWith("0000") ? "1111" : "0000");
         QCOMPARE(verify(inGrace.body, t + ",v0=deadbeef,v1=" + bad + ",v1=" + good, {newSecret})
                      .verified,
                  QList<bool>{true});
@@ -372,7 +374,8 @@ private Q_SLOTS:
         QVERIFY(secondHost);
         QTRY_COMPARE_WITH_TIMEOUT(eventsAbout(receiver, after).size(), 1, 10000);
         const Receiver::Request retired = eventsAbout(receiver, after).constFirst();
-        check = verify(retired.body, retired.header("X-Quorum-Signature"), {hook.secret, newSecret});
+        check
+            = verify(retired.body, retired.header("X-Quorum-Signature"), {hook.secret, newSecret});
         QVERIFY(check.ran);
         QCOMPARE(check.v1Count, 1);
         QCOMPARE(check.verified, (QList<bool>{false, true}));
@@ -410,12 +413,12 @@ private Q_SLOTS:
         for (const bool whole : {false, true}) {
             RawSignalSocket raw;
             QVERIFY(raw.open(m_live->port()));
-            raw.sendText(QJsonDocument(QJsonObject{{u"type"_s, u"join"_s},
-                                                   {u"id"_s, u"1"_s},
-                                                   {u"token"_s, m_live->joinToken(
-                                                                    u"dave"_s, meetingId)}})
-                             .toJson(QJsonDocument::Compact),
-                         !whole);
+            raw.sendText(
+                QJsonDocument(QJsonObject{{u"type"_s, u"join"_s},
+                                          {u"id"_s, u"1"_s},
+                                          {u"token"_s, m_live->joinToken(u"dave"_s, meetingId)}})
+                    .toJson(QJsonDocument::Compact),
+                !whole);
             raw.abort();
         }
         // (b) a full join, then the client is killed (no close frame).
@@ -427,10 +430,9 @@ private Q_SLOTS:
         auto carol = m_live->join(u"carol"_s, meetingId, &answer);
         QVERIFY(carol);
         const QString carolId = answer.value(u"participant_id"_s).toString();
-        QCOMPARE(m_live->api()
-                     .del(u"/v1/meetings/%1/participants/%2"_s.arg(meetingId, carolId))
-                     .status,
-                 204);
+        QCOMPARE(
+            m_live->api().del(u"/v1/meetings/%1/participants/%2"_s.arg(meetingId, carolId)).status,
+            204);
         QVERIFY(carol->waitForClosed());
 
         QVERIFY(host->waitFor(u"participant_left"_s, 8000).contains(u"reason"_s));
@@ -462,8 +464,8 @@ private Q_SLOTS:
                                    u"participant.joined"_s, u"participant.left"_s};
         const QStringList leftTypes{u"participant.left"_s, u"meeting.ended"_s};
         const QStringList allExpected = expected(allTypes);
-        QTRY_COMPARE_WITH_TIMEOUT(eventsAbout(everything, meetingId).size(),
-                                  allExpected.size(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(eventsAbout(everything, meetingId).size(), allExpected.size(),
+                                  10000);
         QTRY_COMPARE_WITH_TIMEOUT(eventsAbout(departures, meetingId).size(),
                                   expected(leftTypes).size(), 10000);
         QStringList received;
@@ -540,9 +542,8 @@ private Q_SLOTS:
         }
         ApiClient admin(m_strict->baseUrl(), m_strict->token());
 
-        const ApiReply reply
-            = admin.post(u"/v1/webhooks"_s,
-                         {{u"url"_s, url}, {u"events"_s, QJsonArray{u"meeting.started"_s}}});
+        const ApiReply reply = admin.post(
+            u"/v1/webhooks"_s, {{u"url"_s, url}, {u"events"_s, QJsonArray{u"meeting.started"_s}}});
 
         QCOMPARE(reply.status, 422);
         QCOMPARE(reply.errorFields(), QStringList{u"url"_s});
@@ -618,20 +619,15 @@ private Q_SLOTS:
                                        .toString();
         QVERIFY(!deliveryId.isEmpty());
 
-        QTRY_VERIFY_WITH_TIMEOUT(deliveryShown(admin, hook.id, deliveryId)
-                                         .value(u"attempt_log"_s)
-                                         .toArray()
-                                         .size()
-                                     >= 2,
-                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            deliveryShown(admin, hook.id, deliveryId).value(u"attempt_log"_s).toArray().size() >= 2,
+            10000);
         const QJsonObject shown = deliveryShown(admin, hook.id, deliveryId);
         for (const QJsonValue &attempt : shown.value(u"attempt_log"_s).toArray()) {
             QVERIFY(attempt.toObject().value(u"status_code"_s).isNull());
-            QVERIFY2(attempt.toObject()
-                         .value(u"error"_s)
-                         .toString()
-                         .startsWith(u"forbidden_address"_s),
-                     qPrintable(attempt.toObject().value(u"error"_s).toString()));
+            QVERIFY2(
+                attempt.toObject().value(u"error"_s).toString().startsWith(u"forbidden_address"_s),
+                qPrintable(attempt.toObject().value(u"error"_s).toString()));
         }
         QCOMPARE(receiver.requests().size(), 0);
     }
@@ -655,15 +651,14 @@ private Q_SLOTS:
         // 500, then silence (the attempt times out after 1 s), then the port is closed.
         QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 2, 10000);
         const quint16 port = receiver.port();
-        const QString deliveryId
-            = admin.get(u"/v1/webhooks/"_s + hook.id + u"/deliveries"_s)
-                  .json()
-                  .value(u"deliveries"_s)
-                  .toArray()
-                  .first()
-                  .toObject()
-                  .value(u"id"_s)
-                  .toString();
+        const QString deliveryId = admin.get(u"/v1/webhooks/"_s + hook.id + u"/deliveries"_s)
+                                       .json()
+                                       .value(u"deliveries"_s)
+                                       .toArray()
+                                       .first()
+                                       .toObject()
+                                       .value(u"id"_s)
+                                       .toString();
         QVERIFY(deliveryId.startsWith(u"dlv_"));
         QTRY_COMPARE_WITH_TIMEOUT(
             deliveryShown(admin, hook.id, deliveryId).value(u"attempts"_s).toInt(), 2, 5000);
@@ -672,8 +667,8 @@ private Q_SLOTS:
             deliveryShown(admin, hook.id, deliveryId).value(u"attempts"_s).toInt() >= 3, 5000);
         QVERIFY(receiver.listen(port));
         QTRY_COMPARE_WITH_TIMEOUT(
-            deliveryShown(admin, hook.id, deliveryId).value(u"state"_s).toString(),
-            u"succeeded"_s, 10000);
+            deliveryShown(admin, hook.id, deliveryId).value(u"state"_s).toString(), u"succeeded"_s,
+            10000);
 
         const QJsonObject shown = deliveryShown(admin, hook.id, deliveryId);
         const QJsonArray log = shown.value(u"attempt_log"_s).toArray();
@@ -691,10 +686,8 @@ private Q_SLOTS:
         QCOMPARE(admin.get(u"/v1/webhooks/"_s + hook.id).json().value(u"state"_s).toString(),
                  u"active"_s);
 
-        const QList<Receiver::Request> attempts
-            = receiver.requestsWith("X-Quorum-Event-Id", receiver.requests()
-                                                             .constFirst()
-                                                             .header("X-Quorum-Event-Id"));
+        const QList<Receiver::Request> attempts = receiver.requestsWith(
+            "X-Quorum-Event-Id", receiver.requests().constFirst().header("X-Quorum-Event-Id"));
         QCOMPARE(attempts.size(), received);
         qint64 previousT = 0;
         for (const Receiver::Request &attempt : attempts) {
@@ -758,11 +751,11 @@ private Q_SLOTS:
         // An event while disabled is not queued for it.
         receiver.setDefaultAnswer({200, 0});
         const int before = receiver.requests().size();
-        const ApiReply meeting = admin.post(
-            u"/v1/meetings"_s, {{u"topic"_s, u"While disabled"_s},
-                                {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
-                                {u"duration_minutes"_s, 30},
-                                {u"waiting_room"_s, false}});
+        const ApiReply meeting = admin.post(u"/v1/meetings"_s,
+                                            {{u"topic"_s, u"While disabled"_s},
+                                             {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
+                                             {u"duration_minutes"_s, 30},
+                                             {u"waiting_room"_s, false}});
         QCOMPARE(meeting.status, 201);
         const QString whileDisabled = meeting.json().value(u"id"_s).toString();
         QJsonObject answer;
@@ -828,9 +821,8 @@ private Q_SLOTS:
         QCOMPARE(eventsAbout(bobs, adminMeeting).size(), 0);
         verifyAll(bobs.requests(), bobHook.secret);
 
-        const QString narrow
-            = m_live->server().token(u"dave"_s, u"default"_s,
-                                     {u"webhook.read"_s, u"webhook.write"_s, u"recording.read"_s});
+        const QString narrow = m_live->server().token(
+            u"dave"_s, u"default"_s, {u"webhook.read"_s, u"webhook.write"_s, u"recording.read"_s});
         for (const QString &event : {u"meeting.started"_s, u"participant.joined"_s}) {
             const ApiReply refused = ApiClient(m_live->server().baseUrl(), narrow)
                                          .post(u"/v1/webhooks"_s,

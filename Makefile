@@ -54,6 +54,7 @@ format:
 bench: deps-test build
 	tests/bench/run.sh $(BUILD_DIR)/bin/quorumd
 	tests/bench/run_signal.sh $(BUILD_DIR)/bin/quorumd $(BUILD_DIR)/bin/signal_bench
+	tests/bench/run_webhooks.sh $(BUILD_DIR)/bin/quorumd $(BUILD_DIR)/bin/webhook_bench
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)

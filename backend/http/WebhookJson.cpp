@@ -161,10 +161,10 @@ QJsonObject toJson(const Webhook &webhook, const QDateTime &now, qint64 degraded
     };
 }
 
-QJsonObject deliveryToJson(const Delivery &delivery, const QList<DeliveryAttempt> &attempts)
+QJsonObject deliveryToJson(const Delivery &delivery, const QList<DeliveryAttemptRecord> &attempts)
 {
     QJsonArray log;
-    for (const DeliveryAttempt &attempt : attempts) {
+    for (const DeliveryAttemptRecord &attempt : attempts) {
         log.append(QJsonObject{
             {u"number"_s, attempt.number},
             {u"attempted_at"_s, timeOrNull(attempt.attemptedAt)},

@@ -25,7 +25,7 @@ Result<int> parseRotation(const QJsonObject &body);
 // period. Never a secret: the caller adds it to the two answers that show one.
 QJsonObject toJson(const Webhook &webhook, const QDateTime &now, qint64 degradedAfterSeconds);
 QString stateOf(const Webhook &webhook, const QDateTime &now, qint64 degradedAfterSeconds);
-QJsonObject deliveryToJson(const Delivery &delivery, const QList<DeliveryAttempt> &attempts);
+QJsonObject deliveryToJson(const Delivery &delivery, const QList<DeliveryAttemptRecord> &attempts);
 QByteArray etag(const Webhook &webhook);
 
 } // namespace quorum::webhookjson

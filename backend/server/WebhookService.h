@@ -36,14 +36,14 @@ struct WebhookPatch
 struct DeliveryView
 {
     Delivery delivery;
-    QList<DeliveryAttempt> attempts;
+    QList<DeliveryAttemptRecord> attempts;
 };
 
 // A page of deliveries with the attempts of each.
 struct DeliveryPage
 {
     Page<Delivery> page;
-    QHash<QString, QList<DeliveryAttempt>> attempts;
+    QHash<QString, QList<DeliveryAttemptRecord>> attempts;
 };
 
 // Webhook subscriptions and their deliveries, with the ownership rules of DESIGN.md

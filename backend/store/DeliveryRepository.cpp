@@ -168,10 +168,10 @@ Result<Page<Delivery>> DeliveryRepository::listForWebhook(const QString &webhook
         "listing deliveries");
 }
 
-Result<QHash<QString, QList<DeliveryAttempt>>>
+Result<QHash<QString, QList<DeliveryAttemptRecord>>>
 DeliveryRepository::attemptsOf(const QStringList &deliveryIds)
 {
-    QHash<QString, QList<DeliveryAttempt>> attempts;
+    QHash<QString, QList<DeliveryAttemptRecord>> attempts;
     if (deliveryIds.isEmpty())
         return attempts;
 
@@ -189,7 +189,7 @@ DeliveryRepository::attemptsOf(const QStringList &deliveryIds)
     if (!query.exec())
         return sqlError(query, "reading delivery attempts");
     while (query.next()) {
-        DeliveryAttempt attempt;
+        DeliveryAttemptRecord attempt;
         attempt.number = query.value(1).toInt();
         attempt.attemptedAt = toTime(query.value(2));
         if (!query.value(3).isNull())

@@ -36,7 +36,7 @@ struct Delivery
 };
 
 // One attempt of a delivery (webhook_attempts).
-struct DeliveryAttempt
+struct DeliveryAttemptRecord
 {
     int number = 0; // 1-based
     QDateTime attemptedAt;
@@ -78,7 +78,7 @@ public:
     // A subscription's deliveries, newest first, by (created_at, id).
     Result<Page<Delivery>> listForWebhook(const QString &webhookId, const PageRequest &page);
     // The attempts of each delivery named, in attempt order.
-    Result<QHash<QString, QList<DeliveryAttempt>>> attemptsOf(const QStringList &deliveryIds);
+    Result<QHash<QString, QList<DeliveryAttemptRecord>>> attemptsOf(const QStringList &deliveryIds);
     // Queues a finished delivery again from the start of the schedule; Conflict if it is
     // still pending.
     Status requeue(const QString &id, const QDateTime &now);

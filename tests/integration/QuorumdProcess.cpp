@@ -29,6 +29,8 @@ QStringList QuorumdProcess::commonArguments() const
 
 bool QuorumdProcess::start(int timeoutMs)
 {
+    // A restart reports its own port; the previous run's output must not answer for it.
+    m_stdout.clear();
     m_process = std::make_unique<QProcess>();
     m_process->setProgram(binaryPath());
     QStringList arguments = commonArguments();
@@ -62,6 +64,14 @@ void QuorumdProcess::stop(int timeoutMs)
         m_process->kill();
         m_process->waitForFinished(5000);
     }
+}
+
+void QuorumdProcess::kill()
+{
+    if (!m_process || m_process->state() == QProcess::NotRunning)
+        return;
+    m_process->kill();
+    m_process->waitForFinished(5000);
 }
 
 bool QuorumdProcess::isRunning() const

@@ -17,6 +17,14 @@ public:
     ~QuorumdProcess();
 
     bool start(int timeoutMs = 15000);
+    // The flags of the next start() and command(): a restart on the same data dir with other
+    // settings.
+    void setExtraArguments(QStringList extraArguments)
+    {
+        m_extraArguments = std::move(extraArguments);
+    }
+    // Ends the process with SIGKILL at once, as a crash would, and waits for it to be gone.
+    void kill();
     void stop(int timeoutMs = 15000);
     bool isRunning() const;
     int exitCode() const;

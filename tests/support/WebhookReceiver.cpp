@@ -1,5 +1,6 @@
 #include "WebhookReceiver.h"
 
+#include <QDateTime>
 #include <QPointer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -17,9 +18,30 @@ WebhookReceiver::~WebhookReceiver()
     m_server.close();
 }
 
-bool WebhookReceiver::listen()
+bool WebhookReceiver::listen(quint16 port)
 {
-    return m_server.listen(QHostAddress::LocalHost, 0);
+    if (!m_server.listen(QHostAddress::LocalHost, port))
+        return false;
+    m_port = m_server.serverPort();
+    return true;
+}
+
+void WebhookReceiver::close()
+{
+    m_server.close();
+    for (QTcpSocket *socket : findChildren<QTcpSocket *>())
+        socket->abort();
+}
+
+QList<WebhookReceiver::Request> WebhookReceiver::requestsWith(const QByteArray &header,
+                                                              const QByteArray &value) const
+{
+    QList<Request> matching;
+    for (const Request &request : m_requests) {
+        if (request.header(header) == value)
+            matching << request;
+    }
+    return matching;
 }
 
 QByteArray WebhookReceiver::url(const QByteArray &path) const
@@ -66,10 +88,18 @@ void WebhookReceiver::read(QTcpSocket *socket)
         request.raw = buffer.left(headEnd + 4 + length);
         request.body = buffer.mid(headEnd + 4, length);
         buffer.remove(0, headEnd + 4 + length);
+        request.receivedAtMs = QDateTime::currentMSecsSinceEpoch();
 
         m_requests << request;
-        answer(socket, m_answers.isEmpty() ? m_default : m_answers.takeFirst());
+        const Answer next = m_answers.isEmpty() ? m_default : m_answers.takeFirst();
         Q_EMIT requestReceived();
+        if (next.drop) {
+            // The buffer goes with the socket; abort() may delete nothing yet, so stop here.
+            m_buffers.remove(socket);
+            socket->abort();
+            return;
+        }
+        answer(socket, next);
     }
 }
 
@@ -80,7 +110,8 @@ void WebhookReceiver::answer(QTcpSocket *socket, const Answer &answer)
 
     QByteArray response = "HTTP/1.1 " + QByteArray::number(answer.status) + " Test\r\n";
     if (answer.status >= 300 && answer.status < 400)
-        response += "Location: " + url("/redirected") + "\r\n";
+        response += "Location: "
+            + (answer.location.isEmpty() ? url("/redirected") : answer.location) + "\r\n";
     response += "Content-Length: 2\r\n\r\nok";
     QPointer<QTcpSocket> target(socket);
     QTimer::singleShot(answer.delayMs, this, [target, response] {

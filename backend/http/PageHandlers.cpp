@@ -4,6 +4,7 @@
 #include "Router.h"
 #include "server/BrowserSessions.h"
 #include "server/Services.h"
+#include "server/UserService.h"
 
 #include <QLoggingCategory>
 
@@ -165,6 +166,63 @@ ApiResponse postSignOut(ApiRequest &request, Services &services)
     return redirect(u"/signin"_s).withHeader("Set-Cookie", sessions.clearedSessionCookie());
 }
 
+// --- set password ---
+
+ApiResponse deadLinkPage()
+{
+    return html::page(404, u"Link not valid"_s,
+                      u"<h1>This link is not valid</h1><p>It is unknown, was used already or has "
+                      "expired. Ask an administrator of your workspace for a new one.</p>"_s);
+}
+
+ApiResponse setPasswordPage(int status, const User &user, const QString &token,
+                            const QString &error)
+{
+    return html::page(
+        status, u"Set your password"_s,
+        u"<h1>Set your password</h1><p>For <strong>%1</strong>. Use 12 to 256 characters; a "
+        "few unrelated words make a strong one.</p>"_s.arg(escape(user.name))
+            + errorBox(error) + u"<form method=\"post\" action=\"/set-password\">"_s
+            + field(u"password"_s, u"New password"_s, u"password"_s, QString(), u"new-password"_s,
+                    true)
+            + field(u"password_again"_s, u"New password again"_s, u"password"_s, QString(),
+                    u"new-password"_s)
+            + hidden(u"token"_s, token)
+            + u"<button type=\"submit\">Set password</button></form>"_s);
+}
+
+ApiResponse getSetPassword(ApiRequest &request, Services &services)
+{
+    const QString token = request.query.queryItemValue(u"token"_s, QUrl::FullyDecoded);
+    const auto user = services.users.userForLink(token);
+    if (!user)
+        return deadLinkPage();
+    return setPasswordPage(200, *user, token, QString());
+}
+
+ApiResponse postSetPassword(ApiRequest &request, Services &services)
+{
+    // The link's secret token in the form is what a forged post cannot know: it stands in for
+    // a CSRF token here.
+    const QString token = request.formField(u"token"_s);
+    const auto user = services.users.userForLink(token);
+    if (!user)
+        return deadLinkPage();
+    const QString password = request.formField(u"password"_s);
+    if (password != request.formField(u"password_again"_s))
+        return setPasswordPage(400, *user, token, u"The two passwords differ."_s);
+    if (const auto problem = UserService::passwordProblem(password))
+        return setPasswordPage(400, *user, token, u"The password %1."_s.arg(*problem));
+
+    const Status set = services.users.setPasswordWithLink(token, password, request.clientAddress);
+    if (!set) {
+        if (set.error().code == ErrorCode::NotFound)
+            return deadLinkPage();
+        return setPasswordPage(500, *user, token, u"Setting the password failed; try again."_s);
+    }
+    return redirect(u"/signin"_s);
+}
+
 // --- home ---
 
 ApiResponse getHome(ApiRequest &request, Services &services)
@@ -200,6 +258,8 @@ void PageHandlers::registerRoutes(Router &router, Services &services)
     page("POST", u"/signin"_s, postSignIn);
     page("GET", u"/signout"_s, getSignOut);
     page("POST", u"/signout"_s, postSignOut);
+    page("GET", u"/set-password"_s, getSetPassword);
+    page("POST", u"/set-password"_s, postSetPassword);
 }
 
 } // namespace quorum

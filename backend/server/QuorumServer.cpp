@@ -7,6 +7,7 @@
 #include "MeetingCache.h"
 #include "MeetingService.h"
 #include "Services.h"
+#include "UserService.h"
 #include "WebhookService.h"
 #include "auth/AuditLog.h"
 #include "auth/TokenService.h"
@@ -15,6 +16,7 @@
 #include "crypto/SecretBox.h"
 #include "crypto/SigningKeyRing.h"
 #include "http/AccountHandlers.h"
+#include "http/AdminHandlers.h"
 #include "http/ApiDispatcher.h"
 #include "http/CursorCodec.h"
 #include "http/HttpFront.h"
@@ -25,6 +27,7 @@
 #include "http/RateLimiter.h"
 #include "http/ResponseBodyCache.h"
 #include "http/SystemHandlers.h"
+#include "http/UserHandlers.h"
 #include "http/WebhookHandlers.h"
 #include "media/BuiltinMediaPlane.h"
 #include "signalling/SignalEndpoint.h"
@@ -201,10 +204,12 @@ Status QuorumServer::start()
         return started;
     m_webhookService = std::make_unique<WebhookService>(*m_database, *m_box, *m_clock, *m_audit);
     m_sessions = std::make_unique<BrowserSessions>(*m_database, *m_clock, *m_audit, m_settings);
-    m_services.reset(new Services{m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,
-                                  *m_keys, *m_meetings, *m_joinTokens, *m_requestLimiter,
-                                  *m_metrics, *m_cursors, *m_bodies, *m_hub, m_ready,
-                                  *m_webhookService, *m_sessions});
+    m_users = std::make_unique<UserService>(*m_database, *m_clock, *m_audit, *m_tokens, *m_sessions,
+                                            m_settings);
+    m_services.reset(new Services{
+        m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens, *m_keys, *m_meetings,
+        *m_joinTokens, *m_requestLimiter, *m_metrics, *m_cursors, *m_bodies, *m_hub, m_ready,
+        *m_webhookService, *m_sessions, *m_users, std::chrono::steady_clock::now()});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);
@@ -213,6 +218,8 @@ Status QuorumServer::start()
     ParticipantHandlers::registerRoutes(router, *m_services);
     WebhookHandlers::registerRoutes(router, *m_services);
     PageHandlers::registerRoutes(router, *m_services);
+    UserHandlers::registerRoutes(router, *m_services);
+    AdminHandlers::registerRoutes(router, *m_services);
     m_dispatcher = std::make_unique<ApiDispatcher>(*m_services, std::move(router));
 
     HttpFrontConfig config;

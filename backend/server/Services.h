@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 
 namespace quorum {
 
@@ -17,6 +18,7 @@ class ResponseBodyCache;
 class SignalHub;
 class SigningKeyRing;
 class TokenService;
+class UserService;
 class WebhookService;
 struct Settings;
 namespace crypto {
@@ -44,6 +46,8 @@ struct Services
     std::atomic<bool> &ready;
     WebhookService &webhooks;
     BrowserSessions &sessions;
+    UserService &users;
+    std::chrono::steady_clock::time_point startedAt;
 };
 
 } // namespace quorum

@@ -337,7 +337,7 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     number(u"session-ttl"_s, &s.sessionTtlSeconds, 60, 30 * 86400);
     number(u"signin-max-failures"_s, &s.signinMaxFailures, 1, 1000);
     number(u"signin-window"_s, &s.signinWindowSeconds, 1, 86400);
-    number(u"password-link-ttl"_s, &s.passwordLinkTtlSeconds, 60, 90 * 86400);
+    number(u"password-link-ttl"_s, &s.passwordLinkTtlSeconds, 1, 90 * 86400);
     number(u"webhook-concurrency-per-subscription"_s, &s.webhookConcurrencyPerSubscription, 1,
            1000);
 

@@ -182,4 +182,11 @@ Status TokenService::revoke(const QString &userId, const QString &tokenId, const
     return success();
 }
 
+void TokenService::forgetUser(const QString &userId)
+{
+    QMutexLocker lock(&m_cacheMutex);
+    m_cache.removeIf(
+        [&userId](const auto &entry) { return entry.value().credential.userId == userId; });
+}
+
 } // namespace quorum

@@ -37,6 +37,10 @@ public:
     Status revoke(const QString &userId, const QString &tokenId, const QString &actorId,
                   const QString &clientAddress);
 
+    // Drops this node's cached authentications of the user's tokens, after the user's role
+    // changed or the user was disabled.
+    void forgetUser(const QString &userId);
+
     static QString hashSecret(const QByteArray &secret);
 
 private:

@@ -1,10 +1,13 @@
 #include "Bootstrap.h"
 
+#include "UserService.h"
+
 #include "core/Clock.h"
 #include "core/Ids.h"
 #include "core/Validation.h"
 #include "crypto/PasswordHash.h"
 #include "crypto/Random.h"
+#include "store/BrowserSessionRepository.h"
 #include "store/Database.h"
 #include "store/DirectoryRepository.h"
 
@@ -14,9 +17,8 @@ namespace quorum::bootstrap {
 
 std::optional<QString> checkPassword(const QString &password)
 {
-    const int length = validation::codePointCount(password);
-    if (length < 10 || length > 256)
-        return QStringLiteral("A password must be 10 to 256 characters long.");
+    if (UserService::passwordProblem(password))
+        return QStringLiteral("A password must be 12 to 256 characters long.");
     return std::nullopt;
 }
 
@@ -111,6 +113,11 @@ Status setPassword(Database &database, const QString &workspaceName, const QStri
     if (const Status set = directory.setPasswordHash(user->id, crypto::password::hash(password));
         !set)
         return set;
+    // Whoever was signed in with the old password is signed out.
+    if (const auto revoked = BrowserSessionRepository(transaction.db())
+                                 .revokeForUser(user->id, QDateTime::currentDateTimeUtc());
+        !revoked)
+        return revoked.error();
     return transaction.commit();
 }
 

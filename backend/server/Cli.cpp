@@ -28,6 +28,8 @@
 #include <csignal>
 #include <cstdio>
 #include <sys/resource.h>
+#include <termios.h>
+#include <unistd.h>
 
 namespace quorum {
 
@@ -99,7 +101,20 @@ Result<QString> readPassword(const QCommandLineParser &parser)
         QFile input;
         if (!input.open(stdin, QIODevice::ReadOnly))
             return Error{ErrorCode::InvalidParameter, QStringLiteral("Cannot read stdin.")};
+        // At a terminal, ask and do not echo what is typed.
+        const bool terminal = ::isatty(STDIN_FILENO) == 1;
+        termios saved{};
+        if (terminal && ::tcgetattr(STDIN_FILENO, &saved) == 0) {
+            termios quiet = saved;
+            quiet.c_lflag &= ~tcflag_t(ECHO);
+            ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+            err() << "Password: " << Qt::flush;
+        }
         password = QString::fromUtf8(input.readLine());
+        if (terminal) {
+            ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+            err() << Qt::endl;
+        }
     }
     while (password.endsWith(u'\n') || password.endsWith(u'\r'))
         password.chop(1);

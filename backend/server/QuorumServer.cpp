@@ -2,10 +2,12 @@
 
 #include "BanCache.h"
 #include "Bootstrap.h"
+#include "BrowserSessions.h"
 #include "JoinTokenService.h"
 #include "MeetingCache.h"
 #include "MeetingService.h"
 #include "Services.h"
+#include "UserService.h"
 #include "WebhookService.h"
 #include "auth/AuditLog.h"
 #include "auth/TokenService.h"
@@ -14,15 +16,18 @@
 #include "crypto/SecretBox.h"
 #include "crypto/SigningKeyRing.h"
 #include "http/AccountHandlers.h"
+#include "http/AdminHandlers.h"
 #include "http/ApiDispatcher.h"
 #include "http/CursorCodec.h"
 #include "http/HttpFront.h"
 #include "http/MeetingHandlers.h"
 #include "http/Metrics.h"
+#include "http/PageHandlers.h"
 #include "http/ParticipantHandlers.h"
 #include "http/RateLimiter.h"
 #include "http/ResponseBodyCache.h"
 #include "http/SystemHandlers.h"
+#include "http/UserHandlers.h"
 #include "http/WebhookHandlers.h"
 #include "media/BuiltinMediaPlane.h"
 #include "signalling/SignalEndpoint.h"
@@ -198,10 +203,13 @@ Status QuorumServer::start()
     if (const Status started = m_hub->start(); !started)
         return started;
     m_webhookService = std::make_unique<WebhookService>(*m_database, *m_box, *m_clock, *m_audit);
-    m_services.reset(new Services{m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,
-                                  *m_keys, *m_meetings, *m_joinTokens, *m_requestLimiter,
-                                  *m_metrics, *m_cursors, *m_bodies, *m_hub, m_ready,
-                                  *m_webhookService});
+    m_sessions = std::make_unique<BrowserSessions>(*m_database, *m_clock, *m_audit, m_settings);
+    m_users = std::make_unique<UserService>(*m_database, *m_clock, *m_audit, *m_tokens, *m_sessions,
+                                            m_settings);
+    m_services.reset(new Services{
+        m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens, *m_keys, *m_meetings,
+        *m_joinTokens, *m_requestLimiter, *m_metrics, *m_cursors, *m_bodies, *m_hub, m_ready,
+        *m_webhookService, *m_sessions, *m_users, std::chrono::steady_clock::now()});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);
@@ -209,6 +217,9 @@ Status QuorumServer::start()
     AccountHandlers::registerRoutes(router, *m_services);
     ParticipantHandlers::registerRoutes(router, *m_services);
     WebhookHandlers::registerRoutes(router, *m_services);
+    PageHandlers::registerRoutes(router, *m_services);
+    UserHandlers::registerRoutes(router, *m_services);
+    AdminHandlers::registerRoutes(router, *m_services);
     m_dispatcher = std::make_unique<ApiDispatcher>(*m_services, std::move(router));
 
     HttpFrontConfig config;

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 
 namespace quorum {
 
 class AuditLog;
+class BrowserSessions;
 class Clock;
 class CursorCodec;
 class Database;
@@ -16,6 +18,7 @@ class ResponseBodyCache;
 class SignalHub;
 class SigningKeyRing;
 class TokenService;
+class UserService;
 class WebhookService;
 struct Settings;
 namespace crypto {
@@ -42,6 +45,9 @@ struct Services
     SignalHub &hub;
     std::atomic<bool> &ready;
     WebhookService &webhooks;
+    BrowserSessions &sessions;
+    UserService &users;
+    std::chrono::steady_clock::time_point startedAt;
 };
 
 } // namespace quorum

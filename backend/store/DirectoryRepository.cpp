@@ -1,6 +1,7 @@
 #include "DirectoryRepository.h"
 
 #include "Database.h"
+#include "PageQuery.h"
 #include "SqlValues.h"
 
 #include <QSqlQuery>
@@ -76,6 +77,11 @@ std::optional<User> DirectoryRepository::readUser(QSqlQuery &query)
 {
     if (!query.exec() || !query.next())
         return std::nullopt;
+    return readRow(query);
+}
+
+User DirectoryRepository::readRow(const QSqlQuery &query)
+{
     User user;
     user.id = query.value(0).toString();
     user.workspaceId = query.value(1).toString();
@@ -117,6 +123,42 @@ Status DirectoryRepository::setPasswordHash(const QString &userId, const QByteAr
     if (query.numRowsAffected() != 1)
         return Error{ErrorCode::NotFound, QStringLiteral("No such user.")};
     return success();
+}
+
+Result<Page<User>> DirectoryRepository::listUsers(const QString &workspaceId,
+                                                  const PageRequest &page)
+{
+    return fetchPage<User>(
+        m_db,
+        QStringLiteral("SELECT id, workspace_id, name, role, password_hash, disabled, created_at "
+                       "FROM users WHERE workspace_id = ?"),
+        {workspaceId}, QStringLiteral("created_at"), false, page, readRow,
+        [](const User &user) { return user.createdAt.toMSecsSinceEpoch(); }, "listing users");
+}
+
+Status DirectoryRepository::setRoleAndDisabled(const QString &userId, Role role, bool disabled)
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("UPDATE users SET role = ?, disabled = ? WHERE id = ?"));
+    query.addBindValue(roleName(role));
+    query.addBindValue(disabled ? 1 : 0);
+    query.addBindValue(userId);
+    if (!query.exec())
+        return sqlError(query, "changing a user");
+    if (query.numRowsAffected() != 1)
+        return Error{ErrorCode::NotFound, QStringLiteral("No such user.")};
+    return success();
+}
+
+Result<int> DirectoryRepository::countActiveOwners(const QString &workspaceId)
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("SELECT COUNT(*) FROM users WHERE workspace_id = ? AND "
+                                 "role = 'owner' AND disabled = 0"));
+    query.addBindValue(workspaceId);
+    if (!query.exec() || !query.next())
+        return sqlError(query, "counting owners");
+    return query.value(0).toInt();
 }
 
 } // namespace quorum

@@ -107,4 +107,26 @@ Status TokenRepository::revoke(const QString &id, const QDateTime &when)
     return success();
 }
 
+Result<int> TokenRepository::revokeForUser(const QString &userId, const QDateTime &when)
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral(
+        "UPDATE access_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"));
+    query.addBindValue(fromTime(when));
+    query.addBindValue(userId);
+    if (!query.exec())
+        return sqlError(query, "revoking a user's tokens");
+    const int revoked = query.numRowsAffected();
+
+    // Refresh tokens would mint new access tokens: they go too.
+    QSqlQuery refresh(m_db);
+    refresh.prepare(QStringLiteral(
+        "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"));
+    refresh.addBindValue(fromTime(when));
+    refresh.addBindValue(userId);
+    if (!refresh.exec())
+        return sqlError(refresh, "revoking a user's refresh tokens");
+    return revoked;
+}
+
 } // namespace quorum

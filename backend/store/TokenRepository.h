@@ -23,6 +23,9 @@ public:
     // The user's tokens, newest last, revoked ones excluded.
     Result<Page<AccessTokenRecord>> listForUser(const QString &userId, const PageRequest &page);
     Status revoke(const QString &id, const QDateTime &when);
+    // Revokes every live token of the user (personal and OAuth, refresh tokens included); how
+    // many access tokens there were.
+    Result<int> revokeForUser(const QString &userId, const QDateTime &when);
 
 private:
     QSqlDatabase m_db;

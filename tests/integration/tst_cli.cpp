@@ -365,7 +365,7 @@ private Q_SLOTS:
         const auto refused = run(arguments, input);
         QVERIFY(refused.exitCode != 0);
         QVERIFY(refused.out.isEmpty());
-        QVERIFY2(refused.err.contains("10"), refused.err.constData());
+        QVERIFY2(refused.err.contains("12"), refused.err.constData());
         QCOMPARE(passwordHashOf(name), hashBefore);
     }
 

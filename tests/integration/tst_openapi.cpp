@@ -337,6 +337,42 @@ private Q_SLOTS:
         QCOMPARE(member.get(u"/v1/audit"_s).status, 200);
     }
 
+    void usersAndPagesAnswer()
+    {
+        ApiClient admin(m_server->baseUrl(), m_admin);
+        QCOMPARE(admin.get(u"/v1/users"_s).status, 200);
+        const ApiReply created = admin.post(
+            u"/v1/users"_s, {{u"name"_s, u"openapi-user"_s}, {u"role"_s, u"member"_s}});
+        QCOMPARE(created.status, 201);
+        const QString id = created.json()[u"user"_s][u"id"_s].toString();
+        QCOMPARE(admin.get(u"/v1/users/"_s + id).status, 200);
+        QCOMPARE(admin.patch(u"/v1/users/"_s + id, {{u"role"_s, u"admin"_s}}).status, 200);
+        QCOMPARE(admin.post(u"/v1/users/"_s + id + u"/password-link"_s, {}).status, 201);
+        QCOMPARE(admin.post(u"/v1/users"_s, {{u"name"_s, u""_s}, {u"role"_s, u"x"_s}}).status, 400);
+        QCOMPARE(admin.get(u"/v1/admin/status"_s).status, 200);
+        ApiClient member(m_server->baseUrl(), m_member);
+        QCOMPARE(member.get(u"/v1/users"_s).status, 403);
+        QCOMPARE(member
+                     .post(u"/v1/me/password"_s,
+                           {{u"current_password"_s, u"wrong password"_s},
+                            {u"new_password"_s, u"a long new password"_s}})
+                     .status,
+                 400);
+
+        ApiClient browser(m_server->baseUrl());
+        const QList<QPair<QByteArray, QByteArray>> form{
+            {"Content-Type", "application/x-www-form-urlencoded"}};
+        QCOMPARE(browser.get(u"/signin"_s).status, 200);
+        QCOMPARE(browser.send("POST", u"/signin"_s, "user=a&password=b", form).status, 403);
+        QCOMPARE(browser.get(u"/set-password?token=nothing"_s).status, 404);
+        QCOMPARE(browser.send("POST", u"/set-password"_s, "token=nothing", form).status, 404);
+        QVERIFY(browser.get(u"/"_s).status != 0);
+        QVERIFY(browser.get(u"/signout"_s).status != 0);
+        // A repeated field is refused before any redirect (which this client would follow).
+        QCOMPARE(browser.send("POST", u"/signout"_s, "csrf_token=x&csrf_token=y", form).status,
+                 400);
+    }
+
     void webhooksSucceed()
     {
         ApiClient admin(m_server->baseUrl(), m_admin);

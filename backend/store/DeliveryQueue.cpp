@@ -21,6 +21,8 @@ namespace {
 
 // Claims and cancellations per claiming round; the rest waits for the next round.
 constexpr int kMaxCancelsPerRound = 500;
+// Rows looked at per claiming round at least (see claimDue).
+constexpr int kMinRowsPerRound = 256;
 
 QVariant nullInt()
 {
@@ -105,8 +107,11 @@ Result<int> DeliveryQueue::releaseClaims()
 {
     Database::WriteTransaction transaction(m_database);
     QSqlQuery query(transaction.db());
-    query.prepare(u"UPDATE webhook_deliveries SET claimed_until = NULL "
-                  "WHERE state = 'pending' AND claimed_until IS NOT NULL"_s);
+    // A claim moved the delivery's due time to the claim's end; it is due from the claim's
+    // start again.
+    query.prepare(u"UPDATE webhook_deliveries SET next_attempt_at = claimed_until - ?, "
+                  "claimed_until = NULL WHERE state = 'pending' AND claimed_until IS NOT NULL"_s);
+    query.addBindValue(m_policy.leaseMs);
     if (Status done = exec(query, "releasing webhook delivery claims"); !done)
         return done.error();
     const int released = query.numRowsAffected();
@@ -126,7 +131,10 @@ Result<ClaimBatch> DeliveryQueue::claimDue(qint64 now, int limit,
     QSqlDatabase db = transaction.db();
 
     // Pick first, write after: updating rows under the open cursor of the index it walks
-    // could make SQLite visit a row twice.
+    // could make SQLite visit a row twice. A claim moves a delivery's due time to the claim's
+    // end, so the index on (state, next_attempt_at) walks only what is due and unclaimed, and
+    // a claim that runs out (its process died) is due again by itself. The walk is bounded:
+    // rows of subscriptions already at their limit are skipped, and the rest wait a round.
     QList<QString> toCancel;
     QHash<QString, int> counts = inFlight;
     {
@@ -137,10 +145,9 @@ Result<ClaimBatch> DeliveryQueue::claimDue(qint64 now, int limit,
                     "w.previous_secret_sealed, w.previous_secret_until "
                     "FROM webhook_deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id "
                     "WHERE d.state = 'pending' AND d.next_attempt_at <= ? "
-                    "AND (d.claimed_until IS NULL OR d.claimed_until <= ?) "
-                    "ORDER BY d.next_attempt_at, d.id"_s);
+                    "ORDER BY d.next_attempt_at, d.id LIMIT ?"_s);
         due.addBindValue(now);
-        due.addBindValue(now);
+        due.addBindValue(std::max(4 * limit, kMinRowsPerRound));
         if (Status done = exec(due, "finding due webhook deliveries"); !done)
             return done.error();
         while (due.next() && batch.deliveries.size() < limit
@@ -159,10 +166,12 @@ Result<ClaimBatch> DeliveryQueue::claimDue(qint64 now, int limit,
     }
 
     QSqlQuery claim(db);
-    claim.prepare(u"UPDATE webhook_deliveries SET claimed_until = ? WHERE id = ?"_s);
+    claim.prepare(u"UPDATE webhook_deliveries SET claimed_until = ?, next_attempt_at = ? "
+                  "WHERE id = ?"_s);
     for (const ClaimedDelivery &delivery : std::as_const(batch.deliveries)) {
         claim.bindValue(0, now + m_policy.leaseMs);
-        claim.bindValue(1, delivery.id);
+        claim.bindValue(1, now + m_policy.leaseMs);
+        claim.bindValue(2, delivery.id);
         if (Status done = exec(claim, "claiming a webhook delivery"); !done)
             return done.error();
     }
@@ -182,27 +191,16 @@ Result<ClaimBatch> DeliveryQueue::claimDue(qint64 now, int limit,
     return batch;
 }
 
-Result<std::optional<qint64>> DeliveryQueue::nextDueAt(qint64 now)
+Result<std::optional<qint64>> DeliveryQueue::nextDueAt()
 {
+    // A claimed delivery's due time is its claim's end (see claimDue): one look at the index.
     QSqlQuery query(m_database.connection());
-    query.prepare(u"SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE state = 'pending' "
-                  "AND (claimed_until IS NULL OR claimed_until <= ?)"_s);
-    query.addBindValue(now);
+    query.prepare(u"SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE state = 'pending'"_s);
     if (Status done = exec(query, "finding the next due webhook delivery"); !done)
         return done.error();
     std::optional<qint64> next;
     if (query.next() && !query.value(0).isNull())
         next = query.value(0).toLongLong();
-
-    query.prepare(u"SELECT MIN(claimed_until) FROM webhook_deliveries WHERE state = 'pending' "
-                  "AND claimed_until > ?"_s);
-    query.addBindValue(now);
-    if (Status done = exec(query, "finding the next webhook claim to expire"); !done)
-        return done.error();
-    if (query.next() && !query.value(0).isNull()) {
-        const qint64 claimEnds = query.value(0).toLongLong();
-        next = next ? std::min(*next, claimEnds) : claimEnds;
-    }
     return next;
 }
 

@@ -79,7 +79,7 @@ public:
 
     // When the next unclaimed delivery falls due (possibly already), or nothing if none is
     // pending; a delivery under a live claim counts from its claim's end.
-    Result<std::optional<qint64>> nextDueAt(qint64 now);
+    Result<std::optional<qint64>> nextDueAt();
 
     // In one transaction: the attempt row, the delivery's new state, the subscription's health;
     // a subscription failing for the disabled period is disabled, its pending deliveries are

@@ -73,6 +73,21 @@ void DeliveryEngine::shutdown()
     m_managers.clear();
 }
 
+void DeliveryEngine::pumpSoon()
+{
+    // Attempts that finish in the same pass of the event loop share one claiming round.
+    if (m_pumpQueued)
+        return;
+    m_pumpQueued = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_pumpQueued = false;
+            pump();
+        },
+        Qt::QueuedConnection);
+}
+
 void DeliveryEngine::pump()
 {
     if (m_stopping)
@@ -99,7 +114,7 @@ void DeliveryEngine::pump()
 void DeliveryEngine::scheduleWake()
 {
     const qint64 now = m_context.clock.nowMs();
-    const auto next = m_queue.nextDueAt(now);
+    const auto next = m_queue.nextDueAt();
     if (!next) {
         qCWarning(lcDeliveryEngine) << "cannot read the next due time:" << next.error().detail;
         m_timer->start(kErrorBackoffMs);
@@ -176,7 +191,7 @@ void DeliveryEngine::attemptFinished(DeliveryAttempt *attempt)
 
     record(attempt->delivery(), attempt->outcome());
     attempt->deleteLater();
-    pump();
+    pumpSoon();
 }
 
 void DeliveryEngine::record(const ClaimedDelivery &delivery, const AttemptOutcome &outcome)

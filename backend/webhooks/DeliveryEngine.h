@@ -50,6 +50,7 @@ public:
     void shutdown();
     // Claims and launches what is due, then sleeps until the next due time.
     void pump();
+    void pumpSoon();
 
 private:
     void launch(const ClaimedDelivery &delivery, qint64 now);
@@ -67,6 +68,7 @@ private:
     QHash<QString, int> m_inFlightPerWebhook;
     int m_inFlight = 0;
     bool m_stopping = false;
+    bool m_pumpQueued = false;
 };
 
 } // namespace quorum

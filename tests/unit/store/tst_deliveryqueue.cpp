@@ -127,17 +127,17 @@ void tst_DeliveryQueue::claimsOnlyDueUnclaimedDeliveries()
 void tst_DeliveryQueue::nextDueAtCountsClaimsFromTheirEnd()
 {
     DeliveryQueue deliveries = queue();
-    QCOMPARE(*deliveries.nextDueAt(kStart), std::nullopt);
+    QCOMPARE(*deliveries.nextDueAt(), std::nullopt);
 
     insertDelivery(kStart);
-    QCOMPARE(*deliveries.nextDueAt(kStart), std::optional<qint64>(kStart));
+    QCOMPARE(*deliveries.nextDueAt(), std::optional<qint64>(kStart));
     QVERIFY(deliveries.claimDue(kStart, 1, {}, 4).ok());
-    QCOMPARE(*deliveries.nextDueAt(kStart), std::optional<qint64>(kStart + kLease));
+    QCOMPARE(*deliveries.nextDueAt(), std::optional<qint64>(kStart + kLease));
 
     insertDelivery(kStart + 5000);
-    QCOMPARE(*deliveries.nextDueAt(kStart), std::optional<qint64>(kStart + 5000));
-    // Overdue: due at once, and the expired claim with it.
-    QCOMPARE(*deliveries.nextDueAt(kStart + 2 * kLease), std::optional<qint64>(kStart));
+    QCOMPARE(*deliveries.nextDueAt(), std::optional<qint64>(kStart + 5000));
+    // Once the claim has run out (its process died) the delivery is claimed again.
+    QCOMPARE(deliveries.claimDue(kStart + 2 * kLease, 2, {}, 4)->deliveries.size(), 2);
 }
 
 void tst_DeliveryQueue::followsTheScheduleThenFails_data()

@@ -20,9 +20,9 @@ struct NewPersonalToken
     QString secret; // shown once, never stored
 };
 
-// Personal access tokens and the authentication of bearer tokens. Only the SHA-256 of a
-// secret is stored. Authentication results are cached for a few seconds per node; a
-// revocation through this node drops the cache entry at once.
+// Personal access tokens and the authentication of bearer tokens, personal and OAuth. Only the
+// SHA-256 of a secret is stored. Authentication results are cached for a few seconds per node;
+// a revocation through this node drops the cache entry at once.
 class TokenService final
 {
 public:
@@ -36,6 +36,10 @@ public:
     Result<Page<AccessTokenRecord>> listPersonal(const QString &userId, const PageRequest &page);
     Status revoke(const QString &userId, const QString &tokenId, const QString &actorId,
                   const QString &clientAddress);
+
+    // Forgets cached authentications of tokens revoked elsewhere (OAuth revocations), so the
+    // revocation takes effect at once on this node.
+    void dropCached(const QStringList &tokenHashes);
 
     static QString hashSecret(const QByteArray &secret);
 

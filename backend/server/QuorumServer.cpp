@@ -2,6 +2,7 @@
 
 #include "BanCache.h"
 #include "Bootstrap.h"
+#include "BrowserSessions.h"
 #include "JoinTokenService.h"
 #include "MeetingCache.h"
 #include "MeetingService.h"
@@ -19,6 +20,7 @@
 #include "http/HttpFront.h"
 #include "http/MeetingHandlers.h"
 #include "http/Metrics.h"
+#include "http/PageHandlers.h"
 #include "http/ParticipantHandlers.h"
 #include "http/RateLimiter.h"
 #include "http/ResponseBodyCache.h"
@@ -198,10 +200,11 @@ Status QuorumServer::start()
     if (const Status started = m_hub->start(); !started)
         return started;
     m_webhookService = std::make_unique<WebhookService>(*m_database, *m_box, *m_clock, *m_audit);
+    m_sessions = std::make_unique<BrowserSessions>(*m_database, *m_clock, *m_audit, m_settings);
     m_services.reset(new Services{m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,
                                   *m_keys, *m_meetings, *m_joinTokens, *m_requestLimiter,
                                   *m_metrics, *m_cursors, *m_bodies, *m_hub, m_ready,
-                                  *m_webhookService});
+                                  *m_webhookService, *m_sessions});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);
@@ -209,6 +212,7 @@ Status QuorumServer::start()
     AccountHandlers::registerRoutes(router, *m_services);
     ParticipantHandlers::registerRoutes(router, *m_services);
     WebhookHandlers::registerRoutes(router, *m_services);
+    PageHandlers::registerRoutes(router, *m_services);
     m_dispatcher = std::make_unique<ApiDispatcher>(*m_services, std::move(router));
 
     HttpFrontConfig config;

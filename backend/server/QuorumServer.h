@@ -16,6 +16,7 @@ namespace quorum {
 class ApiDispatcher;
 class AuditLog;
 class BanCache;
+class BrowserSessions;
 class Clock;
 class CursorCodec;
 class Database;
@@ -81,6 +82,7 @@ private:
     std::unique_ptr<crypto::SecretBox> m_box;
     std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<TokenService> m_tokens;
+    std::unique_ptr<BrowserSessions> m_sessions;
     std::unique_ptr<SigningKeyRing> m_keys;
     std::unique_ptr<RateLimiter> m_requestLimiter;
     std::unique_ptr<RateLimiter> m_joinLimiter;

@@ -5,6 +5,7 @@
 namespace quorum {
 
 class AuditLog;
+class BrowserSessions;
 class Clock;
 class CursorCodec;
 class Database;
@@ -42,6 +43,7 @@ struct Services
     SignalHub &hub;
     std::atomic<bool> &ready;
     WebhookService &webhooks;
+    BrowserSessions &sessions;
 };
 
 } // namespace quorum

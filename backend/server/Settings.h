@@ -68,6 +68,11 @@ struct Settings
     int webhookConcurrencyPerSubscription = 4;
     qint64 webhookDegradedAfterSeconds = 86400; // failing this long without a success: degraded
     qint64 webhookDisabledAfterSeconds = 604800; // and this long: disabled
+    // Users and browser sessions (DESIGN.md *OAuth 2 and the app marketplace*).
+    int sessionTtlSeconds = 43200; // a browser session lasts this long
+    int signinMaxFailures = 5; // failed sign-ins per window, per address and per user name
+    int signinWindowSeconds = 900;
+    int passwordLinkTtlSeconds = 604800; // a set-password link is valid this long
 
     QString sqlitePath() const;
     QString effectiveMasterKeyFile() const;

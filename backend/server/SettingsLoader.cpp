@@ -137,6 +137,16 @@ SettingsLoader::SettingsLoader()
         {u"webhook-concurrency"_s, u"N"_s, u"Webhook attempts in flight at most (default 64)."_s},
         {u"webhook-concurrency-per-subscription"_s, u"N"_s,
          u"Webhook attempts in flight per subscription at most (default 4)."_s},
+        // Users and browser sessions
+        {u"session-ttl"_s, u"SECONDS"_s,
+         u"How long a browser sign-in lasts (default 43200, 12 h)."_s},
+        {u"signin-max-failures"_s, u"N"_s,
+         u"Failed sign-ins per window, per client address and per user name, before the "
+         "sign-in page answers 429 (default 5)."_s},
+        {u"signin-window"_s, u"SECONDS"_s,
+         u"The window of failed sign-ins (default 900, 15 min)."_s},
+        {u"password-link-ttl"_s, u"SECONDS"_s,
+         u"How long a one-time set-password link is valid (default 604800, 7 days)."_s},
         {u"shutdown-grace"_s, u"SECONDS"_s,
          u"How long requests in flight may finish at "
          "shutdown (default 10)."_s},
@@ -323,6 +333,11 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
             s.webhookTimeoutMs = int(waits->constFirst());
     }
     number(u"webhook-concurrency"_s, &s.webhookConcurrency, 1, 10000);
+    // Users and browser sessions
+    number(u"session-ttl"_s, &s.sessionTtlSeconds, 60, 30 * 86400);
+    number(u"signin-max-failures"_s, &s.signinMaxFailures, 1, 1000);
+    number(u"signin-window"_s, &s.signinWindowSeconds, 1, 86400);
+    number(u"password-link-ttl"_s, &s.passwordLinkTtlSeconds, 60, 90 * 86400);
     number(u"webhook-concurrency-per-subscription"_s, &s.webhookConcurrencyPerSubscription, 1,
            1000);
 

@@ -195,9 +195,9 @@ ApiResponse redirectError(const AuthorizeRequest &request, const OAuthError &err
 ApiResponse errorPage(int status, const QString &heading, const QString &explanation)
 {
     return html::page(status, u"Sign-in request refused"_s,
-                      u"<h1>%1</h1><p>%2</p><p>Nothing was shared with the app. Close this page "
-                      "and start again from the app; if this keeps happening, tell the app's "
-                      "developer.</p>"_s.arg(html::escape(heading), html::escape(explanation)));
+                      u"<h1>%1</h1><p class=\"error\">%2</p><p>Nothing was shared with the app. "
+                      "Close this page and start again from the app; if this keeps happening, "
+                      "tell the app's developer.</p>"_s.arg(html::escape(heading), html::escape(explanation)));
 }
 
 QString scopeInWords(const QString &scope)
@@ -242,17 +242,18 @@ ApiResponse consentPage(const OAuthClient &client, const AuthorizeRequest &reque
     const QUrl target(request.redirectUri);
     const QString description = client.description.isEmpty()
         ? QString()
-        : u"<p>%1</p>"_s.arg(html::escape(client.description));
+        : u"<p class=\"note\">%1</p>"_s.arg(html::escape(client.description));
 
     const QString body
         = u"<h1>Allow %1 to use your Quorum account?</h1>%2"
-          "<p>You are signed in as <strong>%3</strong> in the workspace <strong>%4</strong>.</p>"
-          "<h2>%1 will be able to</h2><ul>%5</ul>"
+          "<dl><dt>Signed in as</dt><dd>%3</dd><dt>Workspace</dt><dd>%4</dd></dl>"
+          "<p><strong>%1 will be able to:</strong></p><ul>%5</ul>"
           "<form method=\"post\" action=\"/oauth/authorize\">%6"
-          "<button type=\"submit\" name=\"decision\" value=\"approve\">Approve</button> "
-          "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>"
-          "<p>Either way you will go back to %7. You can remove the app's access at any time "
-          "by asking a workspace admin to uninstall it.</p>"_s.arg(
+          "<p><button type=\"submit\" name=\"decision\" value=\"approve\">Approve</button></p>"
+          "<p><button type=\"submit\" name=\"decision\" value=\"deny\" "
+          "class=\"secondary\">Deny</button></p></form>"
+          "<p class=\"note\">Either way you go back to %7. A workspace admin can remove the "
+          "app's access at any time by uninstalling it.</p>"_s.arg(
               html::escape(client.name), description, html::escape(user.userName),
               html::escape(user.workspaceName), items, fields,
               html::escape(target.host().isEmpty() ? request.redirectUri : target.host()));

@@ -1,11 +1,13 @@
 #include "QuorumServer.h"
 
+#include "AppService.h"
 #include "BanCache.h"
 #include "Bootstrap.h"
 #include "BrowserSessions.h"
 #include "JoinTokenService.h"
 #include "MeetingCache.h"
 #include "MeetingService.h"
+#include "OAuthService.h"
 #include "Services.h"
 #include "WebhookService.h"
 #include "auth/AuditLog.h"
@@ -15,11 +17,13 @@
 #include "crypto/SecretBox.h"
 #include "crypto/SigningKeyRing.h"
 #include "http/AccountHandlers.h"
+#include "http/AppHandlers.h"
 #include "http/ApiDispatcher.h"
 #include "http/CursorCodec.h"
 #include "http/HttpFront.h"
 #include "http/MeetingHandlers.h"
 #include "http/Metrics.h"
+#include "http/OAuthHandlers.h"
 #include "http/PageHandlers.h"
 #include "http/ParticipantHandlers.h"
 #include "http/RateLimiter.h"
@@ -200,11 +204,14 @@ Status QuorumServer::start()
     if (const Status started = m_hub->start(); !started)
         return started;
     m_webhookService = std::make_unique<WebhookService>(*m_database, *m_box, *m_clock, *m_audit);
+    m_apps = std::make_unique<AppService>(*m_database, *m_clock, *m_audit, *m_tokens,
+                                          *m_webhookService);
+    m_oauth = std::make_unique<OAuthService>(*m_database, *m_clock, *m_audit, *m_tokens);
     m_sessions = std::make_unique<BrowserSessions>(*m_database, *m_clock, *m_audit, m_settings);
     m_services.reset(new Services{m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens,
                                   *m_keys, *m_meetings, *m_joinTokens, *m_requestLimiter,
                                   *m_metrics, *m_cursors, *m_bodies, *m_hub, m_ready,
-                                  *m_webhookService, *m_sessions});
+                                  *m_webhookService, *m_sessions, *m_apps, *m_oauth});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);
@@ -213,6 +220,8 @@ Status QuorumServer::start()
     ParticipantHandlers::registerRoutes(router, *m_services);
     WebhookHandlers::registerRoutes(router, *m_services);
     PageHandlers::registerRoutes(router, *m_services);
+    AppHandlers::registerRoutes(router, *m_services);
+    OAuthHandlers::registerRoutes(router, *m_services);
     m_dispatcher = std::make_unique<ApiDispatcher>(*m_services, std::move(router));
 
     HttpFrontConfig config;

@@ -4,6 +4,7 @@
 
 namespace quorum {
 
+class AppService;
 class AuditLog;
 class BrowserSessions;
 class Clock;
@@ -12,6 +13,7 @@ class Database;
 class JoinTokenService;
 class MeetingService;
 class Metrics;
+class OAuthService;
 class RateLimiter;
 class ResponseBodyCache;
 class SignalHub;
@@ -44,6 +46,8 @@ struct Services
     std::atomic<bool> &ready;
     WebhookService &webhooks;
     BrowserSessions &sessions;
+    AppService &apps;
+    OAuthService &oauth;
 };
 
 } // namespace quorum

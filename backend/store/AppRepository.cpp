@@ -37,6 +37,12 @@ QStringList urisFromText(const QString &text)
     return uris;
 }
 
+// A NOT NULL text column: an absent value is stored as the empty string.
+QVariant text(const QString &value)
+{
+    return value.isNull() ? QVariant(u""_s) : QVariant(value);
+}
+
 App readApp(const QSqlQuery &query)
 {
     App app;
@@ -81,15 +87,15 @@ Status AppRepository::insert(const App &app)
     query.addBindValue(app.id);
     query.addBindValue(app.workspaceId);
     query.addBindValue(app.clientId);
-    query.addBindValue(app.name);
-    query.addBindValue(app.description);
+    query.addBindValue(text(app.name));
+    query.addBindValue(text(app.description));
     query.addBindValue(app.clientType);
     query.addBindValue(app.clientSecretHash.isEmpty() ? fromText(QString())
                                                       : QVariant(app.clientSecretHash));
     query.addBindValue(urisToText(app.redirectUris));
     query.addBindValue(app.scopes.join(u' '));
     query.addBindValue(app.listed ? 1 : 0);
-    query.addBindValue(app.createdBy);
+    query.addBindValue(text(app.createdBy));
     query.addBindValue(app.version);
     query.addBindValue(fromTime(app.createdAt));
     query.addBindValue(fromTime(app.updatedAt));
@@ -125,8 +131,8 @@ Status AppRepository::update(const App &app, qint64 expectedVersion)
     query.prepare(u"UPDATE apps SET name = ?, description = ?, redirect_uris = ?, scopes = ?, "
                   "listed = ?, version = ?, updated_at = ? WHERE id = ? AND version = ? AND "
                   "deleted_at IS NULL"_s);
-    query.addBindValue(app.name);
-    query.addBindValue(app.description);
+    query.addBindValue(text(app.name));
+    query.addBindValue(text(app.description));
     query.addBindValue(urisToText(app.redirectUris));
     query.addBindValue(app.scopes.join(u' '));
     query.addBindValue(app.listed ? 1 : 0);
@@ -185,7 +191,7 @@ Result<bool> AppRepository::install(const AppInstallation &installation)
         query.addBindValue(installation.appId);
         query.addBindValue(installation.workspaceId);
         query.addBindValue(installation.grantedScopes.join(u' '));
-        query.addBindValue(installation.installedBy);
+        query.addBindValue(text(installation.installedBy));
         query.addBindValue(fromTime(installation.installedAt));
     } else {
         query.prepare(u"UPDATE app_installations SET granted_scopes = ? WHERE app_id = ? AND "

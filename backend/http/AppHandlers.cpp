@@ -65,8 +65,8 @@ void checkScopes(JsonInput &input, const QStringList &list)
         input.fail(u"scopes"_s, u"must name at least one scope"_s);
     for (const QString &scope : list) {
         if (!scopes::isKnown(scope))
-            input.fail(u"scopes"_s, u"unknown scope %1 (known: %2)"_s.arg(
-                                        scope, scopes::all().join(u", ")));
+            input.fail(u"scopes"_s,
+                       u"unknown scope %1 (known: %2)"_s.arg(scope, scopes::all().join(u", ")));
     }
 }
 
@@ -97,8 +97,8 @@ void checkDescription(JsonInput &input, const QString &description)
 ApiResponse createApp(ApiRequest &request, Services &services)
 {
     JsonInput input(request.json);
-    input.allowOnly({u"name"_s, u"description"_s, u"client_type"_s, u"redirect_uris"_s,
-                     u"scopes"_s, u"listed"_s});
+    input.allowOnly({u"name"_s, u"description"_s, u"client_type"_s, u"redirect_uris"_s, u"scopes"_s,
+                     u"listed"_s});
     AppDraft draft;
     draft.name = input.string(u"name"_s, true).value_or(QString());
     if (input.has(u"name"_s))
@@ -139,9 +139,9 @@ ApiResponse listApps(ApiRequest &request, Services &services)
     QJsonArray items;
     for (const App &app : std::as_const(apps->items))
         items.append(appJson(app));
-    return ApiResponse::json(200, {{u"apps"_s, items},
-                                   {u"next_cursor"_s,
-                                    nextCursor(apps->next, services.cursors, scope)}});
+    return ApiResponse::json(
+        200,
+        {{u"apps"_s, items}, {u"next_cursor"_s, nextCursor(apps->next, services.cursors, scope)}});
 }
 
 // GET /v1/apps/{id}
@@ -207,25 +207,26 @@ ApiResponse marketplace(ApiRequest &request, Services &services)
         return fromError(entries.error());
     QJsonArray items;
     for (const MarketplaceEntry &entry : std::as_const(entries->items)) {
-        QJsonObject json{{u"id"_s, entry.app.id},
-                         {u"client_id"_s, entry.app.clientId},
-                         {u"workspace_id"_s, entry.app.workspaceId},
-                         {u"name"_s, entry.app.name},
-                         {u"description"_s, entry.app.description},
-                         {u"client_type"_s, entry.app.clientType},
-                         {u"scopes"_s, QJsonArray::fromStringList(
-                                           OAuthService::canonical(entry.app.scopes))},
-                         {u"listed"_s, entry.app.listed},
-                         {u"installed"_s, entry.installation.has_value()},
-                         {u"granted_scopes"_s,
-                          entry.installation ? QJsonValue(QJsonArray::fromStringList(
-                              OAuthService::canonical(entry.installation->grantedScopes)))
-                                             : QJsonValue(QJsonValue::Null)}};
+        QJsonObject json{
+            {u"id"_s, entry.app.id},
+            {u"client_id"_s, entry.app.clientId},
+            {u"workspace_id"_s, entry.app.workspaceId},
+            {u"name"_s, entry.app.name},
+            {u"description"_s, entry.app.description},
+            {u"client_type"_s, entry.app.clientType},
+            {u"scopes"_s, QJsonArray::fromStringList(OAuthService::canonical(entry.app.scopes))},
+            {u"listed"_s, entry.app.listed},
+            {u"installed"_s, entry.installation.has_value()},
+            {u"granted_scopes"_s,
+             entry.installation ? QJsonValue(QJsonArray::fromStringList(
+                 OAuthService::canonical(entry.installation->grantedScopes)))
+                                : QJsonValue(QJsonValue::Null)}};
         items.append(json);
     }
-    return ApiResponse::json(200, {{u"apps"_s, items},
-                                   {u"next_cursor"_s,
-                                    nextCursor(entries->next, services.cursors, scope)}});
+    return ApiResponse::json(
+        200,
+        {{u"apps"_s, items},
+         {u"next_cursor"_s, nextCursor(entries->next, services.cursors, scope)}});
 }
 
 // POST /v1/apps/{id}/installation

@@ -30,8 +30,7 @@ ApiResponse noStore(ApiResponse response)
 ApiResponse oauthError(const OAuthError &error)
 {
     ApiResponse response = noStore(ApiResponse::json(
-        error.status,
-        {{u"error"_s, error.error}, {u"error_description"_s, error.description}}));
+        error.status, {{u"error"_s, error.error}, {u"error_description"_s, error.description}}));
     if (error.status == 401)
         response.withHeader("WWW-Authenticate", "Basic realm=\"quorum\"");
     return response;
@@ -76,8 +75,8 @@ ApiResponse introspect(ApiRequest &request, Services &services)
     if (!client)
         return oauthError(client.error());
     if (!client->confidential)
-        return oauthError({u"invalid_client"_s,
-                           u"Only confidential clients may introspect tokens."_s, 401});
+        return oauthError(
+            {u"invalid_client"_s, u"Only confidential clients may introspect tokens."_s, 401});
     if (!request.form.contains(u"token"_s))
         return oauthError({u"invalid_request"_s, u"token is required."_s});
     return noStore(
@@ -93,22 +92,22 @@ ApiResponse metadata(ApiRequest &, Services &services)
     const QJsonArray authMethods{u"client_secret_basic"_s, u"client_secret_post"_s, u"none"_s};
     const QJsonArray confidentialMethods{u"client_secret_basic"_s, u"client_secret_post"_s};
     return ApiResponse::json(
-        200, {{u"issuer"_s, issuer},
-              {u"authorization_endpoint"_s, issuer + u"/oauth/authorize"_s},
-              {u"token_endpoint"_s, issuer + u"/oauth/token"_s},
-              {u"revocation_endpoint"_s, issuer + u"/oauth/revoke"_s},
-              {u"introspection_endpoint"_s, issuer + u"/oauth/introspect"_s},
-              {u"response_types_supported"_s, QJsonArray{u"code"_s}},
-              {u"response_modes_supported"_s, QJsonArray{u"query"_s}},
-              {u"grant_types_supported"_s,
-               QJsonArray{u"authorization_code"_s, u"refresh_token"_s,
-                          u"client_credentials"_s}},
-              {u"code_challenge_methods_supported"_s, QJsonArray{u"S256"_s}},
-              {u"scopes_supported"_s, QJsonArray::fromStringList(scopes::all())},
-              {u"token_endpoint_auth_methods_supported"_s, authMethods},
-              {u"revocation_endpoint_auth_methods_supported"_s, authMethods},
-              {u"introspection_endpoint_auth_methods_supported"_s, confidentialMethods},
-              {u"service_documentation"_s, issuer + u"/v1/openapi.yaml"_s}});
+        200,
+        {{u"issuer"_s, issuer},
+         {u"authorization_endpoint"_s, issuer + u"/oauth/authorize"_s},
+         {u"token_endpoint"_s, issuer + u"/oauth/token"_s},
+         {u"revocation_endpoint"_s, issuer + u"/oauth/revoke"_s},
+         {u"introspection_endpoint"_s, issuer + u"/oauth/introspect"_s},
+         {u"response_types_supported"_s, QJsonArray{u"code"_s}},
+         {u"response_modes_supported"_s, QJsonArray{u"query"_s}},
+         {u"grant_types_supported"_s,
+          QJsonArray{u"authorization_code"_s, u"refresh_token"_s, u"client_credentials"_s}},
+         {u"code_challenge_methods_supported"_s, QJsonArray{u"S256"_s}},
+         {u"scopes_supported"_s, QJsonArray::fromStringList(scopes::all())},
+         {u"token_endpoint_auth_methods_supported"_s, authMethods},
+         {u"revocation_endpoint_auth_methods_supported"_s, authMethods},
+         {u"introspection_endpoint_auth_methods_supported"_s, confidentialMethods},
+         {u"service_documentation"_s, issuer + u"/v1/openapi.yaml"_s}});
 }
 
 // ---- the authorization endpoint ----
@@ -168,7 +167,8 @@ QString encoded(const QString &text)
 }
 
 // The redirect URI with the answer's parameters appended to its own query.
-ApiResponse redirectBack(const AuthorizeRequest &request, const QList<QPair<QString, QString>> &answer)
+ApiResponse redirectBack(const AuthorizeRequest &request,
+                         const QList<QPair<QString, QString>> &answer)
 {
     QString location = request.redirectUri;
     QChar separator = location.contains(u'?') ? u'&' : u'?';
@@ -194,10 +194,11 @@ ApiResponse redirectError(const AuthorizeRequest &request, const OAuthError &err
 // the browser to an unverified address is how codes leak (C15).
 ApiResponse errorPage(int status, const QString &heading, const QString &explanation)
 {
-    return html::page(status, u"Sign-in request refused"_s,
-                      u"<h1>%1</h1><p class=\"error\">%2</p><p>Nothing was shared with the app. "
-                      "Close this page and start again from the app; if this keeps happening, "
-                      "tell the app's developer.</p>"_s.arg(html::escape(heading), html::escape(explanation)));
+    return html::page(
+        status, u"Sign-in request refused"_s,
+        u"<h1>%1</h1><p class=\"error\">%2</p><p>Nothing was shared with the app. "
+        "Close this page and start again from the app; if this keeps happening, "
+        "tell the app's developer.</p>"_s.arg(html::escape(heading), html::escape(explanation)));
 }
 
 QString scopeInWords(const QString &scope)
@@ -278,14 +279,14 @@ ApiResponse authorize(ApiRequest &request, Services &services)
         || !OAuthService::redirectAllowed(*client, authorizeReq.redirectUri)) {
         qCWarning(lcOAuthHttp) << "refused an authorization request with an unregistered "
                                   "redirect_uri";
-        return errorPage(400, u"Invalid redirect address"_s,
-                         u"The redirect_uri does not exactly match one registered for %1."_s.arg(
-                             client->name));
+        return errorPage(
+            400, u"Invalid redirect address"_s,
+            u"The redirect_uri does not exactly match one registered for %1."_s.arg(client->name));
     }
 
     if (!params.repeated.isEmpty())
-        return redirectError(authorizeReq, {u"invalid_request"_s,
-                                            u"A parameter was sent more than once."_s});
+        return redirectError(authorizeReq,
+                             {u"invalid_request"_s, u"A parameter was sent more than once."_s});
     if (const auto refused = services.oauth.checkRequest(*client, authorizeReq))
         return redirectError(authorizeReq, *refused);
 
@@ -317,8 +318,7 @@ ApiResponse authorize(ApiRequest &request, Services &services)
                          "and start again."_s);
     const QString decision = request.formField(u"decision"_s);
     if (decision == u"deny")
-        return redirectError(authorizeReq,
-                             {u"access_denied"_s, u"The user denied the request."_s});
+        return redirectError(authorizeReq, {u"access_denied"_s, u"The user denied the request."_s});
     if (decision != u"approve")
         return errorPage(400, u"The request is malformed"_s,
                          u"Choose Approve or Deny on the consent page."_s);

@@ -88,16 +88,15 @@ std::optional<QString> AppService::redirectUriProblem(const QString &uri)
     if (!url.userInfo().isEmpty())
         return u"%1 has user information"_s.arg(uri);
     const QString host = url.host();
-    const bool loopback
-        = host == u"127.0.0.1" || host == u"::1" || host == u"localhost";
+    const bool loopback = host == u"127.0.0.1" || host == u"::1" || host == u"localhost";
     if (url.scheme() == u"https" || (url.scheme() == u"http" && loopback))
         return std::nullopt;
     return u"%1 must use https (http only on 127.0.0.1, [::1] or localhost)"_s.arg(uri);
 }
 
-void AppService::audit(const Credential &caller, const QString &action,
-                       const QString &workspaceId, const App &app, const QString &clientAddress,
-                       QJsonObject detail, QSqlDatabase db)
+void AppService::audit(const Credential &caller, const QString &action, const QString &workspaceId,
+                       const App &app, const QString &clientAddress, QJsonObject detail,
+                       QSqlDatabase db)
 {
     AuditEntry entry;
     entry.workspaceId = workspaceId;
@@ -253,7 +252,7 @@ Status AppService::remove(const Credential &caller, const QString &id,
 }
 
 Result<Page<MarketplaceEntry>> AppService::marketplace(const Credential &caller,
-                                                      const PageRequest &page)
+                                                       const PageRequest &page)
 {
     if (const Status admin = requireAdmin(caller); !admin)
         return admin.error();
@@ -289,9 +288,9 @@ AppService::install(const Credential &caller, const QString &appId,
     installation.grantedScopes.removeDuplicates();
     for (const QString &scope : std::as_const(installation.grantedScopes)) {
         if (!app->scopes.contains(scope))
-            return Error::validation(
-                u"scopes"_s, u"%1 is not among the scopes the app asks for (%2)"_s.arg(
-                                 scope, app->scopes.join(u", ")));
+            return Error::validation(u"scopes"_s,
+                                     u"%1 is not among the scopes the app asks for (%2)"_s.arg(
+                                         scope, app->scopes.join(u", ")));
     }
     installation.installedBy = caller.userId;
     installation.installedAt = m_clock.now();
@@ -300,8 +299,8 @@ AppService::install(const Credential &caller, const QString &appId,
         return fresh.error();
     if (!*fresh)
         installation = *apps.installation(app->id, caller.workspaceId);
-    audit(caller, *fresh ? u"app.installed"_s : u"app.installation_updated"_s,
-          caller.workspaceId, *app, clientAddress,
+    audit(caller, *fresh ? u"app.installed"_s : u"app.installation_updated"_s, caller.workspaceId,
+          *app, clientAddress,
           {{u"scopes"_s, QJsonArray::fromStringList(installation.grantedScopes)}},
           transaction.db());
     if (const Status committed = transaction.commit(); !committed)
@@ -328,9 +327,8 @@ Status AppService::removeInstallation(const Credential &caller, const App &app,
         if (const Status removed = AppRepository(transaction.db()).uninstall(app.id, workspaceId);
             !removed)
             return removed;
-        auto revoked
-            = OAuthRepository(transaction.db()).revokeClient(app.clientId, workspaceId,
-                                                             m_clock.now());
+        auto revoked = OAuthRepository(transaction.db())
+                           .revokeClient(app.clientId, workspaceId, m_clock.now());
         if (!revoked)
             return revoked.error();
         audit(caller, u"app.uninstalled"_s, workspaceId, app, clientAddress,

@@ -68,8 +68,8 @@ public:
     Result<Page<App>> list(const Credential &caller, const PageRequest &page);
     Result<App> update(const Credential &caller, const QString &id, const AppPatch &patch,
                        std::optional<qint64> ifMatchVersion, const QString &clientAddress);
-    Status remove(const Credential &caller, const QString &id,
-                  std::optional<qint64> ifMatchVersion, const QString &clientAddress);
+    Status remove(const Credential &caller, const QString &id, std::optional<qint64> ifMatchVersion,
+                  const QString &clientAddress);
 
     Result<Page<MarketplaceEntry>> marketplace(const Credential &caller, const PageRequest &page);
     // Installs the app in the caller's workspace with `scopes` (all of the app's when absent);
@@ -87,11 +87,10 @@ private:
     Result<App> loadOwn(QSqlDatabase db, const Credential &caller, const QString &id);
     // Revokes the app's tokens in the workspace and removes its installation there, then its
     // webhook subscriptions.
-    Status removeInstallation(const Credential &caller, const App &app,
-                              const QString &workspaceId, const QString &clientAddress);
+    Status removeInstallation(const Credential &caller, const App &app, const QString &workspaceId,
+                              const QString &clientAddress);
     void audit(const Credential &caller, const QString &action, const QString &workspaceId,
-               const App &app, const QString &clientAddress, QJsonObject detail,
-               QSqlDatabase db);
+               const App &app, const QString &clientAddress, QJsonObject detail, QSqlDatabase db);
 
     Database &m_database;
     const Clock &m_clock;

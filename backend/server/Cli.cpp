@@ -281,9 +281,9 @@ int appCommand(CommandContext &context, const QCommandLineParser &parser, const 
         const auto app = AppRepository(context.database->connection()).byClientId(clientId);
         if (!app)
             return fail(QStringLiteral("no app with client id %1").arg(clientId));
-        auto installed = apps.install(
-            owner, app->id, scopeList.isEmpty() ? std::nullopt : std::optional(scopeList),
-            QString());
+        auto installed = apps.install(owner, app->id,
+                                      scopeList.isEmpty() ? std::nullopt : std::optional(scopeList),
+                                      QString());
         if (!installed)
             return fail(installed.error().detail);
         out() << installed->first.grantedScopes.join(u',') << Qt::endl;
@@ -476,8 +476,8 @@ int runQuorumd(int argc, char **argv)
     }
 
     static const QStringList known{QStringLiteral("token"), QStringLiteral("user"),
-                                   QStringLiteral("app"),
-                                   QStringLiteral("workspace"), QStringLiteral("backup")};
+                                   QStringLiteral("app"), QStringLiteral("workspace"),
+                                   QStringLiteral("backup")};
     if (!known.contains(command))
         return fail(QStringLiteral("unknown command %1; see --help").arg(command));
 

@@ -199,9 +199,8 @@ OAuthResult<AuthorizeGrant> OAuthService::checkGrant(const OAuthClient &client,
 {
     QStringList granted = client.scopes;
     if (!client.builtIn) {
-        const auto installation
-            = AppRepository(m_database.connection()).installation(client.appId,
-                                                                  consenter.workspaceId);
+        const auto installation = AppRepository(m_database.connection())
+                                      .installation(client.appId, consenter.workspaceId);
         if (!installation)
             return OAuthError{u"access_denied"_s,
                               u"The app is not installed in your workspace; an admin of the "
@@ -244,8 +243,8 @@ OAuthResult<QString> OAuthService::issueCode(const OAuthClient &client,
     entry.subjectUserId = consenter.userId;
     entry.targetId = client.appId.isEmpty() ? client.clientId : client.appId;
     entry.clientAddress = clientAddress;
-    entry.detail = {{u"client_id"_s, client.clientId},
-                    {u"scopes"_s, QJsonArray::fromStringList(scopeList)}};
+    entry.detail
+        = {{u"client_id"_s, client.clientId}, {u"scopes"_s, QJsonArray::fromStringList(scopeList)}};
     m_audit.record(entry, transaction.db());
     if (const Status committed = transaction.commit(); !committed)
         return OAuthError{u"server_error"_s, u"The code could not be stored."_s, 500};
@@ -444,8 +443,8 @@ OAuthResult<TokenGrant> OAuthService::redeemCode(const OAuthClient &client,
         family.familyId = ids::generate(u"fam");
         family.scopes = stored->scopes;
         family.codeHash = stored->codeHash;
-        auto issued = issue(transaction.db(), m_clock, client, stored->workspaceId,
-                            stored->userId, stored->scopes, &family);
+        auto issued = issue(transaction.db(), m_clock, client, stored->workspaceId, stored->userId,
+                            stored->scopes, &family);
         if (!issued)
             return issued.error();
         return issued->grant;
@@ -492,8 +491,7 @@ OAuthResult<TokenGrant> OAuthService::refresh(const OAuthClient &client,
             entry.subjectUserId = stored->userId;
             entry.targetId = stored->familyId;
             entry.clientAddress = clientAddress;
-            entry.detail = {{u"client_id"_s, client.clientId},
-                            {u"family_id"_s, stored->familyId}};
+            entry.detail = {{u"client_id"_s, client.clientId}, {u"family_id"_s, stored->familyId}};
             m_audit.record(entry, transaction.db());
             qCWarning(lcOAuth) << "a rotated refresh token was presented again; family revoked";
             return invalidGrant(u"The refresh token is invalid, expired or revoked."_s);
@@ -517,8 +515,8 @@ OAuthResult<TokenGrant> OAuthService::refresh(const OAuthClient &client,
             return OAuthError{u"server_error"_s, rotated.error().detail, 500};
         if (!*rotated)
             return compromised();
-        auto issued = issue(transaction.db(), m_clock, client, stored->workspaceId,
-                            stored->userId, canonical(asked.value_or(stored->scopes)), &*stored);
+        auto issued = issue(transaction.db(), m_clock, client, stored->workspaceId, stored->userId,
+                            canonical(asked.value_or(stored->scopes)), &*stored);
         if (!issued)
             return issued.error();
         return issued->grant;

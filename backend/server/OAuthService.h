@@ -119,8 +119,7 @@ private:
     OAuthResult<TokenGrant> redeemCode(const OAuthClient &client,
                                        const QHash<QString, QString> &form,
                                        const QString &clientAddress);
-    OAuthResult<TokenGrant> refresh(const OAuthClient &client,
-                                    const QHash<QString, QString> &form,
+    OAuthResult<TokenGrant> refresh(const OAuthClient &client, const QHash<QString, QString> &form,
                                     const QString &clientAddress);
     OAuthResult<TokenGrant> clientCredentials(const OAuthClient &client,
                                               const QHash<QString, QString> &form);

@@ -82,8 +82,8 @@ const auto kInstallationColumns
 Status AppRepository::insert(const App &app)
 {
     QSqlQuery query(m_db);
-    query.prepare(u"INSERT INTO apps (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(
-        kColumns));
+    query.prepare(
+        u"INSERT INTO apps (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(kColumns));
     query.addBindValue(app.id);
     query.addBindValue(app.workspaceId);
     query.addBindValue(app.clientId);

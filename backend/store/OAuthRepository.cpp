@@ -70,8 +70,7 @@ std::optional<OAuthCode> OAuthRepository::codeByHash(const QString &codeHash)
 Result<bool> OAuthRepository::spendCode(const QString &codeHash, const QDateTime &when)
 {
     QSqlQuery query(m_db);
-    query.prepare(
-        u"UPDATE oauth_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL"_s);
+    query.prepare(u"UPDATE oauth_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL"_s);
     query.addBindValue(fromTime(when));
     query.addBindValue(codeHash);
     if (!query.exec())
@@ -82,8 +81,9 @@ Result<bool> OAuthRepository::spendCode(const QString &codeHash, const QDateTime
 Status OAuthRepository::insertRefresh(const RefreshToken &token)
 {
     QSqlQuery query(m_db);
-    query.prepare(u"INSERT INTO refresh_tokens (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s
-                      .arg(kRefreshColumns));
+    query.prepare(
+        u"INSERT INTO refresh_tokens (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(
+            kRefreshColumns));
     query.addBindValue(token.id);
     query.addBindValue(token.tokenHash);
     query.addBindValue(token.familyId);
@@ -199,8 +199,7 @@ Result<QStringList> OAuthRepository::revokeFromCode(const QString &codeHash, con
 }
 
 Result<QStringList> OAuthRepository::revokeClient(const QString &clientId,
-                                                  const QString &workspaceId,
-                                                  const QDateTime &when)
+                                                  const QString &workspaceId, const QDateTime &when)
 {
     QString condition = u"client_id = ?"_s;
     QVariantList values{clientId};

@@ -47,8 +47,7 @@ QByteArray OAuthFlow::formEncode(const QList<QPair<QString, QString>> &fields)
     return pairs.join('&');
 }
 
-QByteArray OAuthFlow::signIn(const QString &workspace, const QString &user,
-                             const QString &password)
+QByteArray OAuthFlow::signIn(const QString &workspace, const QString &user, const QString &password)
 {
     const ApiReply page = m_client.get(u"/signin"_s);
     const QByteArray csrfCookie = cookiesOf(page);
@@ -72,8 +71,8 @@ ApiReply OAuthFlow::authorize(const QList<QPair<QString, QString>> &parameters,
     QList<QPair<QByteArray, QByteArray>> headers;
     if (!cookie.isEmpty())
         headers << qMakePair(QByteArray("Cookie"), cookie);
-    return m_client.send("GET", u"/oauth/authorize?"_s + QString::fromLatin1(formEncode(parameters)),
-                         {}, headers);
+    return m_client.send(
+        "GET", u"/oauth/authorize?"_s + QString::fromLatin1(formEncode(parameters)), {}, headers);
 }
 
 ApiReply OAuthFlow::decide(const QList<QPair<QString, QString>> &parameters,
@@ -94,9 +93,9 @@ ApiReply OAuthFlow::decide(const QList<QPair<QString, QString>> &parameters,
         fields << qMakePair(match.captured(1), value);
     }
     fields << qMakePair(u"decision"_s, decision);
-    return m_client.send("POST", u"/oauth/authorize"_s, formEncode(fields),
-                         {{"Content-Type", "application/x-www-form-urlencoded"},
-                          {"Cookie", cookie}});
+    return m_client.send(
+        "POST", u"/oauth/authorize"_s, formEncode(fields),
+        {{"Content-Type", "application/x-www-form-urlencoded"}, {"Cookie", cookie}});
 }
 
 ApiReply OAuthFlow::post(const QString &path, const QList<QPair<QString, QString>> &fields,
@@ -105,11 +104,11 @@ ApiReply OAuthFlow::post(const QString &path, const QList<QPair<QString, QString
     QList<QPair<QByteArray, QByteArray>> headers{
         {"Content-Type", "application/x-www-form-urlencoded"}};
     if (!basicId.isEmpty())
-        headers << qMakePair(QByteArray("Authorization"),
-                             "Basic "
-                                 + (QUrl::toPercentEncoding(basicId) + ':'
-                                    + QUrl::toPercentEncoding(basicSecret))
-                                       .toBase64());
+        headers << qMakePair(
+            QByteArray("Authorization"),
+            "Basic "
+                + (QUrl::toPercentEncoding(basicId) + ':' + QUrl::toPercentEncoding(basicSecret))
+                      .toBase64());
     return m_client.send("POST", path, formEncode(fields), headers);
 }
 

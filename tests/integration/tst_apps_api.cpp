@@ -58,9 +58,9 @@ private:
         QList<QPair<QString, QString>> fields{{u"grant_type"_s, u"client_credentials"_s}};
         if (!workspace.isEmpty())
             fields << qMakePair(u"workspace"_s, workspace);
-        const ApiReply reply = flow.post(u"/oauth/token"_s, fields,
-                                         app.value(u"client_id").toString(),
-                                         app.value(u"client_secret").toString());
+        const ApiReply reply
+            = flow.post(u"/oauth/token"_s, fields, app.value(u"client_id").toString(),
+                        app.value(u"client_secret").toString());
         return reply.json().value(u"access_token").toString();
     }
 
@@ -179,13 +179,13 @@ private Q_SLOTS:
         ApiClient admin(m_server->baseUrl(), m_admin);
         const QString id
             = admin.post(u"/v1/apps"_s, appBody(u"Patchable"_s)).json().value(u"id").toString();
-        const ApiReply stale = admin.patch(u"/v1/apps/"_s + id, {{u"name"_s, u"New"_s}},
-                                           {{"If-Match", "\"v7\""}});
+        const ApiReply stale
+            = admin.patch(u"/v1/apps/"_s + id, {{u"name"_s, u"New"_s}}, {{"If-Match", "\"v7\""}});
         QCOMPARE(stale.status, 412);
-        const ApiReply patched = admin.patch(
-            u"/v1/apps/"_s + id,
-            {{u"name"_s, u"Renamed"_s}, {u"scopes"_s, QJsonArray{u"meeting.read"_s}}},
-            {{"If-Match", "\"v1\""}});
+        const ApiReply patched
+            = admin.patch(u"/v1/apps/"_s + id,
+                          {{u"name"_s, u"Renamed"_s}, {u"scopes"_s, QJsonArray{u"meeting.read"_s}}},
+                          {{"If-Match", "\"v1\""}});
         QCOMPARE(patched.status, 200);
         QCOMPARE(patched.json().value(u"name").toString(), u"Renamed"_s);
         QCOMPARE(strings(patched.json().value(u"scopes")), QStringList{u"meeting.read"_s});
@@ -220,11 +220,11 @@ private Q_SLOTS:
     void marketplaceShowsListedAppsAndTheirInstallation()
     {
         ApiClient admin(m_server->baseUrl(), m_admin);
-        const QString listedId = admin.post(u"/v1/apps"_s, appBody(u"Listed"_s, u"confidential"_s,
-                                                                    true))
-                                     .json()
-                                     .value(u"id")
-                                     .toString();
+        const QString listedId
+            = admin.post(u"/v1/apps"_s, appBody(u"Listed"_s, u"confidential"_s, true))
+                  .json()
+                  .value(u"id")
+                  .toString();
         const QString unlistedId
             = admin.post(u"/v1/apps"_s, appBody(u"Unlisted"_s)).json().value(u"id").toString();
 
@@ -249,8 +249,7 @@ private Q_SLOTS:
         QCOMPARE(installed.status, 201);
         QCOMPARE(strings(installed.json().value(u"scopes")), QStringList{u"meeting.read"_s});
         QCOMPARE(entry(listedId).value(u"installed").toBool(), true);
-        QCOMPARE(strings(entry(listedId).value(u"granted_scopes")),
-                 QStringList{u"meeting.read"_s});
+        QCOMPARE(strings(entry(listedId).value(u"granted_scopes")), QStringList{u"meeting.read"_s});
         const ApiReply again = other.post(path, {});
         QCOMPARE(again.status, 200);
         QCOMPARE(strings(again.json().value(u"scopes")).size(), 4);
@@ -272,16 +271,14 @@ private Q_SLOTS:
         QCOMPARE(refused.status, 403);
         QCOMPARE(refused.code(), u"first_party_only"_s);
         QCOMPARE(robot.get(u"/v1/marketplace"_s).code(), u"first_party_only"_s);
-        QCOMPARE(robot.del(u"/v1/apps/"_s + id + u"/installation"_s).code(),
-                 u"first_party_only"_s);
+        QCOMPARE(robot.del(u"/v1/apps/"_s + id + u"/installation"_s).code(), u"first_party_only"_s);
     }
 
     void uninstallRevokesTokensAndRemovesSubscriptions()
     {
         ApiClient admin(m_server->baseUrl(), m_admin);
-        const QJsonObject app = admin.post(u"/v1/apps"_s, appBody(u"Hooks"_s, u"confidential"_s,
-                                                                   true))
-                                    .json();
+        const QJsonObject app
+            = admin.post(u"/v1/apps"_s, appBody(u"Hooks"_s, u"confidential"_s, true)).json();
         const QString id = app.value(u"id").toString();
         const QString path = u"/v1/apps/"_s + id + u"/installation"_s;
         QCOMPARE(admin.post(path, {}).status, 201);
@@ -290,10 +287,9 @@ private Q_SLOTS:
 
         // Installed in two workspaces: the token request must name one.
         OAuthFlow flow(m_server->baseUrl());
-        const ApiReply ambiguous = flow.post(u"/oauth/token"_s,
-                                             {{u"grant_type"_s, u"client_credentials"_s}},
-                                             app.value(u"client_id").toString(),
-                                             app.value(u"client_secret").toString());
+        const ApiReply ambiguous
+            = flow.post(u"/oauth/token"_s, {{u"grant_type"_s, u"client_credentials"_s}},
+                        app.value(u"client_id").toString(), app.value(u"client_secret").toString());
         QCOMPARE(ambiguous.status, 400);
         QCOMPARE(ambiguous.json().value(u"error").toString(), u"invalid_request"_s);
 
@@ -318,9 +314,9 @@ private Q_SLOTS:
         QCOMPARE(admin.get(u"/v1/webhooks/"_s + hookId).status, 404);
         DatabaseReader database(m_server->dataDir());
         QCOMPARE(database.webhook(hookId).value(u"disabled_reason").toString(), u"deleted"_s);
-        QCOMPARE(other.get(u"/v1/webhooks/"_s + subscribedThere.json().value(u"id").toString())
-                     .status,
-                 200);
+        QCOMPARE(
+            other.get(u"/v1/webhooks/"_s + subscribedThere.json().value(u"id").toString()).status,
+            200);
         QCOMPARE(admin.del(path).status, 404);
 
         // The audit log has the install and the uninstall.
@@ -343,8 +339,7 @@ private Q_SLOTS:
     {
         ApiClient admin(m_server->baseUrl(), m_admin);
         const QJsonObject app = admin.post(u"/v1/apps"_s, appBody(u"Scheduler"_s)).json();
-        QCOMPARE(admin.post(u"/v1/apps/"_s + app.value(u"id").toString() + u"/installation"_s,
-                            {})
+        QCOMPARE(admin.post(u"/v1/apps/"_s + app.value(u"id").toString() + u"/installation"_s, {})
                      .status,
                  201);
         ApiClient robot(m_server->baseUrl(), appToken(app));

@@ -37,13 +37,13 @@ private:
     Client registerApp(const QString &name, const QString &type, const QStringList &scopeList)
     {
         ApiClient admin(m_server->baseUrl(), m_admin);
-        const QJsonObject app
-            = admin.post(u"/v1/apps"_s,
-                         {{u"name"_s, name},
-                          {u"client_type"_s, type},
-                          {u"redirect_uris"_s, QJsonArray{kRedirect}},
-                          {u"scopes"_s, QJsonArray::fromStringList(scopeList)}})
-                  .json();
+        const QJsonObject app = admin
+                                    .post(u"/v1/apps"_s,
+                                          {{u"name"_s, name},
+                                           {u"client_type"_s, type},
+                                           {u"redirect_uris"_s, QJsonArray{kRedirect}},
+                                           {u"scopes"_s, QJsonArray::fromStringList(scopeList)}})
+                                    .json();
         const QString id = app.value(u"id").toString();
         if (admin.post(u"/v1/apps/"_s + id + u"/installation"_s, {}).status != 201)
             return {};
@@ -68,8 +68,7 @@ private:
     QString approvedCode(const Client &client, const QString &scope, const QString &challenge)
     {
         OAuthFlow flow(m_server->baseUrl());
-        const ApiReply reply
-            = flow.decide(authorizeParameters(client, scope, challenge), m_cookie);
+        const ApiReply reply = flow.decide(authorizeParameters(client, scope, challenge), m_cookie);
         if (reply.status != 303)
             return {};
         return OAuthFlow::locationQuery(reply).value(u"code"_s);
@@ -80,9 +79,8 @@ private:
         OAuthFlow flow(m_server->baseUrl());
         if (client.secret.isEmpty())
             fields << qMakePair(u"client_id"_s, client.clientId);
-        return flow.post(u"/oauth/token"_s, fields, client.secret.isEmpty() ? QString()
-                                                                            : client.clientId,
-                         client.secret);
+        return flow.post(u"/oauth/token"_s, fields,
+                         client.secret.isEmpty() ? QString() : client.clientId, client.secret);
     }
 
     // A fresh grant for the public client: access and refresh token.
@@ -90,10 +88,11 @@ private:
     {
         const auto [verifier, challenge] = OAuthFlow::pkce();
         const QString code = approvedCode(m_public, scope, challenge);
-        return tokenRequest(m_public, {{u"grant_type"_s, u"authorization_code"_s},
-                                       {u"code"_s, code},
-                                       {u"redirect_uri"_s, kRedirect},
-                                       {u"code_verifier"_s, verifier}})
+        return tokenRequest(m_public,
+                            {{u"grant_type"_s, u"authorization_code"_s},
+                             {u"code"_s, code},
+                             {u"redirect_uri"_s, kRedirect},
+                             {u"code_verifier"_s, verifier}})
             .json();
     }
 
@@ -126,8 +125,8 @@ private Q_SLOTS:
         const QStringList scopeList{u"meeting.read"_s, u"meeting.write"_s, u"meeting.join"_s,
                                     u"recording.read"_s};
         m_public = registerApp(u"Desk"_s, u"public"_s, scopeList);
-        m_confidential = registerApp(u"Calendar"_s, u"confidential"_s,
-                                     {u"meeting.read"_s, u"meeting.join"_s});
+        m_confidential
+            = registerApp(u"Calendar"_s, u"confidential"_s, {u"meeting.read"_s, u"meeting.join"_s});
         QVERIFY(!m_public.clientId.isEmpty() && !m_confidential.secret.isEmpty());
         m_cookie = OAuthFlow(m_server->baseUrl()).signIn(u"default"_s, u"alice"_s);
         QVERIFY(!m_cookie.isEmpty());
@@ -167,11 +166,11 @@ private Q_SLOTS:
     {
         const QString code = approvedCode(m_confidential, u"meeting.read"_s, {});
         QVERIFY(!code.isEmpty());
-        const ApiReply reply = tokenRequest(
-            m_confidential, {{u"grant_type"_s, u"authorization_code"_s},
-                             {u"code"_s, code},
-                             {u"redirect_uri"_s, kRedirect},
-                             {u"code_verifier"_s, OAuthFlow::pkce().first}});
+        const ApiReply reply = tokenRequest(m_confidential,
+                                            {{u"grant_type"_s, u"authorization_code"_s},
+                                             {u"code"_s, code},
+                                             {u"redirect_uri"_s, kRedirect},
+                                             {u"code_verifier"_s, OAuthFlow::pkce().first}});
         QCOMPARE(reply.status, 400);
         QCOMPARE(reply.json().value(u"error").toString(), u"invalid_grant"_s);
     }
@@ -180,8 +179,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<std::optional<QString>>("verifier");
         QTest::addColumn<QString>("error");
-        QTest::newRow("a wrong verifier") << std::optional(OAuthFlow::pkce().first)
-                                          << u"invalid_grant"_s;
+        QTest::newRow("a wrong verifier")
+            << std::optional(OAuthFlow::pkce().first) << u"invalid_grant"_s;
         QTest::newRow("a missing verifier") << std::optional<QString>() << u"invalid_grant"_s;
         QTest::newRow("a 42-character verifier")
             << std::optional(QString(42, u'a')) << u"invalid_request"_s;
@@ -204,10 +203,11 @@ private Q_SLOTS:
         QCOMPARE(reply.json().value(u"error").toString(), error);
 
         // The code that failed PKCE is spent: the right verifier no longer helps.
-        const ApiReply retry = tokenRequest(m_public, {{u"grant_type"_s, u"authorization_code"_s},
-                                                       {u"code"_s, code},
-                                                       {u"redirect_uri"_s, kRedirect},
-                                                       {u"code_verifier"_s, rightVerifier}});
+        const ApiReply retry = tokenRequest(m_public,
+                                            {{u"grant_type"_s, u"authorization_code"_s},
+                                             {u"code"_s, code},
+                                             {u"redirect_uri"_s, kRedirect},
+                                             {u"code_verifier"_s, rightVerifier}});
         QCOMPARE(retry.status, 400);
         QCOMPARE(retry.json().value(u"error").toString(), u"invalid_grant"_s);
     }
@@ -216,7 +216,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("redirectUri");
         QTest::newRow("dot segments") << u"https://app.example.com/callback/../x"_s;
-        QTest::newRow("an at sign after the path") << u"https://app.example.com/callback@evil.example"_s;
+        QTest::newRow("an at sign after the path")
+            << u"https://app.example.com/callback@evil.example"_s;
         QTest::newRow("user information") << u"https://app.example.com:443@evil.example/callback"_s;
         QTest::newRow("an encoded slash") << u"https://app.example.com%2F@evil.example/callback"_s;
         QTest::newRow("an added query")
@@ -254,10 +255,11 @@ private Q_SLOTS:
         const QString code = approvedCode(m_public, u"meeting.read"_s, challenge);
         QVERIFY(!code.isEmpty());
         const ApiReply reply
-            = tokenRequest(m_public, {{u"grant_type"_s, u"authorization_code"_s},
-                                      {u"code"_s, code},
-                                      {u"redirect_uri"_s, u"https://app.example.com/other"_s},
-                                      {u"code_verifier"_s, verifier}});
+            = tokenRequest(m_public,
+                           {{u"grant_type"_s, u"authorization_code"_s},
+                            {u"code"_s, code},
+                            {u"redirect_uri"_s, u"https://app.example.com/other"_s},
+                            {u"code_verifier"_s, verifier}});
         QCOMPARE(reply.status, 400);
         QCOMPARE(reply.json().value(u"error").toString(), u"invalid_grant"_s);
     }
@@ -280,7 +282,8 @@ private Q_SLOTS:
         const ApiReply reused = refresh(r1);
         QCOMPARE(reused.status, 400);
         QCOMPARE(reused.json().value(u"error").toString(), u"invalid_grant"_s);
-        const ApiReply audit = ApiClient(m_server->baseUrl(), m_admin).get(u"/v1/audit?page_size=300"_s);
+        const ApiReply audit
+            = ApiClient(m_server->baseUrl(), m_admin).get(u"/v1/audit?page_size=300"_s);
         QVERIFY(audit.body.contains("oauth.refresh_token_reused"));
 
         // 3. R2 is dead too; 4. so is A2, at once.
@@ -324,8 +327,8 @@ private Q_SLOTS:
         QFile database(m_server->dataDir() + u"/quorum.db"_s);
         QVERIFY(database.open(QIODevice::ReadOnly));
         QFile wal(m_server->dataDir() + u"/quorum.db-wal"_s);
-        const QByteArray bytes = database.readAll() + (wal.open(QIODevice::ReadOnly) ? wal.readAll()
-                                                                                      : QByteArray());
+        const QByteArray bytes
+            = database.readAll() + (wal.open(QIODevice::ReadOnly) ? wal.readAll() : QByteArray());
         QVERIFY(!r1.isEmpty());
         QVERIFY(!bytes.contains(r1.toLatin1()));
     }
@@ -360,9 +363,9 @@ private Q_SLOTS:
                                       .json()
                                       .value(u"id")
                                       .toString();
-        const ApiReply patched = ApiClient(m_server->baseUrl(), narrow)
-                                     .patch(u"/v1/meetings/"_s + meetingId,
-                                            {{u"topic"_s, u"Changed"_s}});
+        const ApiReply patched
+            = ApiClient(m_server->baseUrl(), narrow)
+                  .patch(u"/v1/meetings/"_s + meetingId, {{u"topic"_s, u"Changed"_s}});
         QCOMPARE(patched.status, 403);
         QCOMPARE(patched.code(), u"insufficient_scope"_s);
 
@@ -380,9 +383,9 @@ private Q_SLOTS:
 
     void C17_clientCredentialsCannotAskForMore()
     {
-        const ApiReply reply = tokenRequest(m_confidential,
-                                            {{u"grant_type"_s, u"client_credentials"_s},
-                                             {u"scope"_s, u"webhook.write"_s}});
+        const ApiReply reply = tokenRequest(
+            m_confidential,
+            {{u"grant_type"_s, u"client_credentials"_s}, {u"scope"_s, u"webhook.write"_s}});
         QCOMPARE(reply.status, 400);
         QCOMPARE(reply.json().value(u"error").toString(), u"invalid_scope"_s);
     }

@@ -9,7 +9,8 @@ namespace quorum::testing {
 
 // Drives the OAuth endpoints of a running quorumd the way a browser and an app would: signs a
 // user in on /signin, walks the consent page, and speaks form-encoded requests to /oauth/*.
-// Nothing here follows a redirect; the tests read the Location header instead.
+// Nothing here follows a redirect; the tests read the Location header instead. The client
+// keeps the cookies it is given (QNetworkAccessManager's jar), like a browser.
 class OAuthFlow final
 {
 public:

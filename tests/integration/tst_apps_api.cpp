@@ -335,6 +335,37 @@ private Q_SLOTS:
         QCOMPARE(other.get(u"/v1/marketplace?page_size=300"_s).body.contains(id.toUtf8()), false);
     }
 
+    void theCommandLineRegistersAndInstalls()
+    {
+        const auto registered = m_server->command(
+            {u"app"_s, u"register"_s, u"--workspace"_s, u"other"_s, u"--name"_s, u"Cli app"_s,
+             u"--type"_s, u"confidential"_s, u"--redirect-uri"_s, u"https://a.example.com/cb"_s,
+             u"--redirect-uri"_s, u"http://127.0.0.1:8000/cb"_s, u"--scopes"_s,
+             u"meeting.read,meeting.join"_s, u"--listed"_s});
+        QCOMPARE(registered.exitCode, 0);
+        const QList<QByteArray> lines = registered.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        const QString clientId = QString::fromLatin1(lines.at(0));
+        QVERIFY(clientId.startsWith(u"qcid_"));
+        QVERIFY(lines.at(1).startsWith("qcs_"));
+
+        const auto installed
+            = m_server->command({u"app"_s, u"install"_s, clientId, u"--workspace"_s, u"other"_s,
+                                 u"--scopes"_s, u"meeting.read"_s});
+        QCOMPARE(installed.exitCode, 0);
+        QCOMPARE(installed.out.trimmed(), QByteArray("meeting.read"));
+        const ApiReply market
+            = ApiClient(m_server->baseUrl(), m_otherAdmin).get(u"/v1/marketplace?page_size=300"_s);
+        QVERIFY(market.body.contains(clientId.toLatin1()));
+
+        const auto refused
+            = m_server->command({u"app"_s, u"register"_s, u"--workspace"_s, u"other"_s, u"--name"_s,
+                                 u"Bad"_s, u"--type"_s, u"public"_s, u"--redirect-uri"_s,
+                                 u"http://evil.example/cb"_s, u"--scopes"_s, u"meeting.read"_s});
+        QVERIFY(refused.exitCode != 0);
+        QVERIFY(refused.err.contains("https"));
+    }
+
     void anAppActingForTheWorkspaceNamesTheHost()
     {
         ApiClient admin(m_server->baseUrl(), m_admin);

@@ -12,7 +12,7 @@ namespace quorum {
 struct Credential
 {
     QString tokenId;
-    QString kind; // "personal"
+    QString kind; // "personal" or "oauth"
     QString workspaceId;
     QString userId;
     QString userName;

@@ -65,19 +65,25 @@ Result<Credential> TokenService::authenticate(const QByteArray &bearer)
         qCWarning(lcAuth) << "rejected a bearer token";
         return invalidToken();
     }
-    const auto user = DirectoryRepository(db).userById(token->userId);
-    if (!user || user->disabled) {
-        qCWarning(lcAuth) << "rejected a token of a missing or disabled user";
-        return invalidToken();
-    }
-
     Credential credential;
     credential.tokenId = token->id;
     credential.kind = token->kind;
     credential.workspaceId = token->workspaceId;
-    credential.userId = user->id;
-    credential.userName = user->name;
-    credential.role = user->role;
+    if (token->userId.isEmpty() && token->kind == u"oauth") {
+        // A client-credentials token acts for the workspace that installed the app, with an
+        // admin's reach bounded by the scopes granted there (DESIGN.md *Permissions*).
+        credential.userName = token->name;
+        credential.role = Role::Admin;
+    } else {
+        const auto user = DirectoryRepository(db).userById(token->userId);
+        if (!user || user->disabled || user->workspaceId != token->workspaceId) {
+            qCWarning(lcAuth) << "rejected a token of a missing or disabled user";
+            return invalidToken();
+        }
+        credential.userId = user->id;
+        credential.userName = user->name;
+        credential.role = user->role;
+    }
     credential.scopes = QSet<QString>(token->scopes.cbegin(), token->scopes.cend());
     credential.firstParty = token->firstParty;
     credential.clientId = token->clientId;
@@ -187,6 +193,13 @@ void TokenService::forgetUser(const QString &userId)
     QMutexLocker lock(&m_cacheMutex);
     m_cache.removeIf(
         [&userId](const auto &entry) { return entry.value().credential.userId == userId; });
+}
+
+void TokenService::dropCached(const QStringList &tokenHashes)
+{
+    QMutexLocker lock(&m_cacheMutex);
+    for (const QString &hash : tokenHashes)
+        m_cache.remove(hash);
 }
 
 } // namespace quorum

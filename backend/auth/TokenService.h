@@ -20,9 +20,9 @@ struct NewPersonalToken
     QString secret; // shown once, never stored
 };
 
-// Personal access tokens and the authentication of bearer tokens. Only the SHA-256 of a
-// secret is stored. Authentication results are cached for a few seconds per node; a
-// revocation through this node drops the cache entry at once.
+// Personal access tokens and the authentication of bearer tokens, personal and OAuth. Only the
+// SHA-256 of a secret is stored. Authentication results are cached for a few seconds per node;
+// a revocation through this node drops the cache entry at once.
 class TokenService final
 {
 public:
@@ -40,6 +40,9 @@ public:
     // Drops this node's cached authentications of the user's tokens, after the user's role
     // changed or the user was disabled.
     void forgetUser(const QString &userId);
+    // Forgets cached authentications of tokens revoked elsewhere (OAuth revocations), so the
+    // revocation takes effect at once on this node.
+    void dropCached(const QStringList &tokenHashes);
 
     static QString hashSecret(const QByteArray &secret);
 

@@ -207,8 +207,13 @@ ApiResponse issueJoinToken(ApiRequest &request, Services &services)
                         "scope=\"meeting.join\"");
 
     // Passcode failures count per user, not per token: minting a new token buys no guesses.
-    join.clientKey = request.credential ? QStringLiteral("usr:") + request.credential->userId
-                                        : QStringLiteral("addr:") + request.clientAddress;
+    // An app acting for the workspace counts per app.
+    if (!request.credential)
+        join.clientKey = QStringLiteral("addr:") + request.clientAddress;
+    else if (request.credential->userId.isEmpty())
+        join.clientKey = QStringLiteral("app:") + request.credential->clientId;
+    else
+        join.clientKey = QStringLiteral("usr:") + request.credential->userId;
     join.clientAddress = request.clientAddress;
     const JoinTokenOutcome outcome = services.joinTokens.issue(join);
     if (!outcome.token) {

@@ -1,9 +1,11 @@
 #include "Cli.h"
 
+#include "AppService.h"
 #include "Bootstrap.h"
 #include "QuorumServer.h"
 #include "SettingsLoader.h"
 #include "SignalWatcher.h"
+#include "WebhookService.h"
 #include "auth/AuditLog.h"
 #include "auth/Scopes.h"
 #include "auth/TokenService.h"
@@ -11,6 +13,7 @@
 #include "core/TimeRules.h"
 #include "crypto/MasterKey.h"
 #include "crypto/SecretBox.h"
+#include "store/AppRepository.h"
 #include "store/Database.h"
 #include "store/DirectoryRepository.h"
 #include "store/TokenRepository.h"
@@ -66,6 +69,12 @@ const char *kCommandsHelp
       "  user create NAME --workspace W --role owner|admin|member [--password-file F]\n"
       "                                           create a user (password from F or stdin)\n"
       "  user set-password NAME [--workspace W] [--password-file F]\n"
+      "  app register --workspace W --name N --type confidential|public --redirect-uri U\n"
+      "               [--redirect-uri U ...] --scopes a,b [--listed]\n"
+      "                                           register an OAuth app; prints its client id\n"
+      "                                           (and, for a confidential one, its secret)\n"
+      "  app install CLIENT_ID --workspace W [--scopes a,b]\n"
+      "                                           install an app in a workspace\n"
       "  backup DIR                               copy the database consistently into DIR\n"
       "  master-key create FILE                   write a new master key (0600)\n"
       "  routes                                   print every API route (METHOD /pattern)\n";
@@ -224,6 +233,80 @@ int tokenCommand(CommandContext &context, const QCommandLineParser &parser, cons
     return fail(QStringLiteral("token needs create, list or revoke"));
 }
 
+// `app register` and `app install`: the command line acts as the workspace's owner.
+int appCommand(CommandContext &context, const QCommandLineParser &parser, const QStringList &args)
+{
+    const QString action = args.value(1);
+    const QString workspaceName = parser.value(QStringLiteral("workspace"));
+    const auto workspace
+        = DirectoryRepository(context.database->connection()).workspaceByName(workspaceName);
+    if (!workspace)
+        return fail(QStringLiteral("no workspace %1").arg(workspaceName));
+    Credential owner;
+    owner.kind = QStringLiteral("cli");
+    owner.workspaceId = workspace->id;
+    owner.role = Role::Owner;
+    AuditLog audit(*context.database, context.clock);
+    TokenService tokens(*context.database, context.clock, audit);
+    WebhookService webhooks(*context.database, *context.box, context.clock, audit);
+    AppService apps(*context.database, context.clock, audit, tokens, webhooks);
+    const QStringList scopeList
+        = parser.value(QStringLiteral("scopes")).split(u',', Qt::SkipEmptyParts);
+    for (const QString &scope : scopeList) {
+        if (!scopes::isKnown(scope))
+            return fail(QStringLiteral("unknown scope %1 (known: %2)")
+                            .arg(scope, scopes::all().join(u',')));
+    }
+
+    if (action == u"register") {
+        AppDraft draft;
+        draft.name = parser.value(QStringLiteral("name"));
+        draft.clientType = parser.value(QStringLiteral("type"));
+        draft.redirectUris = parser.values(QStringLiteral("redirect-uri"));
+        draft.scopes = scopeList;
+        draft.listed = parser.isSet(QStringLiteral("listed"));
+        if (draft.name.isEmpty() || draft.scopes.isEmpty())
+            return fail(QStringLiteral("app register needs --name N and --scopes a,b"));
+        if (draft.clientType != u"confidential" && draft.clientType != u"public")
+            return fail(QStringLiteral("app register needs --type confidential|public"));
+        if (draft.clientType == u"public" && draft.redirectUris.isEmpty())
+            return fail(QStringLiteral("a public app needs at least one --redirect-uri"));
+        for (const QString &uri : std::as_const(draft.redirectUris)) {
+            if (const auto problem = AppService::redirectUriProblem(uri))
+                return fail(*problem);
+        }
+        auto created = apps.create(owner, draft, QString());
+        if (!created)
+            return fail(created.error().detail);
+        out() << created->app.clientId << Qt::endl;
+        if (!created->clientSecret.isEmpty())
+            out() << created->clientSecret << Qt::endl;
+        err() << "Registered app " << created->app.id << " (" << draft.name << ")."
+              << (created->clientSecret.isEmpty()
+                      ? ""
+                      : " The second line is its client secret; it is shown only once.")
+              << Qt::endl;
+        return 0;
+    }
+    if (action == u"install") {
+        const QString clientId = args.value(2);
+        if (clientId.isEmpty())
+            return fail(QStringLiteral("usage: quorumd app install CLIENT_ID --workspace W "
+                                       "[--scopes a,b]"));
+        const auto app = AppRepository(context.database->connection()).byClientId(clientId);
+        if (!app)
+            return fail(QStringLiteral("no app with client id %1").arg(clientId));
+        auto installed = apps.install(owner, app->id,
+                                      scopeList.isEmpty() ? std::nullopt : std::optional(scopeList),
+                                      QString());
+        if (!installed)
+            return fail(installed.error().detail);
+        out() << installed->first.grantedScopes.join(u',') << Qt::endl;
+        return 0;
+    }
+    return fail(QStringLiteral("app needs register or install"));
+}
+
 int userCommand(CommandContext &context, const QCommandLineParser &parser, const QStringList &args)
 {
     const QString action = args.value(1);
@@ -347,6 +430,15 @@ int runQuorumd(int argc, char **argv)
                       QStringLiteral("owner, admin or member (user "
                                      "create)."),
                       QStringLiteral("ROLE"), QStringLiteral("member")});
+    parser.addOption({QStringLiteral("type"),
+                      QStringLiteral("confidential or public (app register)."),
+                      QStringLiteral("TYPE")});
+    parser.addOption({QStringLiteral("redirect-uri"),
+                      QStringLiteral("A redirect URI; repeatable (app register)."),
+                      QStringLiteral("URI")});
+    parser.addOption({QStringLiteral("listed"),
+                      QStringLiteral("List the app in every workspace's marketplace (app "
+                                     "register).")});
     parser.addOption({QStringLiteral("password-file"),
                       QStringLiteral("Read the password from "
                                      "FILE instead of stdin."),
@@ -399,7 +491,8 @@ int runQuorumd(int argc, char **argv)
     }
 
     static const QStringList known{QStringLiteral("token"), QStringLiteral("user"),
-                                   QStringLiteral("workspace"), QStringLiteral("backup")};
+                                   QStringLiteral("app"), QStringLiteral("workspace"),
+                                   QStringLiteral("backup")};
     if (!known.contains(command))
         return fail(QStringLiteral("unknown command %1; see --help").arg(command));
 
@@ -412,6 +505,8 @@ int runQuorumd(int argc, char **argv)
         return tokenCommand(context, parser, args);
     if (command == u"user")
         return userCommand(context, parser, args);
+    if (command == u"app")
+        return appCommand(context, parser, args);
     if (command == u"workspace") {
         if (args.value(1) != u"create" || args.value(2).isEmpty())
             return fail(QStringLiteral("usage: quorumd workspace create NAME"));

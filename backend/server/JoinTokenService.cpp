@@ -113,7 +113,8 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
     QString subject;
     QString role = QStringLiteral("attendee");
     QString name = request.displayName;
-    const bool asUser = request.caller && !request.guest;
+    // An app acting for the workspace has no user to join as: it gets a guest's token.
+    const bool asUser = request.caller && !request.guest && !request.caller->userId.isEmpty();
     if (asUser) {
         subject = request.caller->userId;
         if (meeting->hostId == subject)

@@ -41,6 +41,11 @@ Result<MeetingView> MeetingService::create(const Credential &caller, Meeting dra
     const QDateTime now = m_clock.now();
     draft.id = ids::generate(u"mtg");
     draft.workspaceId = caller.workspaceId;
+    if (draft.hostId.isEmpty() && caller.userId.isEmpty())
+        // An app acting for the workspace (client credentials) is nobody's user.
+        return Error::validation(QStringLiteral("host_id"),
+                                 QStringLiteral("An app acting for the workspace must name the "
+                                                "host: a user of the workspace."));
     if (draft.hostId.isEmpty())
         draft.hostId = caller.userId;
     draft.state = MeetingState::Scheduled;

@@ -1,11 +1,13 @@
 #include "QuorumServer.h"
 
+#include "AppService.h"
 #include "BanCache.h"
 #include "Bootstrap.h"
 #include "BrowserSessions.h"
 #include "JoinTokenService.h"
 #include "MeetingCache.h"
 #include "MeetingService.h"
+#include "OAuthService.h"
 #include "Services.h"
 #include "UserService.h"
 #include "WebhookService.h"
@@ -18,10 +20,12 @@
 #include "http/AccountHandlers.h"
 #include "http/AdminHandlers.h"
 #include "http/ApiDispatcher.h"
+#include "http/AppHandlers.h"
 #include "http/CursorCodec.h"
 #include "http/HttpFront.h"
 #include "http/MeetingHandlers.h"
 #include "http/Metrics.h"
+#include "http/OAuthHandlers.h"
 #include "http/PageHandlers.h"
 #include "http/ParticipantHandlers.h"
 #include "http/RateLimiter.h"
@@ -203,13 +207,33 @@ Status QuorumServer::start()
     if (const Status started = m_hub->start(); !started)
         return started;
     m_webhookService = std::make_unique<WebhookService>(*m_database, *m_box, *m_clock, *m_audit);
+    m_apps = std::make_unique<AppService>(*m_database, *m_clock, *m_audit, *m_tokens,
+                                          *m_webhookService);
+    m_oauth = std::make_unique<OAuthService>(*m_database, *m_clock, *m_audit, *m_tokens);
     m_sessions = std::make_unique<BrowserSessions>(*m_database, *m_clock, *m_audit, m_settings);
     m_users = std::make_unique<UserService>(*m_database, *m_clock, *m_audit, *m_tokens, *m_sessions,
                                             m_settings);
-    m_services.reset(new Services{
-        m_settings, *m_clock, *m_database, *m_box, *m_audit, *m_tokens, *m_keys, *m_meetings,
-        *m_joinTokens, *m_requestLimiter, *m_metrics, *m_cursors, *m_bodies, *m_hub, m_ready,
-        *m_webhookService, *m_sessions, *m_users, std::chrono::steady_clock::now()});
+    m_services.reset(new Services{m_settings,
+                                  *m_clock,
+                                  *m_database,
+                                  *m_box,
+                                  *m_audit,
+                                  *m_tokens,
+                                  *m_keys,
+                                  *m_meetings,
+                                  *m_joinTokens,
+                                  *m_requestLimiter,
+                                  *m_metrics,
+                                  *m_cursors,
+                                  *m_bodies,
+                                  *m_hub,
+                                  m_ready,
+                                  *m_webhookService,
+                                  *m_sessions,
+                                  *m_users,
+                                  std::chrono::steady_clock::now(),
+                                  *m_apps,
+                                  *m_oauth});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);
@@ -220,6 +244,8 @@ Status QuorumServer::start()
     PageHandlers::registerRoutes(router, *m_services);
     UserHandlers::registerRoutes(router, *m_services);
     AdminHandlers::registerRoutes(router, *m_services);
+    AppHandlers::registerRoutes(router, *m_services);
+    OAuthHandlers::registerRoutes(router, *m_services);
     m_dispatcher = std::make_unique<ApiDispatcher>(*m_services, std::move(router));
 
     HttpFrontConfig config;

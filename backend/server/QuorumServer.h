@@ -14,6 +14,7 @@ class QTimer;
 namespace quorum {
 
 class ApiDispatcher;
+class AppService;
 class AuditLog;
 class BanCache;
 class BrowserSessions;
@@ -25,6 +26,7 @@ class JoinTokenService;
 class MeetingCache;
 class MeetingService;
 class Metrics;
+class OAuthService;
 class RateLimiter;
 class ResponseBodyCache;
 class SignalHub;
@@ -92,6 +94,8 @@ private:
     std::unique_ptr<BanCache> m_banCache;
     std::unique_ptr<MeetingService> m_meetings;
     std::unique_ptr<WebhookService> m_webhookService;
+    std::unique_ptr<AppService> m_apps;
+    std::unique_ptr<OAuthService> m_oauth;
     std::unique_ptr<JoinTokenService> m_joinTokens;
     std::unique_ptr<Metrics> m_metrics;
     std::unique_ptr<WebhookMetrics> m_webhookMetrics;

@@ -5,6 +5,7 @@
 
 namespace quorum {
 
+class AppService;
 class AuditLog;
 class BrowserSessions;
 class Clock;
@@ -13,6 +14,7 @@ class Database;
 class JoinTokenService;
 class MeetingService;
 class Metrics;
+class OAuthService;
 class RateLimiter;
 class ResponseBodyCache;
 class SignalHub;
@@ -48,6 +50,8 @@ struct Services
     BrowserSessions &sessions;
     UserService &users;
     std::chrono::steady_clock::time_point startedAt;
+    AppService &apps;
+    OAuthService &oauth;
 };
 
 } // namespace quorum

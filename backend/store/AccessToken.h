@@ -10,11 +10,12 @@ struct AccessTokenRecord
 {
     QString id;
     QString tokenHash; // hex SHA-256 of the secret
-    QString kind; // "personal" (OAuth kinds come later)
+    QString kind; // "personal" or "oauth"
     QString workspaceId;
     QString userId;
     QString clientId;
     QString name;
+    QString familyId; // OAuth: the refresh-token family the token came from
     QStringList scopes;
     bool firstParty = true;
     QDateTime createdAt;

@@ -14,7 +14,7 @@ namespace {
 
 const auto kColumns
     = QStringLiteral("id, token_hash, kind, workspace_id, user_id, client_id, name, "
-                     "scopes, first_party, created_at, expires_at, revoked_at");
+                     "scopes, first_party, created_at, expires_at, revoked_at, family_id");
 
 AccessTokenRecord readToken(const QSqlQuery &query)
 {
@@ -31,6 +31,7 @@ AccessTokenRecord readToken(const QSqlQuery &query)
     token.createdAt = toTime(query.value(9));
     token.expiresAt = toTime(query.value(10));
     token.revokedAt = toTime(query.value(11));
+    token.familyId = query.value(12).toString();
     return token;
 }
 
@@ -40,7 +41,7 @@ Status TokenRepository::insert(const AccessTokenRecord &token)
 {
     QSqlQuery query(m_db);
     query.prepare(QStringLiteral("INSERT INTO access_tokens (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                                 "?, ?, ?, ?)")
+                                 "?, ?, ?, ?, ?)")
                       .arg(kColumns));
     query.addBindValue(token.id);
     query.addBindValue(token.tokenHash);
@@ -54,6 +55,7 @@ Status TokenRepository::insert(const AccessTokenRecord &token)
     query.addBindValue(fromTime(token.createdAt));
     query.addBindValue(fromTime(token.expiresAt));
     query.addBindValue(fromTime(token.revokedAt));
+    query.addBindValue(fromText(token.familyId));
     if (!query.exec())
         return sqlError(query, "inserting a token");
     return success();

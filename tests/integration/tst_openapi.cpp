@@ -4,6 +4,7 @@
 // its operation with the fields its schema requires. The checking is done by openapi_check.py.
 
 #include "ApiClient.h"
+#include "OAuthFlow.h"
 #include "QuorumdProcess.h"
 
 #include <QFile>
@@ -424,6 +425,91 @@ private Q_SLOTS:
         QCOMPARE(admin.del(path, {{"If-Match", "\"v1\""}}).status, 412);
         QCOMPARE(admin.del(path).status, 204);
         QCOMPARE(admin.get(path).status, 404);
+    }
+
+    void appsAndOAuthAnswer()
+    {
+        m_server->createUser(u"olivia"_s, u"default"_s, u"admin"_s);
+        ApiClient admin(m_server->baseUrl(), m_server->token(u"olivia"_s));
+        const QString redirect = u"https://app.example.com/callback"_s;
+        const ApiReply created = admin.post(u"/v1/apps"_s,
+                                            {{u"name"_s, u"Calendar"_s},
+                                             {u"client_type"_s, u"confidential"_s},
+                                             {u"redirect_uris"_s, QJsonArray{redirect}},
+                                             {u"scopes"_s, QJsonArray{u"meeting.read"_s}},
+                                             {u"listed"_s, true}});
+        QCOMPARE(created.status, 201);
+        const QString id = created.json().value(u"id").toString();
+        const QString clientId = created.json().value(u"client_id").toString();
+        const QString secret = created.json().value(u"client_secret").toString();
+        const QString path = u"/v1/apps/"_s + id;
+        QCOMPARE(admin.post(u"/v1/apps"_s, {{u"name"_s, u""_s}}).status, 400);
+        QCOMPARE(admin.get(u"/v1/apps"_s).status, 200);
+        QCOMPARE(admin.get(path).status, 200);
+        QCOMPARE(admin.get(u"/v1/apps/app_0000000000000000000000"_s).status, 404);
+        QCOMPARE(admin.patch(path, {{u"description"_s, u"Meetings in your calendar"_s}}).status,
+                 200);
+        QCOMPARE(admin.patch(path, {{u"name"_s, u"x"_s}}, {{"If-Match", "\"v9\""}}).status, 412);
+        QCOMPARE(admin.post(path + u"/installation"_s, {}).status, 201);
+        QCOMPARE(
+            admin.post(path + u"/installation"_s, {{u"scopes"_s, QJsonArray{u"meeting.read"_s}}})
+                .status,
+            200);
+        QCOMPARE(admin.get(u"/v1/marketplace"_s).status, 200);
+        QCOMPARE(ApiClient(m_server->baseUrl(), m_member).get(u"/v1/marketplace"_s).status, 403);
+
+        OAuthFlow flow(m_server->baseUrl());
+        QCOMPARE(flow.client().get(u"/.well-known/oauth-authorization-server"_s).status, 200);
+        // The sign-in pages are described and checked with their own operations.
+        qunsetenv("QUORUM_RESPONSE_LOG");
+        const QByteArray cookie = flow.signIn(u"default"_s, u"olivia"_s);
+        qputenv("QUORUM_RESPONSE_LOG", QFile::encodeName(m_logPath));
+        QVERIFY(!cookie.isEmpty());
+        const QList<QPair<QString, QString>> parameters{{u"response_type"_s, u"code"_s},
+                                                        {u"client_id"_s, clientId},
+                                                        {u"redirect_uri"_s, redirect},
+                                                        {u"state"_s, u"s"_s}};
+        // A browser that is not signed in (the flow above now holds the session cookie).
+        QCOMPARE(OAuthFlow(m_server->baseUrl()).authorize(parameters).status, 303);
+        QCOMPARE(flow.authorize({{u"client_id"_s, clientId}}).status, 400);
+        const ApiReply approved = flow.decide(parameters, cookie);
+        QCOMPARE(approved.status, 303);
+        const ApiReply forged = flow.client().send(
+            "POST", u"/oauth/authorize"_s,
+            OAuthFlow::formEncode(parameters
+                                  + QList<QPair<QString, QString>>{{u"csrf_token"_s, u"x"_s},
+                                                                   {u"decision"_s, u"approve"_s}}),
+            {{"Content-Type", "application/x-www-form-urlencoded"}, {"Cookie", cookie}});
+        QCOMPARE(forged.status, 403);
+
+        const ApiReply tokens
+            = flow.post(u"/oauth/token"_s,
+                        {{u"grant_type"_s, u"authorization_code"_s},
+                         {u"code"_s, OAuthFlow::locationQuery(approved).value(u"code"_s)},
+                         {u"redirect_uri"_s, redirect}},
+                        clientId, secret);
+        QCOMPARE(tokens.status, 200);
+        QCOMPARE(flow.post(u"/oauth/token"_s, {{u"grant_type"_s, u"password"_s}}, clientId, secret)
+                     .status,
+                 400);
+        QCOMPARE(flow.post(u"/oauth/token"_s, {{u"grant_type"_s, u"client_credentials"_s}},
+                           clientId, u"wrong"_s)
+                     .status,
+                 401);
+        const QString access = tokens.json().value(u"access_token").toString();
+        QCOMPARE(flow.post(u"/oauth/introspect"_s, {{u"token"_s, access}}, clientId, secret).status,
+                 200);
+        QCOMPARE(flow.post(u"/oauth/introspect"_s, {}, clientId, secret).status, 400);
+        QCOMPARE(flow.post(u"/oauth/introspect"_s, {{u"token"_s, access}}).status, 401);
+        QCOMPARE(flow.post(u"/oauth/revoke"_s, {{u"token"_s, access}}, clientId, secret).status,
+                 200);
+        QCOMPARE(flow.post(u"/oauth/revoke"_s, {}, clientId, secret).status, 400);
+        QCOMPARE(flow.post(u"/oauth/revoke"_s, {{u"token"_s, access}}).status, 401);
+
+        QCOMPARE(admin.del(path + u"/installation"_s).status, 204);
+        QCOMPARE(admin.del(path + u"/installation"_s).status, 404);
+        QCOMPARE(admin.del(path, {{"If-Match", "\"v1\""}}).status, 412);
+        QCOMPARE(admin.del(path).status, 204);
     }
 
     void systemRoutesAnswer_data()

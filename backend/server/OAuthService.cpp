@@ -75,6 +75,19 @@ std::optional<OAuthError> unknownScope(const QStringList &asked)
     return std::nullopt;
 }
 
+// The `scope` parameter of a token request: nothing when absent or blank (the grant keeps its
+// scopes), else the scopes asked, every one of them known.
+OAuthResult<std::optional<QStringList>> scopeParameter(const QHash<QString, QString> &form)
+{
+    const QString text = form.value(u"scope"_s);
+    if (text.trimmed().isEmpty())
+        return std::optional<QStringList>();
+    const QStringList asked = splitScope(text);
+    if (const auto unknown = unknownScope(asked))
+        return *unknown;
+    return std::optional<QStringList>(asked);
+}
+
 // The first asked scope outside `allowed`, if any.
 std::optional<QString> outside(const QStringList &asked, const QStringList &allowed)
 {
@@ -464,12 +477,10 @@ OAuthResult<TokenGrant> OAuthService::refresh(const OAuthClient &client,
     const QString presented = form.value(u"refresh_token"_s);
     if (presented.isEmpty())
         return invalidRequest(u"refresh_token is required."_s);
-    std::optional<QStringList> asked;
-    if (!form.value(u"scope"_s).trimmed().isEmpty()) {
-        asked = splitScope(form.value(u"scope"_s));
-        if (const auto unknown = unknownScope(*asked))
-            return *unknown;
-    }
+    const auto askedScopes = scopeParameter(form);
+    if (!askedScopes)
+        return askedScopes.error();
+    const std::optional<QStringList> &asked = *askedScopes;
 
     Database::WriteTransaction transaction(m_database);
     OAuthRepository oauth(transaction.db());
@@ -534,12 +545,10 @@ OAuthResult<TokenGrant> OAuthService::clientCredentials(const OAuthClient &clien
     if (!client.confidential)
         return OAuthError{u"unauthorized_client"_s,
                           u"Only confidential clients may use client_credentials."_s};
-    std::optional<QStringList> asked;
-    if (!form.value(u"scope"_s).trimmed().isEmpty()) {
-        asked = splitScope(form.value(u"scope"_s));
-        if (const auto unknown = unknownScope(*asked))
-            return *unknown;
-    }
+    const auto askedScopes = scopeParameter(form);
+    if (!askedScopes)
+        return askedScopes.error();
+    const std::optional<QStringList> &asked = *askedScopes;
 
     Database::WriteTransaction transaction(m_database);
     AppRepository apps(transaction.db());

@@ -24,6 +24,20 @@ namespace quorum {
 
 namespace {
 
+// An audit entry about a user, by an actor (an admin, or the user themselves).
+AuditEntry userAuditEntry(const QString &action, const User &user, const QString &actorId,
+                          const QString &clientAddress)
+{
+    AuditEntry entry;
+    entry.workspaceId = user.workspaceId;
+    entry.action = action;
+    entry.actorId = actorId;
+    entry.subjectUserId = user.id;
+    entry.targetId = user.id;
+    entry.clientAddress = clientAddress;
+    return entry;
+}
+
 Error forbidden(const QString &detail)
 {
     return {ErrorCode::Forbidden, detail};
@@ -125,13 +139,7 @@ Result<NewUser> UserService::create(const Credential &caller, const QString &nam
             return url.error();
         created.setPasswordUrl = *url;
     }
-    AuditEntry entry;
-    entry.workspaceId = caller.workspaceId;
-    entry.action = u"user.created"_s;
-    entry.actorId = caller.userId;
-    entry.subjectUserId = user.id;
-    entry.targetId = user.id;
-    entry.clientAddress = clientAddress;
+    AuditEntry entry = userAuditEntry(u"user.created"_s, user, caller.userId, clientAddress);
     entry.detail = {{u"name"_s, name},
                     {u"role"_s, roleName(role)},
                     {u"password_link"_s, !password.has_value()}};
@@ -194,13 +202,9 @@ Result<User> UserService::update(const Credential &caller, const QString &userId
         detail.insert(u"tokens_revoked"_s, *tokens);
         detail.insert(u"sessions_revoked"_s, *sessions);
     }
-    AuditEntry entry;
-    entry.workspaceId = user.workspaceId;
-    entry.action = disabled && !user.disabled ? u"user.disabled"_s : u"user.updated"_s;
-    entry.actorId = caller.userId;
-    entry.subjectUserId = user.id;
-    entry.targetId = user.id;
-    entry.clientAddress = clientAddress;
+    AuditEntry entry
+        = userAuditEntry(disabled && !user.disabled ? u"user.disabled"_s : u"user.updated"_s, user,
+                         caller.userId, clientAddress);
     entry.detail = detail;
     m_audit.record(entry, transaction.db());
     if (const Status committed = transaction.commit(); !committed)
@@ -233,13 +237,8 @@ Result<QString> UserService::newPasswordLink(const Credential &caller, const QSt
     auto url = insertLink(transaction.db(), user->id, caller.userId);
     if (!url)
         return url.error();
-    AuditEntry entry;
-    entry.workspaceId = user->workspaceId;
-    entry.action = u"user.password_link_created"_s;
-    entry.actorId = caller.userId;
-    entry.subjectUserId = user->id;
-    entry.targetId = user->id;
-    entry.clientAddress = clientAddress;
+    AuditEntry entry
+        = userAuditEntry(u"user.password_link_created"_s, *user, caller.userId, clientAddress);
     m_audit.record(entry, transaction.db());
     if (const Status committed = transaction.commit(); !committed)
         return committed.error();
@@ -284,13 +283,8 @@ Status UserService::changeOwnPassword(const Credential &caller, const QString &c
     auto sessions = m_sessions.revokeForUser(transaction.db(), user->id);
     if (!sessions)
         return sessions.error();
-    AuditEntry entry;
-    entry.workspaceId = user->workspaceId;
-    entry.action = u"user.password_changed"_s;
-    entry.actorId = caller.userId;
-    entry.subjectUserId = user->id;
-    entry.targetId = user->id;
-    entry.clientAddress = clientAddress;
+    AuditEntry entry
+        = userAuditEntry(u"user.password_changed"_s, *user, caller.userId, clientAddress);
     entry.detail = {{u"sessions_revoked"_s, *sessions}};
     m_audit.record(entry, transaction.db());
     return transaction.commit();
@@ -333,13 +327,7 @@ Status UserService::setPasswordWithLink(const QString &token, const QString &new
     auto sessions = m_sessions.revokeForUser(transaction.db(), user->id);
     if (!sessions)
         return sessions.error();
-    AuditEntry entry;
-    entry.workspaceId = user->workspaceId;
-    entry.action = u"user.password_set"_s;
-    entry.actorId = user->id;
-    entry.subjectUserId = user->id;
-    entry.targetId = user->id;
-    entry.clientAddress = clientAddress;
+    AuditEntry entry = userAuditEntry(u"user.password_set"_s, *user, user->id, clientAddress);
     entry.detail = {{u"sessions_revoked"_s, *sessions}};
     m_audit.record(entry, transaction.db());
     if (const Status committed = transaction.commit(); !committed)

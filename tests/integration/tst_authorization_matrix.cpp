@@ -119,6 +119,13 @@ struct Objects
     QString app; // the narrow app
 };
 
+// A well-formed id of the same kind that no object has.
+QString unknownLike(const QString &id)
+{
+    const qsizetype prefix = id.lastIndexOf(u'_') + 1;
+    return id.left(prefix) + QString(id.size() - prefix, u'0');
+}
+
 QStringList ids(const QJsonArray &items)
 {
     QStringList list;
@@ -599,6 +606,19 @@ private Q_SLOTS:
         }
         if (refused && tested.method != "GET")
             QCOMPARE(snapshot(tested.witness), before);
+
+        // "Not yours" reads exactly like "not there".
+        if (expect.code == u"not_found") {
+            Objects unknown = objects;
+            for (QString *id :
+                 {&unknown.meeting, &unknown.live, &unknown.participant, &unknown.webhook,
+                  &unknown.delivery, &unknown.token, &unknown.user, &unknown.app})
+                *id = unknownLike(*id);
+            const ApiReply missing
+                = call(tested, resolve(tested.pattern, unknown), bearerOf(caller, tested));
+            QCOMPARE(missing.status, 404);
+            QCOMPARE(reply.problemWithoutRequestId(), missing.problemWithoutRequestId());
+        }
     }
 };
 

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Runs the real-browser test of signing in and OAuth consent against a quorumd of its own.
+# Usage: tests/e2e/run_browser.sh QUORUMD_BINARY SCREENSHOT_DIR
+#
+# Starts quorumd on 127.0.0.1 port 0 in a temporary data directory, gives the bootstrap admin a
+# known password, then runs browser/oauth_consent.mjs, which opens the app's redirect listener
+# on a loopback port, registers and installs the app with the same quorumd binary and drives
+# headless chromium through /signin and the consent page. Exits with the script's status, or
+# 77 (CTest's skip code) when node, chromium or playwright-core (installer/browser-tools.sh)
+# is missing.
+set -euo pipefail
+
+quorumd="${1:-}"
+screenshots="${2:-}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [ -z "$quorumd" ] || [ -z "$screenshots" ]; then
+    echo "usage: $0 QUORUMD_BINARY SCREENSHOT_DIR" >&2
+    exit 2
+fi
+if [ ! -x "$quorumd" ]; then
+    echo "run_browser: $quorumd is not an executable" >&2
+    exit 2
+fi
+
+chromium="${QUORUM_CHROMIUM:-/usr/bin/chromium}"
+if ! command -v node >/dev/null 2>&1; then
+    echo "run_browser: SKIP: node is not installed (installer/debian-packages.sh test)"
+    exit 77
+fi
+if [ ! -x "$chromium" ]; then
+    echo "run_browser: SKIP: no chromium at $chromium (installer/debian-packages.sh test)"
+    exit 77
+fi
+if [ ! -f "$here/browser/node_modules/playwright-core/index.mjs" ]; then
+    echo "run_browser: SKIP: playwright-core is not installed (installer/browser-tools.sh)"
+    exit 77
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/quorum-e2e-browser.XXXXXX")"
+server_pid=""
+
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() {
+    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+        kill -TERM "$server_pid" 2>/dev/null || true
+        # A clean stop takes well under a second; do not let a hung server hold the test.
+        for _ in $(seq 1 100); do
+            kill -0 "$server_pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$work/data" "$screenshots"
+# Old pictures would pass for new ones if this run fails before taking its own.
+rm -f "$screenshots"/*.png
+: >"$work/stdout"
+"$quorumd" --data-dir "$work/data" --listen 127.0.0.1:0 --media builtin \
+    >"$work/stdout" 2>"$work/stderr" &
+server_pid=$!
+
+# quorumd prints exactly one line with its port once it accepts connections.
+port=""
+for _ in $(seq 1 300); do
+    port="$(sed -n 's/^quorumd listening on .* (port \([0-9]\+\))$/\1/p' "$work/stdout" || true)"
+    [ -n "$port" ] && break
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+        break
+    fi
+    sleep 0.1
+done
+if [ -z "$port" ]; then
+    echo "run_browser: quorumd did not report its port; its stderr:" >&2
+    cat "$work/stderr" >&2
+    exit 1
+fi
+
+# The bootstrap admin gets a password a person could type; the script signs in with it.
+password="violet staircase under the moon"
+printf '%s\n' "$password" >"$work/password"
+if ! "$quorumd" --data-dir "$work/data" user set-password admin --workspace default \
+    --password-file "$work/password" 2>"$work/password.err"; then
+    echo "run_browser: user set-password failed; its stderr:" >&2
+    cat "$work/password.err" >&2
+    exit 1
+fi
+
+export QUORUM_URL="http://127.0.0.1:$port"
+export QUORUMD_BINARY="$quorumd"
+export QUORUM_DATA_DIR="$work/data"
+export QUORUM_WORKSPACE=default
+export QUORUM_USER=admin
+export QUORUM_PASSWORD="$password"
+export QUORUM_CHROMIUM="$chromium"
+export QUORUM_SCREENSHOTS="$screenshots"
+# Chromium keeps its profile and crash dumps under HOME; keep them in the temporary directory.
+export HOME="$work/home"
+mkdir -p "$HOME"
+
+status=0
+node "$here/browser/oauth_consent.mjs" || status=$?
+
+if [ "$status" -ne 0 ]; then
+    echo "run_browser: the browser test failed with status $status; quorumd's stderr:" >&2
+    tail -n 50 "$work/stderr" >&2
+fi
+exit "$status"

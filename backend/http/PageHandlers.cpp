@@ -70,8 +70,11 @@ ApiResponse signInPage(int status, const SignInForm &form, const QByteArray &coo
     const QString body = u"<h1>Sign in</h1>"_s + errorBox(form.error)
         + u"<form method=\"post\" action=\"/signin\">"_s
         + field(u"workspace"_s, u"Workspace"_s, u"text"_s, form.workspace, u"organization"_s)
-        + field(u"user"_s, u"User name"_s, u"text"_s, form.userName, u"username"_s, true)
-        + field(u"password"_s, u"Password"_s, u"password"_s, QString(), u"current-password"_s)
+        // After a failed attempt the user name is kept: the cursor waits in the password.
+        + field(u"user"_s, u"User name"_s, u"text"_s, form.userName, u"username"_s,
+                form.userName.isEmpty())
+        + field(u"password"_s, u"Password"_s, u"password"_s, QString(), u"current-password"_s,
+                !form.userName.isEmpty())
         + hidden(u"next"_s, form.next) + hidden(u"csrf_token"_s, QString::fromLatin1(form.csrf))
         + u"<button type=\"submit\">Sign in</button></form>"_s
         + u"<p class=\"note\">Forgot your password? Ask an administrator of your workspace for "

@@ -208,7 +208,8 @@ END {
            && bad["personal"] == 0 && bad["oauth"] == 0
     printf "OAuth vs personal: %+.1f%% req/s (run-to-run spread up to %.1f%%), %+.1f%% p99," \
            " %+.1f%% cpu per request -> %s\n", difference, noise,
-           p99Difference, cpuDifference, same ? "PASS (no measurable difference)" : "MISS (outside the spread)"
+           p99Difference, cpuDifference,
+           same ? "PASS (no measurable difference)" : "MISS (outside the spread)"
 }' "$results"
 echo "($connections connections, $threads wrk threads, ${seconds}s each, $(nproc) CPUs," \
      "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \

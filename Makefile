@@ -55,6 +55,7 @@ bench: deps-test build
 	tests/bench/run.sh $(BUILD_DIR)/bin/quorumd
 	tests/bench/run_signal.sh $(BUILD_DIR)/bin/quorumd $(BUILD_DIR)/bin/signal_bench
 	tests/bench/run_webhooks.sh $(BUILD_DIR)/bin/quorumd $(BUILD_DIR)/bin/webhook_bench
+	tests/bench/run_oauth.sh $(BUILD_DIR)/bin/quorumd
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -116,13 +116,14 @@ std::optional<App> AppRepository::byId(const QString &id)
 
 std::optional<App> AppRepository::byClientId(const QString &clientId)
 {
-    QSqlQuery query(m_db);
-    query.prepare(
-        u"SELECT %1 FROM apps WHERE client_id = ? AND deleted_at IS NULL"_s.arg(kColumns));
-    query.addBindValue(clientId);
-    if (!query.exec() || !query.next())
+    // Every POST /oauth/token looks its client up: a cached statement skips SQLite's compiler.
+    static const QString sql
+        = u"SELECT %1 FROM apps WHERE client_id = ? AND deleted_at IS NULL"_s.arg(kColumns);
+    CachedStatement query(m_db, sql);
+    query->bindValue(0, clientId);
+    if (!query->exec() || !query->next())
         return std::nullopt;
-    return readApp(query);
+    return readApp(*query);
 }
 
 Status AppRepository::update(const App &app, qint64 expectedVersion)
@@ -220,15 +221,17 @@ std::optional<AppInstallation> AppRepository::installation(const QString &appId,
 
 QList<AppInstallation> AppRepository::installations(const QString &appId)
 {
-    QSqlQuery query(m_db);
-    query.prepare(u"SELECT %1 FROM app_installations WHERE app_id = ? ORDER BY installed_at, "
-                  "workspace_id"_s.arg(kInstallationColumns));
-    query.addBindValue(appId);
+    // On every client_credentials grant, like byClientId.
+    static const QString sql
+        = u"SELECT %1 FROM app_installations WHERE app_id = ? ORDER BY installed_at, "
+          "workspace_id"_s.arg(kInstallationColumns);
+    CachedStatement query(m_db, sql);
+    query->bindValue(0, appId);
     QList<AppInstallation> list;
-    if (!query.exec())
+    if (!query->exec())
         return list;
-    while (query.next())
-        list << readInstallation(query);
+    while (query->next())
+        list << readInstallation(*query);
     return list;
 }
 

@@ -426,8 +426,18 @@ std::optional<ApiResponse> ApiDispatcher::readBody(ApiRequest &request, const Ro
 {
     if (request.body.isEmpty())
         return std::nullopt;
-    if (route.body == BodyKind::Form)
-        return readForm(request);
+    if (route.body == BodyKind::Form) {
+        const std::optional<Error> refused = readForm(request);
+        if (!refused)
+            return std::nullopt;
+        // The token, revocation and introspection endpoints answer in RFC 6749's shape.
+        if (request.path.startsWith(u"/oauth/") && route.pattern != u"/oauth/authorize") {
+            const QJsonObject error{{u"error"_s, u"invalid_request"_s},
+                                    {u"error_description"_s, refused->detail}};
+            return ApiResponse::json(400, error).withHeader("Cache-Control", "no-store");
+        }
+        return problems::response(*refused);
+    }
     if (request.method == "GET" || request.method == "HEAD" || request.method == "DELETE") {
         if (request.body.trimmed() == "{}")
             return std::nullopt;
@@ -463,12 +473,12 @@ std::optional<ApiResponse> ApiDispatcher::readBody(ApiRequest &request, const Ro
     return std::nullopt;
 }
 
-std::optional<ApiResponse> ApiDispatcher::readForm(ApiRequest &request)
+std::optional<Error> ApiDispatcher::readForm(ApiRequest &request)
 {
     const QByteArray type = request.header("content-type").split(';').constFirst().trimmed();
     if (type.compare("application/x-www-form-urlencoded", Qt::CaseInsensitive) != 0)
-        return problem(ErrorCode::UnsupportedMediaType,
-                       QStringLiteral("Send application/x-www-form-urlencoded."));
+        return Error{ErrorCode::UnsupportedMediaType,
+                     QStringLiteral("Send application/x-www-form-urlencoded.")};
 
     // HTML forms write a space as '+', which percent-decoding alone would keep.
     for (const QByteArray &pair : request.body.split('&')) {
@@ -484,13 +494,12 @@ std::optional<ApiResponse> ApiDispatcher::readForm(ApiRequest &request)
         const QString decodedName = utf8.decode(name);
         const QString decodedValue = utf8.decode(value);
         if (utf8.hasError())
-            return problem(ErrorCode::InvalidRequest, QStringLiteral("The form is not UTF-8."));
+            return Error{ErrorCode::InvalidRequest, QStringLiteral("The form is not UTF-8.")};
         // RFC 6749 section 3.1: parameters must not be included more than once.
         if (request.form.contains(decodedName))
-            return problems::response(
-                Error{ErrorCode::InvalidRequest,
-                      QStringLiteral("The field %1 is sent more than once.").arg(decodedName),
-                      {{decodedName, QStringLiteral("sent more than once")}}});
+            return Error{ErrorCode::InvalidRequest,
+                         QStringLiteral("The field %1 is sent more than once.").arg(decodedName),
+                         {{decodedName, QStringLiteral("sent more than once")}}};
         request.form.insert(decodedName, decodedValue);
     }
     return std::nullopt;

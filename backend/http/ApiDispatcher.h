@@ -38,7 +38,7 @@ private:
     static ApiResponse delayed(const ApiResponse &response, QObject *context);
     std::optional<ApiResponse> authenticate(ApiRequest &request, const Route &route);
     std::optional<ApiResponse> readBody(ApiRequest &request, const Route &route);
-    std::optional<ApiResponse> readForm(ApiRequest &request);
+    std::optional<Error> readForm(ApiRequest &request);
     std::optional<ApiResponse> applyRateLimit(ApiRequest &request, const QString &key, int limit,
                                               ApiResponse *headersFor);
     QString clientAddressOf(const QHostAddress &peer, const QByteArray &forwardedFor) const;

@@ -352,6 +352,27 @@ private Q_SLOTS:
         QTest::newRow("client credentials in a workspace without the app")
             << Fields{{u"grant_type"_s, u"client_credentials"_s}, {u"workspace"_s, u"other"_s}}
             << u"invalid_request"_s;
+        // RFC 6749 section 3.2: parameters must not be included more than once.
+        QTest::newRow("a parameter sent twice")
+            << Fields{{u"grant_type"_s, u"client_credentials"_s},
+                      {u"grant_type"_s, u"client_credentials"_s}}
+            << u"invalid_request"_s;
+    }
+
+    void aTokenRequestThatIsNotAFormGetsAnOAuthError()
+    {
+        const QByteArray basic
+            = (m_confidential.clientId + u':' + m_confidential.secret).toUtf8().toBase64();
+        const QByteArray body = R"({"grant_type":"client_credentials"})";
+        const QByteArray answer
+            = rawExchange(m_server->port(),
+                          "POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                          "Authorization: Basic "
+                              + basic + "\r\nContent-Type: application/json\r\nContent-Length: "
+                              + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        QVERIFY2(answer.startsWith("HTTP/1.1 400 "), answer.constData());
+        QVERIFY(answer.contains("\"error\":\"invalid_request\""));
+        QVERIFY(!answer.contains("problem+json"));
     }
 
     void tokenEndpointRefusals()

@@ -179,6 +179,14 @@ std::optional<int> BrowserSessions::signInRetryAfter(const QString &workspaceNam
     return std::max(wait, 1);
 }
 
+void BrowserSessions::recordPasswordFailure(const QString &workspaceId, const QString &userId,
+                                            const QString &workspaceName, const QString &userName,
+                                            const QString &clientAddress)
+{
+    recordFailure(workspaceId, userId, workspaceName, userName, u"wrong_current_password"_s,
+                  clientAddress);
+}
+
 void BrowserSessions::recordFailure(const QString &workspaceId, const QString &userId,
                                     const QString &workspaceName, const QString &userName,
                                     const QString &reason, const QString &clientAddress)

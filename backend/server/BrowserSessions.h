@@ -78,6 +78,12 @@ public:
     std::optional<int> signInRetryAfter(const QString &workspaceName, const QString &userName,
                                         const QString &clientAddress) const;
 
+    // A password checked outside the sign-in page (changing one's own password) shares the
+    // sign-in limits: a wrong one counts as a failed sign-in and is audited as one.
+    void recordPasswordFailure(const QString &workspaceId, const QString &userId,
+                               const QString &workspaceName, const QString &userName,
+                               const QString &clientAddress);
+
     // Ends the session (audited as auth.signout).
     Status signOut(const SignedInUser &user, const QString &clientAddress);
 

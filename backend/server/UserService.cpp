@@ -268,12 +268,23 @@ Status UserService::changeOwnPassword(const Credential &caller, const QString &c
 {
     if (const auto problem = passwordProblem(newPassword))
         return Error::validation(u"new_password"_s, *problem);
-    const auto user = DirectoryRepository(m_database.connection()).userById(caller.userId);
+    DirectoryRepository directory(m_database.connection());
+    const auto user = directory.userById(caller.userId);
     if (!user || user->disabled)
         return noSuchUser();
+
+    // The current password is guessed no faster here than on the sign-in page.
+    const auto workspace = directory.workspaceById(user->workspaceId);
+    const QString workspaceName = workspace ? workspace->name : QString();
+    if (const auto wait = m_sessions.signInRetryAfter(workspaceName, user->name, clientAddress))
+        return Error{ErrorCode::RateLimited,
+                     u"Too many wrong passwords; try again in %1 s."_s.arg(*wait)};
     if (user->passwordHash.isEmpty()
-        || !crypto::password::verify(currentPassword, user->passwordHash))
+        || !crypto::password::verify(currentPassword, user->passwordHash)) {
+        m_sessions.recordPasswordFailure(user->workspaceId, user->id, workspaceName, user->name,
+                                         clientAddress);
         return Error::validation(u"current_password"_s, u"is not your current password"_s);
+    }
     const QByteArray hash = crypto::password::hash(newPassword);
 
     Database::WriteTransaction transaction(m_database);

@@ -224,6 +224,38 @@ private Q_SLOTS:
         QCOMPARE(app.post(u"/v1/me/password"_s, {}).code(), u"first_party_only"_s);
         QCOMPARE(app.get(u"/v1/admin/status"_s).code(), u"first_party_only"_s);
     }
+
+    // Last: it uses up the sign-in failures of the test's address.
+    void wrongCurrentPasswordsCountAsFailedSignIns()
+    {
+        create(u"quinn"_s, u"member"_s);
+        ApiClient quinn(m_server->baseUrl(), m_server->token(u"quinn"_s));
+        const QJsonObject wrong{{u"current_password"_s, u"a guess at it"_s},
+                                {u"new_password"_s, u"a brand new password"_s}};
+        int status = 0;
+        for (int attempt = 0; attempt < 10 && status != 429; ++attempt)
+            status = quinn.post(u"/v1/me/password"_s, wrong).status;
+        QCOMPARE(status, 429);
+
+        // Locked like the sign-in page: even the right password waits now.
+        const ApiReply right
+            = quinn.post(u"/v1/me/password"_s,
+                         {{u"current_password"_s, u"correct horse battery staple"_s},
+                          {u"new_password"_s, u"a brand new password"_s}});
+        QCOMPARE(right.status, 429);
+        QCOMPARE(right.code(), u"rate_limited"_s);
+
+        int audited = 0;
+        ApiClient owner(m_server->baseUrl(), m_owner);
+        for (const QJsonValue &entry :
+             owner.get(u"/v1/audit?page_size=300"_s).json().value(u"entries").toArray()) {
+            const QJsonObject object = entry.toObject();
+            if (object.value(u"action").toString() == u"auth.signin_failed"_s
+                && object[u"detail"_s][u"reason"_s].toString() == u"wrong_current_password"_s)
+                ++audited;
+        }
+        QVERIFY2(audited >= 1, qPrintable(QString::number(audited)));
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_UsersApi)

@@ -248,7 +248,8 @@ int appCommand(CommandContext &context, const QCommandLineParser &parser, const 
     owner.role = Role::Owner;
     AuditLog audit(*context.database, context.clock);
     TokenService tokens(*context.database, context.clock, audit);
-    WebhookService webhooks(*context.database, *context.box, context.clock, audit);
+    WebhookService webhooks(*context.database, *context.box, context.clock, audit,
+                            context.settings.webhookMaxSubscriptions);
     AppService apps(*context.database, context.clock, audit, tokens, webhooks);
     const QStringList scopeList
         = parser.value(QStringLiteral("scopes")).split(u',', Qt::SkipEmptyParts);

@@ -206,7 +206,8 @@ Status QuorumServer::start()
                                                            *m_meetingCache, *m_banCache, *m_media});
     if (const Status started = m_hub->start(); !started)
         return started;
-    m_webhookService = std::make_unique<WebhookService>(*m_database, *m_box, *m_clock, *m_audit);
+    m_webhookService = std::make_unique<WebhookService>(*m_database, *m_box, *m_clock, *m_audit,
+                                                        m_settings.webhookMaxSubscriptions);
     m_apps = std::make_unique<AppService>(*m_database, *m_clock, *m_audit, *m_tokens,
                                           *m_webhookService);
     m_oauth = std::make_unique<OAuthService>(*m_database, *m_clock, *m_audit, *m_tokens);

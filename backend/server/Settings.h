@@ -66,6 +66,7 @@ struct Settings
     int webhookTimeoutMs = 10000; // a whole attempt, resolving included
     int webhookConcurrency = 64; // attempts in flight in all
     int webhookConcurrencyPerSubscription = 4;
+    int webhookMaxSubscriptions = 100; // per client and workspace
     qint64 webhookDegradedAfterSeconds = 86400; // failing this long without a success: degraded
     qint64 webhookDisabledAfterSeconds = 604800; // and this long: disabled
     // Users and browser sessions (DESIGN.md *OAuth 2 and the app marketplace*).

@@ -135,6 +135,8 @@ SettingsLoader::SettingsLoader()
         {u"webhook-timeout"_s, u"DURATION"_s,
          u"How long one webhook attempt may take, e.g. 10s or 500ms (default 10s)."_s},
         {u"webhook-concurrency"_s, u"N"_s, u"Webhook attempts in flight at most (default 64)."_s},
+        {u"webhook-max-subscriptions"_s, u"N"_s,
+         u"Webhook subscriptions one client may hold in a workspace (default 100)."_s},
         {u"webhook-concurrency-per-subscription"_s, u"N"_s,
          u"Webhook attempts in flight per subscription at most (default 4)."_s},
         // Users and browser sessions
@@ -333,6 +335,7 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
             s.webhookTimeoutMs = int(waits->constFirst());
     }
     number(u"webhook-concurrency"_s, &s.webhookConcurrency, 1, 10000);
+    number(u"webhook-max-subscriptions"_s, &s.webhookMaxSubscriptions, 1, 100000);
     // Users and browser sessions
     number(u"session-ttl"_s, &s.sessionTtlSeconds, 60, 30 * 86400);
     number(u"signin-max-failures"_s, &s.signinMaxFailures, 1, 1000);

@@ -52,11 +52,12 @@ QString newSecret()
 } // namespace
 
 WebhookService::WebhookService(Database &database, const crypto::SecretBox &box, const Clock &clock,
-                               AuditLog &audit)
+                               AuditLog &audit, int maxSubscriptionsPerClient)
     : m_database(database)
     , m_box(box)
     , m_clock(clock)
     , m_audit(audit)
+    , m_maxSubscriptionsPerClient(maxSubscriptionsPerClient)
 { }
 
 QPair<QString, QString> WebhookService::ownerOf(const Credential &caller)
@@ -125,8 +126,21 @@ Result<WebhookView> WebhookService::create(const Credential &caller, const QStri
     webhook.updatedAt = now;
 
     Database::WriteTransaction transaction(m_database);
-    if (const Status inserted = WebhookRepository(transaction.db(), m_box).insert(webhook);
-        !inserted)
+    WebhookRepository webhooks(transaction.db(), m_box);
+
+    // Every subscription multiplies each event into one more delivery: a client gets a bounded
+    // number of them.
+    const auto owned = webhooks.countOwned(
+        WebhookFilter{webhook.workspaceId, webhook.ownerKind, webhook.ownerId});
+    if (!owned)
+        return owned.error();
+    if (*owned >= m_maxSubscriptionsPerClient)
+        return Error{
+            ErrorCode::PolicyRefused,
+            u"A client may hold at most %1 subscriptions in a workspace; delete one first."_s.arg(
+                m_maxSubscriptionsPerClient)};
+
+    if (const Status inserted = webhooks.insert(webhook); !inserted)
         return inserted.error();
     audit(caller, u"webhook.created"_s, webhook, transaction.db());
     if (const Status committed = transaction.commit(); !committed)

@@ -55,7 +55,7 @@ class WebhookService final
 {
 public:
     WebhookService(Database &database, const crypto::SecretBox &box, const Clock &clock,
-                   AuditLog &audit);
+                   AuditLog &audit, int maxSubscriptionsPerClient);
 
     Result<WebhookView> create(const Credential &caller, const QString &url,
                                const QStringList &events);
@@ -91,6 +91,7 @@ private:
     const crypto::SecretBox &m_box;
     const Clock &m_clock;
     AuditLog &m_audit;
+    int m_maxSubscriptionsPerClient;
 };
 
 } // namespace quorum

@@ -168,6 +168,20 @@ Result<Page<Webhook>> WebhookRepository::list(const WebhookFilter &filter, const
         "listing webhooks");
 }
 
+Result<int> WebhookRepository::countOwned(const WebhookFilter &filter)
+{
+    static const QString sql = QStringLiteral(
+        "SELECT COUNT(*) FROM webhooks WHERE workspace_id = ? AND owner_kind = ? AND "
+        "owner_id = ? AND (disabled_reason IS NULL OR disabled_reason <> 'deleted')");
+    CachedStatement query(m_db, sql);
+    query->bindValue(0, filter.workspaceId);
+    query->bindValue(1, filter.ownerKind);
+    query->bindValue(2, filter.ownerId);
+    if (!query->exec() || !query->next())
+        return sqlError(*query, "counting webhooks");
+    return query->value(0).toInt();
+}
+
 QByteArray WebhookRepository::sealSecret(const crypto::SecretBox &box, const QString &webhookId,
                                          const QString &secret)
 {

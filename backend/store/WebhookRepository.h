@@ -66,6 +66,8 @@ public:
     // Stores every field if the stored version is still `expectedVersion`.
     Status update(const Webhook &webhook, qint64 expectedVersion);
     Result<Page<Webhook>> list(const WebhookFilter &filter, const PageRequest &page);
+    // The client's subscriptions in the workspace that are not deleted.
+    Result<int> countOwned(const WebhookFilter &filter);
 
     // Secrets are sealed under the master key, bound to the subscription id.
     static QByteArray sealSecret(const crypto::SecretBox &box, const QString &webhookId,

@@ -420,6 +420,29 @@ private Q_SLOTS:
         QCOMPARE(client.get(u"/v1/webhooks"_s).json().value(u"webhooks"_s).toArray().size(), 0);
     }
 
+    void aClientHoldsABoundedNumberOfSubscriptions()
+    {
+        QuorumdProcess server(
+            {u"--webhooks-allow-private-networks"_s, u"--webhook-max-subscriptions"_s, u"2"_s});
+        QVERIFY2(server.start(), server.standardError().constData());
+        ApiClient admin(server.baseUrl(), server.token());
+        const QJsonObject body{{u"url"_s, u"http://127.0.0.1:%1/h"_s.arg(m_receiver.serverPort())},
+                               {u"events"_s, QJsonArray{u"meeting.started"_s}}};
+
+        QCOMPARE(admin.post(u"/v1/webhooks"_s, body).status, 201);
+        const ApiReply second = admin.post(u"/v1/webhooks"_s, body);
+        QCOMPARE(second.status, 201);
+        const ApiReply third = admin.post(u"/v1/webhooks"_s, body);
+        QCOMPARE(third.status, 422);
+        QCOMPARE(third.code(), u"policy_refused"_s);
+        QCOMPARE(admin.get(u"/v1/webhooks"_s).json().value(u"webhooks"_s).toArray().size(), 2);
+
+        // A deleted one makes room again.
+        const QString id = second.json().value(u"id"_s).toString();
+        QCOMPARE(admin.del(u"/v1/webhooks/"_s + id).status, 204);
+        QCOMPARE(admin.post(u"/v1/webhooks"_s, body).status, 201);
+    }
+
     void C02_rotateSecretKeepsAtMostTwo()
     {
         ApiClient admin = m_live->api();

@@ -68,7 +68,8 @@ ProblemInfo info(ErrorCode code)
     case ErrorCode::PayloadTooLarge:
         return {413, u"payload_too_large", u"The body is too large"};
     case ErrorCode::UnsupportedMediaType:
-        return {415, u"unsupported_media_type", u"The body must be JSON"};
+        return {415, u"unsupported_media_type",
+                u"The body has a content type this route does not take"};
     case ErrorCode::IdempotencyKeyReused:
         return {422, u"idempotency_key_reused", u"The key was used with another request"};
     case ErrorCode::PolicyRefused:

@@ -214,6 +214,11 @@ void SignalEndpoint::deliver(quint64 sessionId, QList<Outgoing> frames)
                     return;
                 }
             }
+            if (!it->answered) {
+                it->answered = true;
+                for (const QByteArray &error : std::exchange(it->heldErrors, {}))
+                    it->socket->sendText(error);
+            }
         },
         Qt::QueuedConnection);
 }
@@ -262,8 +267,9 @@ void SignalEndpoint::webSocketText(quint64 id, const QByteArray &utf8)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(utf8, &parseError);
     const QJsonObject frame = document.object();
+    const bool loneSurrogate = jsontext::hasLoneSurrogateEscape(utf8);
     const bool valid = parseError.error == QJsonParseError::NoError && document.isObject()
-        && frame.value(u"type"_s).isString() && !jsontext::hasLoneSurrogateEscape(utf8);
+        && frame.value(u"type"_s).isString() && !loneSurrogate;
 
     if (!it->started) {
         if (!valid || !isFirstFrameType(frame.value(u"type"_s).toString())) {
@@ -278,7 +284,9 @@ void SignalEndpoint::webSocketText(quint64 id, const QByteArray &utf8)
     }
 
     if (!valid) {
-        sendError(*it, u"invalid_frame"_s, u"A frame is a JSON object with a string type."_s);
+        sendError(*it, u"invalid_frame"_s,
+                  loneSurrogate ? u"The frame has a \\u escape of a lone UTF-16 surrogate."_s
+                                : u"A frame is a JSON object with a string type."_s);
         return;
     }
     // Numeric ids travel as strings from here on, so every answer echoes them the same way.
@@ -349,7 +357,15 @@ void SignalEndpoint::sendError(Session &session, const QString &code, const QStr
     QJsonObject error{{u"type"_s, u"error"_s}, {u"code"_s, code}, {u"message"_s, message}};
     if (!requestId.isEmpty())
         error.insert(u"id"_s, requestId);
-    session.socket->sendText(QJsonDocument(error).toJson(QJsonDocument::Compact));
+    const QByteArray text = QJsonDocument(error).toJson(QJsonDocument::Compact);
+
+    // Frames sent after join, resume or observe are answered after it, in order: the hub's
+    // answer is still on its way, so an error found here waits for it.
+    if (session.started && !session.answered) {
+        session.heldErrors.append(text);
+        return;
+    }
+    session.socket->sendText(text);
 }
 
 void SignalEndpoint::closeSession(Session &session, int code, const QString &reason)
@@ -357,6 +373,9 @@ void SignalEndpoint::closeSession(Session &session, int code, const QString &rea
     if (session.closedByUs)
         return;
 
+    // The join's answer will not come now: what was held for it goes out before the close.
+    for (const QByteArray &error : std::exchange(session.heldErrors, {}))
+        session.socket->sendText(error);
     session.closedByUs = true;
     session.socket->close(code, reason.toUtf8());
 

@@ -65,6 +65,8 @@ private:
         int windowCount = 0;
         int peerCloseCode = 0; // the code of a close that did not come from us
         bool started = false; // join, resume or observe received: the hub knows the session
+        bool answered = false; // the hub's first frames (joined, waiting, ...) went out
+        QList<QByteArray> heldErrors; // our errors for frames sent before that answer
         bool closedByUs = false; // a close we started (its code says why; never "left")
         bool hubClosed = false; // the hub asked for the close or was told of it already
     };

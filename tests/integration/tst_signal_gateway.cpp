@@ -252,6 +252,11 @@ private Q_SLOTS:
         };
         QTRY_VERIFY_WITH_TIMEOUT(invalidFrame(), kTimeoutMs);
         QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
+
+        // Answered in order: the join's answer first, then the refusal of the frame after it.
+        const QJsonObject first = parse(received.first().first().toString());
+        QVERIFY2(first.value(u"type"_s).toString() != u"error"_s,
+                 QJsonDocument(first).toJson().constData());
     }
 
     void rateLimit()

@@ -117,8 +117,11 @@ Result<NewPersonalToken> TokenService::createPersonal(const QString &userId, con
 
     Database::WriteTransaction transaction(m_database);
     const auto user = DirectoryRepository(transaction.db()).userById(userId);
-    if (!user || user->disabled)
+    if (!user)
         return Error{ErrorCode::NotFound, QStringLiteral("No such user.")};
+    if (user->disabled)
+        return Error{ErrorCode::Conflict,
+                     QStringLiteral("User %1 is disabled; enable the user first.").arg(user->name)};
 
     NewPersonalToken created;
     created.secret = crypto::randomToken(u"qpat_");

@@ -37,12 +37,15 @@ ApiResponse me(ApiRequest &request, Services &services)
     const Credential &caller = *request.credential;
     const auto workspace
         = DirectoryRepository(services.database.connection()).workspaceById(caller.workspaceId);
+    // An app's client-credentials token acts for the workspace, not for a user.
+    const QJsonValue user = caller.userId.isEmpty()
+        ? QJsonValue(QJsonValue::Null)
+        : QJsonObject{{QStringLiteral("id"), caller.userId},
+                      {QStringLiteral("name"), caller.userName},
+                      {QStringLiteral("role"), roleName(caller.role)}};
     return ApiResponse::json(
         200,
-        {{QStringLiteral("user"),
-          QJsonObject{{QStringLiteral("id"), caller.userId},
-                      {QStringLiteral("name"), caller.userName},
-                      {QStringLiteral("role"), roleName(caller.role)}}},
+        {{QStringLiteral("user"), user},
          {QStringLiteral("workspace"),
           QJsonObject{{QStringLiteral("id"), caller.workspaceId},
                       {QStringLiteral("name"), workspace ? workspace->name : QString()}}},
@@ -50,7 +53,10 @@ ApiResponse me(ApiRequest &request, Services &services)
          {QStringLiteral("credential"),
           QJsonObject{{QStringLiteral("id"), caller.tokenId},
                       {QStringLiteral("type"), caller.kind},
-                      {QStringLiteral("first_party"), caller.firstParty}}}});
+                      {QStringLiteral("first_party"), caller.firstParty},
+                      {QStringLiteral("client_id"),
+                       caller.clientId.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                 : QJsonValue(caller.clientId)}}}});
 }
 
 QJsonObject tokenJson(const AccessTokenRecord &token)

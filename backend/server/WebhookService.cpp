@@ -96,6 +96,7 @@ void WebhookService::audit(const Credential &caller, const QString &action, cons
     entry.targetId = webhook.id;
     entry.detail = {{u"url"_s, webhook.url},
                     {u"events"_s, QJsonArray::fromStringList(webhook.events)},
+                    {u"enabled"_s, webhook.enabled},
                     {u"owner_kind"_s, webhook.ownerKind},
                     {u"owner_id"_s, webhook.ownerId}};
     m_audit.record(entry, std::move(db));
@@ -203,6 +204,7 @@ Result<Webhook> WebhookService::update(const Credential &caller, const QString &
         if (!cancelled)
             return cancelled.error();
     }
+    audit(caller, u"webhook.updated"_s, changed, transaction.db());
     if (const Status committed = transaction.commit(); !committed)
         return committed.error();
     return changed;

@@ -193,6 +193,8 @@ std::optional<QString> UrlGuard::checkUrl(const QUrl &url) const
     const QString host = url.host(QUrl::FullyDecoded);
     if (host.isEmpty())
         return u"must name a host"_s;
+    if (url.port() == 0)
+        return u"must not name port 0"_s;
 
     // A literal address is judged now; a name is judged by what it resolves to.
     const QHostAddress literal(host);

@@ -397,8 +397,10 @@ private Q_SLOTS:
             = ApiClient(m_server->baseUrl(), reply.json().value(u"access_token").toString())
                   .get(u"/v1/me"_s);
         QCOMPARE(me.status, 200);
-        QCOMPARE(me.json().value(u"user").toObject().value(u"id").toString(), QString());
-        QCOMPARE(me.json().value(u"user").toObject().value(u"role").toString(), u"admin"_s);
+        // No user: the app acts for the workspace, with the client's id as its name.
+        QVERIFY(me.json().value(u"user").isNull());
+        QCOMPARE(me.json()[u"credential"_s][u"client_id"_s].toString(), m_confidential.clientId);
+        QCOMPARE(me.json()[u"credential"_s][u"first_party"_s].toBool(), false);
 
         // A public client may not use client credentials.
         const Client desk = registerApp(u"Desk"_s, u"public"_s);

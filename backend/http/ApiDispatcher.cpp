@@ -330,8 +330,11 @@ ApiResponse ApiDispatcher::dispatch(ApiRequest &request)
     request.params = match.params;
 
     ApiResponse limitHeaders;
-    // Health, readiness and metrics are for probes and scrapers, which must not be throttled.
-    const bool limited = settings.rateLimits && route.auth != AuthMode::None;
+    // Health, readiness and metrics are for probes and scrapers, which must not be throttled;
+    // the public routes that do work (OAuth, the pages' forms) are limited by address.
+    const bool limited = settings.rateLimits
+        && (route.auth != AuthMode::None || route.body == BodyKind::Form
+            || route.pattern.startsWith(u"/oauth/"));
     if (limited) {
         if (auto limited = applyRateLimit(request, u"addr:"_s + request.clientAddress,
                                           settings.rateLimitPerAddress, &limitHeaders))

@@ -177,6 +177,19 @@ private Q_SLOTS:
         QCOMPARE(limited.header("RateLimit-Remaining"), QByteArray("0"));
         QCOMPARE(limitedAnonymous.status, 429);
 
+        // The public routes that do work share the address's limit; probes never do.
+        const QByteArray form = "grant_type=client_credentials";
+        const QByteArray token
+            = rawExchange(m_perAddress->port(),
+                          "POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                          "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                              + QByteArray::number(form.size()) + "\r\n\r\n" + form);
+        QVERIFY2(token.startsWith("HTTP/1.1 429 "), token.constData());
+        const QByteArray health
+            = rawExchange(m_perAddress->port(),
+                          "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        QVERIFY2(health.startsWith("HTTP/1.1 200 "), health.constData());
+
         QTRY_COMPARE_WITH_TIMEOUT(first.get(u"/v1/meetings"_s).status, 200,
                                   (kWindowSeconds + 3) * 1000);
     }

@@ -37,48 +37,13 @@ if [ ! -f "$here/browser/node_modules/playwright-core/index.mjs" ]; then
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/quorum-e2e-browser.XXXXXX")"
-server_pid=""
-
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        # A clean stop takes well under a second; do not let a hung server hold the test.
-        for _ in $(seq 1 100); do
-            kill -0 "$server_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-mkdir -p "$work/data" "$screenshots"
+name=run_browser
+# shellcheck source=quorumd.sh
+. "$here/quorumd.sh"
+mkdir -p "$screenshots"
 # Old pictures would pass for new ones if this run fails before taking its own.
 rm -f "$screenshots"/*.png
-: >"$work/stdout"
-"$quorumd" --data-dir "$work/data" --listen 127.0.0.1:0 --media builtin \
-    >"$work/stdout" 2>"$work/stderr" &
-server_pid=$!
-
-# quorumd prints exactly one line with its port once it accepts connections.
-port=""
-for _ in $(seq 1 300); do
-    port="$(sed -n 's/^quorumd listening on .* (port \([0-9]\+\))$/\1/p' "$work/stdout" || true)"
-    [ -n "$port" ] && break
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-        break
-    fi
-    sleep 0.1
-done
-if [ -z "$port" ]; then
-    echo "run_browser: quorumd did not report its port; its stderr:" >&2
-    cat "$work/stderr" >&2
-    exit 1
-fi
+start_quorumd
 
 # The bootstrap admin gets a password a person could type; the script signs in with it.
 password="violet staircase under the moon"

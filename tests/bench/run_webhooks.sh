@@ -25,8 +25,10 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/quorum-webhook-bench.XXXXXX")"
 . "$here/server.sh"
 
 mkdir -p "$work/data"
+# The bench's own subscriptions, plus the one of the delay measurement, fit under the cap.
 "$quorumd" --data-dir "$work/data" --listen 127.0.0.1:0 --media builtin --rate-limits off \
-    --webhooks-allow-private-networks >"$work/stdout" 2>"$work/stderr" &
+    --webhooks-allow-private-networks --webhook-max-subscriptions $((subscriptions + 1)) \
+    >"$work/stdout" 2>"$work/stderr" &
 server_pid=$!
 port=""
 for _ in $(seq 1 300); do

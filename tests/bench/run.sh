@@ -36,26 +36,7 @@ start_server() {
     local name="$1"
     shift
     local dir="$work/$name"
-    mkdir -p "$dir/data"
-    # Created here, not by the background redirection, so the first read below cannot race it.
-    : >"$dir/stdout"
-    "$quorumd" --data-dir "$dir/data" --listen 127.0.0.1:0 --media builtin --rate-limits off \
-        "$@" >"$dir/stdout" 2>"$dir/stderr" &
-    server_pid=$!
-
-    local port=""
-    for _ in $(seq 1 300); do
-        port="$(sed -n 's/^quorumd listening on .* (port \([0-9]\+\))$/\1/p' "$dir/stdout" ||
-            true)"
-        [ -n "$port" ] && break
-        kill -0 "$server_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if [ -z "$port" ]; then
-        echo "run.sh: quorumd ($name) did not report its port; its stderr:" >&2
-        cat "$dir/stderr" >&2
-        exit 1
-    fi
+    start_quorumd "$dir" --rate-limits off "$@"
     base_url="http://127.0.0.1:$port"
     token="$("$quorumd" --data-dir "$dir/data" token create --user admin 2>/dev/null)"
     echo "== quorumd $name on $base_url ($*)"

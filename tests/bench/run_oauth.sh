@@ -40,28 +40,11 @@ results="$work/results"
 . "$here/server.sh"
 
 dir="$work/server"
-mkdir -p "$dir/data"
 quorumctl() {
     "$quorumd" --data-dir "$dir/data" "$@" 2>>"$work/cli.log"
 }
 
-# The server; its port comes from the line it prints once listening.
-: >"$dir/stdout"
-"$quorumd" --data-dir "$dir/data" --listen 127.0.0.1:0 --media builtin --rate-limits off \
-    >"$dir/stdout" 2>"$dir/stderr" &
-server_pid=$!
-port=""
-for _ in $(seq 1 300); do
-    port="$(sed -n 's/^quorumd listening on .* (port \([0-9]\+\))$/\1/p' "$dir/stdout" || true)"
-    [ -n "$port" ] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$port" ]; then
-    echo "run_oauth.sh: quorumd did not report its port; its stderr:" >&2
-    cat "$dir/stderr" >&2
-    exit 1
-fi
+start_quorumd "$dir" --rate-limits off
 base_url="http://127.0.0.1:$port"
 echo "== quorumd on $base_url"
 

@@ -32,26 +32,8 @@ STOP_WAIT_TENTHS=300 # 5,000 sockets take a while to close
 # start_server DIR: a fresh quorumd in DIR; sets base_url and token.
 start_server() {
     local dir="$1"
-    mkdir -p "$dir/data"
-    : >"$dir/stdout"
-    "$quorumd" --data-dir "$dir/data" --listen 127.0.0.1:0 --media builtin --rate-limits off \
-        --max-sockets-per-meeting 10000 --max-connections $((sockets + fanout + 1000)) \
-        --join-token-ttl 3600 >"$dir/stdout" 2>"$dir/stderr" &
-    server_pid=$!
-
-    local port=""
-    for _ in $(seq 1 300); do
-        port="$(sed -n 's/^quorumd listening on .* (port \([0-9]\+\))$/\1/p' "$dir/stdout" ||
-            true)"
-        [ -n "$port" ] && break
-        kill -0 "$server_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if [ -z "$port" ]; then
-        echo "run_signal.sh: quorumd did not report its port; its stderr:" >&2
-        cat "$dir/stderr" >&2
-        exit 1
-    fi
+    start_quorumd "$dir" --rate-limits off --max-sockets-per-meeting 10000 \
+        --max-connections $((sockets + fanout + 1000)) --join-token-ttl 3600
     base_url="http://127.0.0.1:$port"
     token="$("$quorumd" --data-dir "$dir/data" token create --user admin \
         --scopes meeting.read,meeting.write,meeting.join 2>/dev/null)"

@@ -24,24 +24,9 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/quorum-webhook-bench.XXXXXX")"
 # shellcheck source=server.sh
 . "$here/server.sh"
 
-mkdir -p "$work/data"
 # The bench's own subscriptions, plus the one of the delay measurement, fit under the cap.
-"$quorumd" --data-dir "$work/data" --listen 127.0.0.1:0 --media builtin --rate-limits off \
-    --webhooks-allow-private-networks --webhook-max-subscriptions $((subscriptions + 1)) \
-    >"$work/stdout" 2>"$work/stderr" &
-server_pid=$!
-port=""
-for _ in $(seq 1 300); do
-    port="$(sed -n 's/^quorumd listening on .* (port \([0-9]\+\))$/\1/p' "$work/stdout" || true)"
-    [ -n "$port" ] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$port" ]; then
-    echo "run_webhooks.sh: quorumd did not report its port; its stderr:" >&2
-    cat "$work/stderr" >&2
-    exit 1
-fi
+start_quorumd "$work" --rate-limits off --webhooks-allow-private-networks \
+    --webhook-max-subscriptions $((subscriptions + 1))
 token="$("$quorumd" --data-dir "$work/data" token create --user admin \
     --scopes meeting.read,meeting.write,meeting.join,webhook.read,webhook.write 2>/dev/null)"
 

@@ -37,13 +37,13 @@ if [ ! -f "$here/browser/node_modules/playwright-core/index.mjs" ]; then
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/quorum-e2e-browser.XXXXXX")"
-name=run_browser
-# shellcheck source=quorumd.sh
-. "$here/quorumd.sh"
+STOP_WAIT_TENTHS=100 # a clean stop takes well under a second; a hung one must not hold a test
+# shellcheck source=../bench/server.sh
+. "$here/../bench/server.sh"
 mkdir -p "$screenshots"
 # Old pictures would pass for new ones if this run fails before taking its own.
 rm -f "$screenshots"/*.png
-start_quorumd
+start_quorumd "$work"
 
 # The bootstrap admin gets a password a person could type; the script signs in with it.
 password="violet staircase under the moon"

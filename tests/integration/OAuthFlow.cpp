@@ -122,6 +122,33 @@ QHash<QString, QString> OAuthFlow::locationQuery(const ApiReply &reply)
     return values;
 }
 
+OAuthFlow::RegisteredApp OAuthFlow::registerApp(const QString &baseUrl, const QString &adminToken,
+                                                const QJsonObject &app, bool install)
+{
+    ApiClient admin(baseUrl, adminToken);
+    const QJsonObject created = admin.post(u"/v1/apps"_s, app).json();
+    const QString id = created.value(u"id").toString();
+    if (id.isEmpty()
+        || (install && admin.post(u"/v1/apps/"_s + id + u"/installation"_s, {}).status != 201))
+        return {};
+    return {id, created.value(u"client_id").toString(), created.value(u"client_secret").toString()};
+}
+
+QList<QPair<QString, QString>>
+OAuthFlow::authorizeParameters(const QString &clientId, const QString &redirectUri,
+                               const QString &scope, const QString &state, const QString &challenge)
+{
+    QList<QPair<QString, QString>> fields{{u"response_type"_s, u"code"_s},
+                                          {u"client_id"_s, clientId},
+                                          {u"redirect_uri"_s, redirectUri},
+                                          {u"scope"_s, scope},
+                                          {u"state"_s, state}};
+    if (!challenge.isEmpty())
+        fields << qMakePair(u"code_challenge"_s, challenge)
+               << qMakePair(u"code_challenge_method"_s, u"S256"_s);
+    return fields;
+}
+
 QPair<QString, QString> OAuthFlow::pkce()
 {
     QByteArray random(32, Qt::Uninitialized);

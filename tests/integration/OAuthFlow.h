@@ -3,6 +3,7 @@
 #include "ApiClient.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QString>
 
 namespace quorum::testing {
@@ -14,6 +15,12 @@ namespace quorum::testing {
 class OAuthFlow final
 {
 public:
+    struct RegisteredApp
+    {
+        QString appId;
+        QString clientId;
+        QString secret; // empty for public clients
+    };
     explicit OAuthFlow(QString baseUrl);
 
     // The Cookie header of a signed-in browser session, or empty when signing in failed.
@@ -30,6 +37,16 @@ public:
     // A POST of a form to an /oauth endpoint, with HTTP Basic credentials when given.
     ApiReply post(const QString &path, const QList<QPair<QString, QString>> &fields,
                   const QString &basicId = {}, const QString &basicSecret = {});
+
+    // POSTs `app` to /v1/apps as the admin behind `adminToken` and, unless told not to,
+    // installs it in the admin's workspace with every scope it asks; empty on any failure.
+    static RegisteredApp registerApp(const QString &baseUrl, const QString &adminToken,
+                                     const QJsonObject &app, bool install = true);
+    // The query of an authorization request with response_type=code, and an S256 challenge
+    // when one is given.
+    static QList<QPair<QString, QString>>
+    authorizeParameters(const QString &clientId, const QString &redirectUri, const QString &scope,
+                        const QString &state, const QString &challenge);
 
     // The query parameters of a Location header.
     static QHash<QString, QString> locationQuery(const ApiReply &reply);

@@ -27,41 +27,21 @@ class tst_CasesOAuth : public QObject
     Q_OBJECT
 
 private:
-    struct Client
-    {
-        QString appId;
-        QString clientId;
-        QString secret;
-    };
+    using Client = OAuthFlow::RegisteredApp;
 
     Client registerApp(const QString &name, const QString &type, const QStringList &scopeList)
     {
-        ApiClient admin(m_server->baseUrl(), m_admin);
-        const QJsonObject app = admin
-                                    .post(u"/v1/apps"_s,
-                                          {{u"name"_s, name},
-                                           {u"client_type"_s, type},
-                                           {u"redirect_uris"_s, QJsonArray{kRedirect}},
-                                           {u"scopes"_s, QJsonArray::fromStringList(scopeList)}})
-                                    .json();
-        const QString id = app.value(u"id").toString();
-        if (admin.post(u"/v1/apps/"_s + id + u"/installation"_s, {}).status != 201)
-            return {};
-        return {id, app.value(u"client_id").toString(), app.value(u"client_secret").toString()};
+        return OAuthFlow::registerApp(m_server->baseUrl(), m_admin,
+                                      {{u"name"_s, name},
+                                       {u"client_type"_s, type},
+                                       {u"redirect_uris"_s, QJsonArray{kRedirect}},
+                                       {u"scopes"_s, QJsonArray::fromStringList(scopeList)}});
     }
 
     Fields authorizeParameters(const Client &client, const QString &scope,
                                const QString &challenge) const
     {
-        Fields fields{{u"response_type"_s, u"code"_s},
-                      {u"client_id"_s, client.clientId},
-                      {u"redirect_uri"_s, kRedirect},
-                      {u"scope"_s, scope},
-                      {u"state"_s, u"s"_s}};
-        if (!challenge.isEmpty())
-            fields << qMakePair(u"code_challenge"_s, challenge)
-                   << qMakePair(u"code_challenge_method"_s, u"S256"_s);
-        return fields;
+        return OAuthFlow::authorizeParameters(client.clientId, kRedirect, scope, u"s"_s, challenge);
     }
 
     // An approved code for the client.

@@ -25,44 +25,25 @@ class tst_OAuth : public QObject
     Q_OBJECT
 
 private:
-    struct Client
-    {
-        QString appId;
-        QString clientId;
-        QString secret;
-    };
+    using Client = OAuthFlow::RegisteredApp;
 
     Client registerApp(const QString &name, const QString &type, bool install = true,
                        const QStringList &scopeList = {u"meeting.read"_s, u"meeting.join"_s})
     {
-        ApiClient admin(m_server->baseUrl(), m_admin);
-        const QJsonObject app
-            = admin
-                  .post(u"/v1/apps"_s,
-                        {{u"name"_s, name},
-                         {u"description"_s, u"Puts <meetings> in your calendar."_s},
-                         {u"client_type"_s, type},
-                         {u"redirect_uris"_s, QJsonArray{kRedirect}},
-                         {u"scopes"_s, QJsonArray::fromStringList(scopeList)}})
-                  .json();
-        const QString id = app.value(u"id").toString();
-        if (install && admin.post(u"/v1/apps/"_s + id + u"/installation"_s, {}).status != 201)
-            return {};
-        return {id, app.value(u"client_id").toString(), app.value(u"client_secret").toString()};
+        return OAuthFlow::registerApp(m_server->baseUrl(), m_admin,
+                                      {{u"name"_s, name},
+                                       {u"description"_s, u"Puts <meetings> in your calendar."_s},
+                                       {u"client_type"_s, type},
+                                       {u"redirect_uris"_s, QJsonArray{kRedirect}},
+                                       {u"scopes"_s, QJsonArray::fromStringList(scopeList)}},
+                                      install);
     }
 
     Fields parameters(const Client &client, const QString &challenge,
                       const QString &redirect = kRedirect) const
     {
-        Fields fields{{u"response_type"_s, u"code"_s},
-                      {u"client_id"_s, client.clientId},
-                      {u"redirect_uri"_s, redirect},
-                      {u"scope"_s, u"meeting.read"_s},
-                      {u"state"_s, u"xyz 1"_s}};
-        if (!challenge.isEmpty())
-            fields << qMakePair(u"code_challenge"_s, challenge)
-                   << qMakePair(u"code_challenge_method"_s, u"S256"_s);
-        return fields;
+        return OAuthFlow::authorizeParameters(client.clientId, redirect, u"meeting.read"_s,
+                                              u"xyz 1"_s, challenge);
     }
 
     // The form of a token request from a confidential client authenticated by HTTP Basic.

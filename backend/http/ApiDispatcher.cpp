@@ -6,6 +6,7 @@
 #include "Metrics.h"
 #include "ProblemMap.h"
 #include "RateLimiter.h"
+#include "RequestGuard.h"
 #include "auth/TokenService.h"
 #include "core/Clock.h"
 #include "crypto/Hashing.h"
@@ -22,7 +23,6 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QPointer>
-#include <QRandomGenerator>
 #include <QStringDecoder>
 #include <QTcpSocket>
 #include <QThread>
@@ -230,9 +230,7 @@ void ApiDispatcher::handle(const QHttpServerRequest &httpRequest, QHttpServerRes
     request.body = httpRequest.body();
     request.peer = httpRequest.remoteAddress();
     request.clientAddress = clientAddressOf(request.peer, request.header("x-forwarded-for"));
-    // Request ids only need to be unique, not secret: the fast generator will do.
-    request.requestId
-        = QString::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, u'0');
+    request.requestId = QString::fromLatin1(newRequestId());
 
     ApiResponse response = dispatch(request);
 

@@ -4,7 +4,6 @@
 
 #include <QDateTime>
 #include <QLoggingCategory>
-#include <QRandomGenerator>
 #include <QTimer>
 
 namespace quorum {
@@ -15,11 +14,6 @@ namespace {
 
 // How long a refused or drained connection may take to flush its last answer.
 constexpr int kCloseTimeoutMs = 5000;
-
-QByteArray newRequestId()
-{
-    return QByteArray::number(QRandomGenerator::system()->generate64(), 16).rightJustified(16, '0');
-}
 
 } // namespace
 

@@ -1,5 +1,7 @@
 #include "http/RequestGuard.h"
 
+#include <QRandomGenerator>
+
 #include <QtCore/qstringview.h>
 
 #include <limits>
@@ -104,6 +106,11 @@ QByteArray jsonString(const QByteArray &text)
 }
 
 } // namespace
+
+QByteArray newRequestId()
+{
+    return QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
+}
 
 QByteArray GuardRejection::toResponse(const QByteArray &requestId) const
 {

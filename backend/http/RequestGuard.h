@@ -21,6 +21,9 @@ struct GuardRejection
     QByteArray toResponse(const QByteArray &requestId) const;
 };
 
+// A fresh X-Request-Id: 16 hex digits. Ids only need to be unique, not secret.
+QByteArray newRequestId();
+
 // What the guard learnt from the bytes fed to it, one event per request head.
 struct GuardEvent
 {

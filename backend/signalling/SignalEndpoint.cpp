@@ -9,7 +9,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QRandomGenerator>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
@@ -140,10 +139,7 @@ void SignalEndpoint::takeUpgrade(QTcpSocket *socket)
         if (!refusal)
             refusal
                 = GuardRejection{400, "invalid_request", "Bad Request", "Incomplete handshake."};
-        const QByteArray requestId
-            = QByteArray::number(QRandomGenerator::system()->generate64(), 16)
-                  .rightJustified(16, '0');
-        socket->write(WebSocketHandshake::refusalResponse(*refusal, requestId));
+        socket->write(WebSocketHandshake::refusalResponse(*refusal, newRequestId()));
         connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
         socket->disconnectFromHost();
         QTimer::singleShot(kRefusalLingerMs, socket, [socket] { socket->abort(); });

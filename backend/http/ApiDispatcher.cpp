@@ -330,9 +330,8 @@ ApiResponse ApiDispatcher::dispatch(ApiRequest &request)
     ApiResponse limitHeaders;
     // Health, readiness and metrics are for probes and scrapers, which must not be throttled;
     // the public routes that do work (OAuth, the pages' forms) are limited by address.
-    const bool limited = settings.rateLimits
-        && (route.auth != AuthMode::None || route.body == BodyKind::Form
-            || route.pattern.startsWith(u"/oauth/"));
+    const bool limited
+        = settings.rateLimits && (route.auth != AuthMode::None || route.body != BodyKind::Json);
     if (limited) {
         if (auto limited = applyRateLimit(request, u"addr:"_s + request.clientAddress,
                                           settings.rateLimitPerAddress, &limitHeaders))
@@ -427,12 +426,11 @@ std::optional<ApiResponse> ApiDispatcher::readBody(ApiRequest &request, const Ro
 {
     if (request.body.isEmpty())
         return std::nullopt;
-    if (route.body == BodyKind::Form) {
+    if (route.body != BodyKind::Json) {
         const std::optional<Error> refused = readForm(request);
         if (!refused)
             return std::nullopt;
-        // The token, revocation and introspection endpoints answer in RFC 6749's shape.
-        if (request.path.startsWith(u"/oauth/") && route.pattern != u"/oauth/authorize") {
+        if (route.body == BodyKind::OAuthForm) {
             const QJsonObject error{{u"error"_s, u"invalid_request"_s},
                                     {u"error_description"_s, refused->detail}};
             return ApiResponse::json(400, error).withHeader("Cache-Control", "no-store");

@@ -337,17 +337,17 @@ void OAuthHandlers::registerRoutes(Router &router, Services &services)
         return [handler, &services](ApiRequest &request) { return handler(request, services); };
     };
     auto add = [&](const QByteArray &method, const QString &pattern,
-                   ApiResponse (*handler)(ApiRequest &, Services &)) {
+                   ApiResponse (*handler)(ApiRequest &, Services &), BodyKind body) {
         // Never replayed: a token response is a fresh credential each time.
-        router.add({method, pattern, AuthMode::None, QString(), false, bind(handler), false,
-                    BodyKind::Form});
+        router.add({method, pattern, AuthMode::None, QString(), false, bind(handler), false, body});
     };
-    add("GET", u"/oauth/authorize"_s, authorize);
-    add("POST", u"/oauth/authorize"_s, authorize);
-    add("POST", u"/oauth/token"_s, token);
-    add("POST", u"/oauth/revoke"_s, revoke);
-    add("POST", u"/oauth/introspect"_s, introspect);
-    add("GET", u"/.well-known/oauth-authorization-server"_s, metadata);
+    // The consent form is a browser's; the others are clients' RFC 6749 requests.
+    add("GET", u"/oauth/authorize"_s, authorize, BodyKind::Form);
+    add("POST", u"/oauth/authorize"_s, authorize, BodyKind::Form);
+    add("POST", u"/oauth/token"_s, token, BodyKind::OAuthForm);
+    add("POST", u"/oauth/revoke"_s, revoke, BodyKind::OAuthForm);
+    add("POST", u"/oauth/introspect"_s, introspect, BodyKind::OAuthForm);
+    add("GET", u"/.well-known/oauth-authorization-server"_s, metadata, BodyKind::Form);
 }
 
 } // namespace quorum

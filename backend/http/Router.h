@@ -17,9 +17,10 @@ enum class AuthMode {
     OptionalBearer, // a bearer token is checked if present (joinToken for guests)
 };
 
-// What a route's request body holds: JSON (the /v1 API) or an HTML form / RFC 6749 form
-// (`application/x-www-form-urlencoded`: the browser pages and /oauth).
-enum class BodyKind { Json, Form };
+// What a route's request body holds: JSON (the /v1 API), an HTML form (the browser pages and
+// /oauth/authorize), or an RFC 6749 form, whose refusals answer in RFC 6749's error shape
+// (/oauth/token, /revoke, /introspect). Both forms are `application/x-www-form-urlencoded`.
+enum class BodyKind { Json, Form, OAuthForm };
 
 struct Route
 {

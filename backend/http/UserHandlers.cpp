@@ -128,10 +128,15 @@ ApiResponse changeOwnPassword(ApiRequest &request, Services &services)
     if (!input.ok())
         return fromError(input.error());
 
+    int retryAfter = 0;
     const Status changed = services.users.changeOwnPassword(*request.credential, current, next,
-                                                            request.clientAddress);
-    if (!changed)
-        return fromError(changed.error());
+                                                            request.clientAddress, &retryAfter);
+    if (!changed) {
+        ApiResponse refused = fromError(changed.error());
+        if (retryAfter > 0)
+            refused.withHeader("Retry-After", QByteArray::number(retryAfter));
+        return refused;
+    }
     return ApiResponse::noContent();
 }
 

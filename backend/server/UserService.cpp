@@ -264,7 +264,8 @@ Result<QString> UserService::insertLink(QSqlDatabase db, const QString &userId,
 }
 
 Status UserService::changeOwnPassword(const Credential &caller, const QString &currentPassword,
-                                      const QString &newPassword, const QString &clientAddress)
+                                      const QString &newPassword, const QString &clientAddress,
+                                      int *retryAfterSeconds)
 {
     if (const auto problem = passwordProblem(newPassword))
         return Error::validation(u"new_password"_s, *problem);
@@ -276,9 +277,12 @@ Status UserService::changeOwnPassword(const Credential &caller, const QString &c
     // The current password is guessed no faster here than on the sign-in page.
     const auto workspace = directory.workspaceById(user->workspaceId);
     const QString workspaceName = workspace ? workspace->name : QString();
-    if (const auto wait = m_sessions.signInRetryAfter(workspaceName, user->name, clientAddress))
+    if (const auto wait = m_sessions.signInRetryAfter(workspaceName, user->name, clientAddress)) {
+        if (retryAfterSeconds)
+            *retryAfterSeconds = *wait;
         return Error{ErrorCode::RateLimited,
                      u"Too many wrong passwords; try again in %1 s."_s.arg(*wait)};
+    }
     if (user->passwordHash.isEmpty()
         || !crypto::password::verify(currentPassword, user->passwordHash)) {
         m_sessions.recordPasswordFailure(user->workspaceId, user->id, workspaceName, user->name,

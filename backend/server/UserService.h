@@ -56,8 +56,11 @@ public:
     Result<QString> newPasswordLink(const Credential &caller, const QString &userId,
                                     const QString &clientAddress);
     // The caller's own password; their browser sessions end (tokens stay).
+    // A wrong current password counts as a failed sign-in; past the limit the answer is
+    // RateLimited, with the seconds to wait in `retryAfterSeconds` when given.
     Status changeOwnPassword(const Credential &caller, const QString &currentPassword,
-                             const QString &newPassword, const QString &clientAddress);
+                             const QString &newPassword, const QString &clientAddress,
+                             int *retryAfterSeconds = nullptr);
 
     // The user a set-password link is for, while it is unused and unexpired.
     std::optional<User> userForLink(const QString &token);

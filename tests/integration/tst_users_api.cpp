@@ -244,6 +244,7 @@ private Q_SLOTS:
                           {u"new_password"_s, u"a brand new password"_s}});
         QCOMPARE(right.status, 429);
         QCOMPARE(right.code(), u"rate_limited"_s);
+        QVERIFY2(right.header("Retry-After").toInt() >= 1, right.header("Retry-After").constData());
 
         int audited = 0;
         ApiClient owner(m_server->baseUrl(), m_owner);

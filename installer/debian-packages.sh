@@ -6,6 +6,7 @@ set -euo pipefail
 run_packages=(
     cmake ninja-build g++ make pkg-config ca-certificates openssl tzdata
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libssl-dev
+    ffmpeg
 )
 test_packages=(
     "${run_packages[@]}"

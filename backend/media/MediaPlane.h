@@ -16,15 +16,19 @@ struct MediaEvent
         Connected, // a participant's media reached the plane
         Disconnected, // it went away
         Signal, // an offer, answer or candidate from the plane to a participant
-        CaptureFinished, // a capture's files are ready (recording issue)
-        CaptureFailed,
+        CaptureFinished, // a capture's raw files are complete (after stopCapture)
+        CaptureFailed, // a capture could not start, broke off, or could not be finished
     };
     Kind kind = Kind::Connected;
     QString meetingId;
     QString participantId; // Connected, Disconnected, Signal
     QString recordingId; // Capture*
     QString signalType; // "offer", "answer", "candidate" for Signal
-    QJsonObject payload; // the frame's fields for Signal; details for Capture*
+    // Signal: the frame's fields.
+    // CaptureFinished: {"files": [{"kind": "video" | "audio", "path": "<relative to the
+    //   capture directory>"}], "duration_ms": <n>}: raw media in any container ffmpeg reads.
+    // CaptureFailed: {"error_code": "capture_failed" | ..., "message": "<for people>"}.
+    QJsonObject payload;
 };
 
 // The seam between the signalling gateway and the media plane (the SFU). The gateway calls
@@ -63,10 +67,13 @@ public:
     virtual Status signal(const QString &meetingId, const QString &participantId,
                           const QString &type, const QJsonObject &payload)
         = 0;
-    // Server-side recording of the meeting into `directory`.
+    // Server-side recording of the meeting: the plane writes raw media into `directory` (an
+    // absolute path that exists) until stopCapture. An error return means nothing started.
     virtual Status startCapture(const QString &meetingId, const QString &recordingId,
                                 const QString &directory)
         = 0;
+    // Ends a capture. The plane reports CaptureFinished or CaptureFailed for it once the raw
+    // files are complete, possibly later, always through the sink.
     virtual Status stopCapture(const QString &meetingId, const QString &recordingId) = 0;
 
 protected:

@@ -358,10 +358,11 @@ void raiseOpenFileLimit()
     qCDebug(lcLimits) << "open-file limit" << quint64(limit.rlim_cur);
 }
 
-int serve(Settings settings)
+int serve(Settings settings, const MediaAdapters &extraAdapters)
 {
     raiseOpenFileLimit();
     QuorumServer server(std::move(settings));
+    server.setMediaAdapters(extraAdapters);
     const Status started = server.start();
     // The first start creates the owner before it listens: say the password even if
     // listening then fails, or it is lost.
@@ -390,7 +391,7 @@ int serve(Settings settings)
 
 } // namespace
 
-int runQuorumd(int argc, char **argv)
+int runQuorumd(int argc, char **argv, const MediaAdapters &extraAdapters)
 {
     // A closed pipe on standard output (quorumd routes | head) must end a write, not the
     // process: temporary files are cleaned up on the way out.
@@ -448,7 +449,8 @@ int runQuorumd(int argc, char **argv)
                                  QStringLiteral("[command ...]"));
     parser.process(app);
 
-    auto settings = loader.load(parser, QProcessEnvironment::systemEnvironment());
+    auto settings
+        = loader.load(parser, QProcessEnvironment::systemEnvironment(), extraAdapters.keys());
     if (!settings)
         return fail(settings.error().detail);
 
@@ -462,7 +464,7 @@ int runQuorumd(int argc, char **argv)
                                                         : QStringLiteral("quorum.*.debug=false\n"
                                                                          "quorum.*.info=false"));
     if (args.isEmpty())
-        return serve(*settings);
+        return serve(*settings, extraAdapters);
 
     const QString command = args.first();
     if (command == u"routes") {

@@ -200,7 +200,12 @@ Status QuorumServer::start()
     m_metrics->addSource([webhooks] { return webhooks->renderMetrics(); });
     m_cursors = std::make_unique<CursorCodec>(m_box->deriveKey("pagination-cursor"));
     m_bodies = std::make_unique<ResponseBodyCache>();
-    m_media = std::make_unique<media::BuiltinMediaPlane>();
+    if (const auto adapter = m_mediaAdapters.constFind(m_settings.media);
+        adapter != m_mediaAdapters.constEnd())
+        m_media = (*adapter)();
+    else
+        m_media = std::make_unique<media::BuiltinMediaPlane>();
+    qCInfo(lcServer) << "media plane:" << m_media->name();
     m_hub = std::make_unique<SignalHub>(SignalHub::Context{m_settings, *m_clock, *m_database,
                                                            *m_box, *m_keys, *m_tokens, *m_audit,
                                                            *m_meetingCache, *m_banCache, *m_media});

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "MediaAdapters.h"
 #include "Settings.h"
 #include "core/Result.h"
 
@@ -58,6 +59,9 @@ public:
                           QObject *parent = nullptr);
     ~QuorumServer() override;
 
+    // Adapters beyond builtin (a test build's), chosen by --media; call before start().
+    void setMediaAdapters(MediaAdapters adapters) { m_mediaAdapters = std::move(adapters); }
+
     // Opens the database (creating the workspace `default` and its owner on the first start),
     // loads the keys and starts listening.
     Status start();
@@ -76,6 +80,7 @@ Q_SIGNALS:
 
 private:
     Settings m_settings;
+    MediaAdapters m_mediaAdapters;
     QString m_initialAdminPassword;
     std::atomic<bool> m_ready{false};
 

@@ -25,7 +25,7 @@ struct Settings
     QString masterKeyFile;
     QString tlsCertFile;
     QString tlsKeyFile;
-    QString media = QStringLiteral("auto");
+    QString media = QStringLiteral("auto"); // builtin, janus, auto, or a test build's adapter
     bool rateLimits = true;
     bool webhooksAllowPrivateNetworks = false;
     bool sqliteFullSync = false;
@@ -74,9 +74,18 @@ struct Settings
     int signinMaxFailures = 5; // failed sign-ins per window, per address and per user name
     int signinWindowSeconds = 900;
     int passwordLinkTtlSeconds = 604800; // a set-password link is valid this long
+    // Recordings (DESIGN.md *Recordings*).
+    QString recordingsDir; // empty: <data dir>/recordings
+    int recordingRetentionDays = 30; // recordings older than this are deleted with their files
+    int recordingUrlTtlSeconds = 604800; // signed file URLs are valid this long (7 days)
+    int recordingProcessingAttempts = 3; // runs of a processing job before the recording fails
+    int recordingRetryDelaySeconds = 30; // between those runs
+    int recordingProcessingConcurrency = 1; // ffmpeg runs at a time on this node
+    qint64 recordingMinFreeBytes = 512LL * 1024 * 1024; // below this, new recordings fail
 
     QString sqlitePath() const;
     QString effectiveMasterKeyFile() const;
+    QString effectiveRecordingsDir() const;
 };
 
 } // namespace quorum

@@ -27,6 +27,12 @@ QString Settings::effectiveMasterKeyFile() const
                                    : masterKeyFile;
 }
 
+QString Settings::effectiveRecordingsDir() const
+{
+    return recordingsDir.isEmpty() ? QDir(dataDir).filePath(QStringLiteral("recordings"))
+                                   : recordingsDir;
+}
+
 SettingsLoader::SettingsLoader()
 {
     m_options = {
@@ -147,6 +153,23 @@ SettingsLoader::SettingsLoader()
          "sign-in page answers 429 (default 5)."_s},
         {u"signin-window"_s, u"SECONDS"_s,
          u"The window of failed sign-ins (default 900, 15 min)."_s},
+        // Recordings
+        {u"recordings-dir"_s, u"DIR"_s,
+         u"Where recordings are captured, processed and served from (default: recordings in "
+         "the data directory; shared storage with more than one node)."_s},
+        {u"recording-retention-days"_s, u"DAYS"_s,
+         u"Recordings older than this are deleted with their files (default 30)."_s},
+        {u"recording-url-ttl"_s, u"SECONDS"_s,
+         u"How long a signed recording file URL is valid (default 604800, 7 days)."_s},
+        {u"recording-processing-attempts"_s, u"N"_s,
+         u"Runs of a recording's processing before it fails (default 3)."_s},
+        {u"recording-retry-delay"_s, u"SECONDS"_s,
+         u"Wait between those runs (default 30)."_s},
+        {u"recording-processing-concurrency"_s, u"N"_s,
+         u"Recordings processed at a time on this node (default 1)."_s},
+        {u"recording-min-free"_s, u"MB"_s,
+         u"Free space the recordings directory must keep; below it new recordings fail "
+         "(default 512)."_s},
         {u"password-link-ttl"_s, u"SECONDS"_s,
          u"How long a one-time set-password link is valid (default 604800, 7 days)."_s},
         {u"shutdown-grace"_s, u"SECONDS"_s,
@@ -189,7 +212,8 @@ bool parseSwitch(const QString &text, bool *value)
 } // namespace
 
 Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
-                                      const QProcessEnvironment &environment) const
+                                      const QProcessEnvironment &environment,
+                                      const QStringList &extraMediaAdapters) const
 {
     QString configFile = parser.value(u"config"_s);
     if (configFile.isEmpty())
@@ -269,7 +293,8 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     if (s.tlsCertFile.isEmpty() != s.tlsKeyFile.isEmpty())
         problems << u"--tls-cert and --tls-key go together"_s;
     s.media = text(u"media"_s).value_or(u"auto"_s);
-    if (s.media != u"auto" && s.media != u"builtin" && s.media != u"janus")
+    if (s.media != u"auto" && s.media != u"builtin" && s.media != u"janus"
+        && !extraMediaAdapters.contains(s.media))
         problems << u"--media must be builtin, janus or auto"_s;
     else if (s.media == u"janus")
         problems << u"--media janus is not available yet; use builtin or auto"_s;
@@ -341,6 +366,16 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     number(u"signin-max-failures"_s, &s.signinMaxFailures, 1, 1000);
     number(u"signin-window"_s, &s.signinWindowSeconds, 1, 86400);
     number(u"password-link-ttl"_s, &s.passwordLinkTtlSeconds, 1, 90 * 86400);
+    // Recordings
+    s.recordingsDir = text(u"recordings-dir"_s).value_or(QString());
+    number(u"recording-retention-days"_s, &s.recordingRetentionDays, 1, 36500);
+    number(u"recording-url-ttl"_s, &s.recordingUrlTtlSeconds, 1, 30 * 86400);
+    number(u"recording-processing-attempts"_s, &s.recordingProcessingAttempts, 1, 100);
+    number(u"recording-retry-delay"_s, &s.recordingRetryDelaySeconds, 0, 86400);
+    number(u"recording-processing-concurrency"_s, &s.recordingProcessingConcurrency, 1, 64);
+    int minFreeMegabytes = int(s.recordingMinFreeBytes / (1024 * 1024));
+    number(u"recording-min-free"_s, &minFreeMegabytes, 0, 100 * 1024 * 1024);
+    s.recordingMinFreeBytes = qint64(minFreeMegabytes) * 1024 * 1024;
     number(u"webhook-concurrency-per-subscription"_s, &s.webhookConcurrencyPerSubscription, 1,
            1000);
 

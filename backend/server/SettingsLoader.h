@@ -16,8 +16,10 @@ public:
     SettingsLoader();
 
     void addOptionsTo(QCommandLineParser &parser) const;
+    // `extraMediaAdapters`: --media names a test build adds to builtin, janus and auto.
     Result<Settings> load(const QCommandLineParser &parser,
-                          const QProcessEnvironment &environment) const;
+                          const QProcessEnvironment &environment,
+                          const QStringList &extraMediaAdapters = {}) const;
 
 private:
     struct Option

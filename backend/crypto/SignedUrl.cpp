@@ -13,9 +13,10 @@ QByteArray SignedUrl::mac(const QString &path, qint64 expiresUnix) const
 QString SignedUrl::sign(const QString &base, const QString &path, const QDateTime &expiresAt) const
 {
     const qint64 expires = expiresAt.toSecsSinceEpoch();
-    return base + path + QStringLiteral("?expires=%1&sig=%2")
-                             .arg(expires)
-                             .arg(QString::fromLatin1(base64UrlEncode(mac(path, expires))));
+    return base + path
+        + QStringLiteral("?expires=%1&sig=%2")
+              .arg(expires)
+              .arg(QString::fromLatin1(base64UrlEncode(mac(path, expires))));
 }
 
 SignedUrl::Check SignedUrl::verify(const QString &path, const QString &expires,

@@ -16,6 +16,7 @@
 #include "core/Clock.h"
 #include "crypto/MasterKey.h"
 #include "crypto/SecretBox.h"
+#include "crypto/SignedUrl.h"
 #include "crypto/SigningKeyRing.h"
 #include "http/AccountHandlers.h"
 #include "http/AdminHandlers.h"
@@ -151,6 +152,7 @@ Status QuorumServer::start()
     if (!masterKey)
         return masterKey.error();
     m_box = std::make_unique<crypto::SecretBox>(*masterKey);
+    m_fileUrls = std::make_unique<crypto::SignedUrl>(m_box->deriveKey("recording-file-url"));
 
     Database::Options options;
     options.sqlitePath = m_settings.sqlitePath();
@@ -239,7 +241,8 @@ Status QuorumServer::start()
                                   *m_users,
                                   std::chrono::steady_clock::now(),
                                   *m_apps,
-                                  *m_oauth});
+                                  *m_oauth,
+                                  *m_fileUrls});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);

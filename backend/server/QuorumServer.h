@@ -40,7 +40,8 @@ class WebhookService;
 struct Services;
 namespace crypto {
 class SecretBox;
-}
+class SignedUrl;
+} // namespace crypto
 namespace media {
 class MediaPlane;
 }
@@ -88,6 +89,7 @@ private:
     std::unique_ptr<QLockFile> m_dataDirLock;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<crypto::SecretBox> m_box;
+    std::unique_ptr<crypto::SignedUrl> m_fileUrls;
     std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<TokenService> m_tokens;
     std::unique_ptr<BrowserSessions> m_sessions;

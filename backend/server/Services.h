@@ -25,7 +25,8 @@ class WebhookService;
 struct Settings;
 namespace crypto {
 class SecretBox;
-}
+class SignedUrl;
+} // namespace crypto
 
 // The services a request may need, owned by QuorumServer and shared by every worker thread
 // (each is thread-safe).
@@ -52,6 +53,7 @@ struct Services
     std::chrono::steady_clock::time_point startedAt;
     AppService &apps;
     OAuthService &oauth;
+    const crypto::SignedUrl &fileUrls; // the links of recording files
 };
 
 } // namespace quorum

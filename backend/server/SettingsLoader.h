@@ -17,8 +17,7 @@ public:
 
     void addOptionsTo(QCommandLineParser &parser) const;
     // `extraMediaAdapters`: --media names a test build adds to builtin, janus and auto.
-    Result<Settings> load(const QCommandLineParser &parser,
-                          const QProcessEnvironment &environment,
+    Result<Settings> load(const QCommandLineParser &parser, const QProcessEnvironment &environment,
                           const QStringList &extraMediaAdapters = {}) const;
 
 private:

@@ -120,21 +120,20 @@ Status RecordingRepository::markFailed(const QString &id, const QString &errorCo
                                        const QString &message, const QDateTime &at)
 {
     QSqlQuery query(m_db);
-    query.prepare(QStringLiteral(
-        "UPDATE recordings SET state = 'failed', error_code = ?, error_message = ?, "
-        "stopped_at = COALESCE(stopped_at, ?), completed_at = ?, progress = 0, "
-        "version = version + 1, updated_at = ? "
-        "WHERE id = ? AND state IN ('recording', 'processing')"));
-    if (const Status ok = exec(query,
-                               {errorCode, message, fromTime(at), fromTime(at), fromTime(at), id},
-                               "failing a recording");
+    query.prepare(
+        QStringLiteral("UPDATE recordings SET state = 'failed', error_code = ?, error_message = ?, "
+                       "stopped_at = COALESCE(stopped_at, ?), completed_at = ?, progress = 0, "
+                       "version = version + 1, updated_at = ? "
+                       "WHERE id = ? AND state IN ('recording', 'processing')"));
+    if (const Status ok
+        = exec(query, {errorCode, message, fromTime(at), fromTime(at), fromTime(at), id},
+               "failing a recording");
         !ok)
         return ok;
     return changedOne(query, QStringLiteral("The recording has already finished."));
 }
 
-Status RecordingRepository::appendTimeline(const QString &recordingId,
-                                           const TimelineEntry &entry)
+Status RecordingRepository::appendTimeline(const QString &recordingId, const TimelineEntry &entry)
 {
     QSqlQuery query(m_db);
     query.prepare(QStringLiteral(
@@ -200,17 +199,16 @@ Status RecordingRepository::enqueueJob(const QString &recordingId, const QJsonOb
                 "queueing a processing job");
 }
 
-Result<std::optional<RecordingJob>>
-RecordingRepository::claimJob(qint64 nowMs, qint64 leaseMs, const QString &claimant)
+Result<std::optional<RecordingJob>> RecordingRepository::claimJob(qint64 nowMs, qint64 leaseMs,
+                                                                  const QString &claimant)
 {
     // Claimed with a conditional update, so two claimants never run the same job.
     for (int tries = 0; tries < 4; ++tries) {
         QSqlQuery pick(m_db);
-        pick.prepare(QStringLiteral(
-            "SELECT recording_id, attempts, capture FROM recording_jobs "
-            "WHERE state = 'queued' AND next_attempt_at <= ? "
-            "AND (claimed_until IS NULL OR claimed_until <= ?) "
-            "ORDER BY next_attempt_at, recording_id LIMIT 1"));
+        pick.prepare(QStringLiteral("SELECT recording_id, attempts, capture FROM recording_jobs "
+                                    "WHERE state = 'queued' AND next_attempt_at <= ? "
+                                    "AND (claimed_until IS NULL OR claimed_until <= ?) "
+                                    "ORDER BY next_attempt_at, recording_id LIMIT 1"));
         if (const Status ok = exec(pick, {nowMs, nowMs}, "picking a processing job"); !ok)
             return ok.error();
         if (!pick.next())
@@ -226,10 +224,9 @@ RecordingRepository::claimJob(qint64 nowMs, qint64 leaseMs, const QString &claim
             "UPDATE recording_jobs SET claimed_until = ?, claimed_by = ?, attempts = attempts + 1, "
             "updated_at = ? WHERE recording_id = ? AND state = 'queued' AND attempts = ? "
             "AND (claimed_until IS NULL OR claimed_until <= ?)"));
-        if (const Status ok = exec(claim,
-                                   {nowMs + leaseMs, claimant, nowMs, job.recordingId,
-                                    job.attempts, nowMs},
-                                   "claiming a processing job");
+        if (const Status ok
+            = exec(claim, {nowMs + leaseMs, claimant, nowMs, job.recordingId, job.attempts, nowMs},
+                   "claiming a processing job");
             !ok)
             return ok.error();
         if (claim.numRowsAffected() == 1)
@@ -302,11 +299,12 @@ Status RecordingRepository::markCompleted(const QString &id, const QList<Recordi
         "UPDATE recordings SET state = 'completed', completed_at = ?, duration_ms = ?, "
         "progress = 100, version = version + 1, updated_at = ? WHERE id = ? "
         "AND state = 'processing'"));
-    if (const Status ok = exec(query, {fromTime(at), durationMs, fromTime(at), id},
-                               "completing a recording");
+    if (const Status ok
+        = exec(query, {fromTime(at), durationMs, fromTime(at), id}, "completing a recording");
         !ok)
         return ok;
-    if (const Status changed = changedOne(query, QStringLiteral("The recording is not processing."));
+    if (const Status changed
+        = changedOne(query, QStringLiteral("The recording is not processing."));
         !changed)
         return changed;
 
@@ -393,9 +391,9 @@ Result<std::optional<RecordingFile>> RecordingRepository::file(const QString &re
 
 Status RecordingRepository::remove(const QString &id)
 {
-    for (const QString &table : {QStringLiteral("recording_files"),
-                                 QStringLiteral("recording_timeline"),
-                                 QStringLiteral("recording_jobs")}) {
+    for (const QString &table :
+         {QStringLiteral("recording_files"), QStringLiteral("recording_timeline"),
+          QStringLiteral("recording_jobs")}) {
         QSqlQuery query(m_db);
         query.prepare(QStringLiteral("DELETE FROM %1 WHERE recording_id = ?").arg(table));
         if (const Status ok = exec(query, {id}, "deleting a recording's rows"); !ok)

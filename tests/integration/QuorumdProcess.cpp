@@ -22,6 +22,13 @@ QString QuorumdProcess::binaryPath()
                                      : QString::fromLocal8Bit(fromEnvironment);
 }
 
+QString QuorumdProcess::testBuildPath()
+{
+    const QByteArray fromEnvironment = qgetenv("QUORUMD_TEST_BINARY");
+    return fromEnvironment.isEmpty() ? QStringLiteral(QUORUMD_TEST_BINARY_PATH)
+                                     : QString::fromLocal8Bit(fromEnvironment);
+}
+
 QStringList QuorumdProcess::commonArguments() const
 {
     return {QStringLiteral("--data-dir"), m_dataDir.path()};
@@ -32,7 +39,7 @@ bool QuorumdProcess::start(int timeoutMs)
     // A restart reports its own port; the previous run's output must not answer for it.
     m_stdout.clear();
     m_process = std::make_unique<QProcess>();
-    m_process->setProgram(binaryPath());
+    m_process->setProgram(m_program);
     QStringList arguments = commonArguments();
     arguments << QStringLiteral("--listen") << QStringLiteral("127.0.0.1:0")
               << QStringLiteral("--media") << QStringLiteral("builtin") << m_extraArguments;
@@ -98,7 +105,7 @@ QuorumdProcess::CommandResult QuorumdProcess::command(const QStringList &argumen
                                                       const QByteArray &input) const
 {
     QProcess process;
-    process.start(binaryPath(), commonArguments() + m_extraArguments + arguments);
+    process.start(m_program, commonArguments() + m_extraArguments + arguments);
     CommandResult result;
     if (!process.waitForStarted(10000))
         return result;

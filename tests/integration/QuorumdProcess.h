@@ -55,10 +55,15 @@ public:
                        const QString &role = QStringLiteral("member")) const;
 
     static QString binaryPath();
+    // The test build of quorumd (tests/capture), with the `test-capture` media plane.
+    static QString testBuildPath();
+    // Runs the test build from the next start() and command() on.
+    void useTestBuild() { m_program = testBuildPath(); }
 
 private:
     QStringList commonArguments() const;
 
+    QString m_program = binaryPath();
     QTemporaryDir m_dataDir;
     QStringList m_extraArguments;
     std::unique_ptr<QProcess> m_process;

@@ -26,6 +26,8 @@ enum class ErrorCode {
     FirstPartyOnly, // 403 third-party apps may not use this route
     WrongPasscode, // 403
     RemovedFromMeeting, // 403
+    InvalidSignature, // 403 a signed file URL that does not verify
+    UrlExpired, // 403 a signed file URL past its expiry
     NotFound, // 404 also for objects the caller may not see
     MethodNotAllowed, // 405
     MeetingLive, // 409 the change needs a meeting that is not LIVE
@@ -34,6 +36,9 @@ enum class ErrorCode {
     MeetingNotLive, // 409 a live action (end, mute, admit, ...) on a meeting that is not LIVE
     ParticipantLeft, // 409 a host action on a participant who has left
     IdempotencyInProgress, // 409 the first request with this key is still running
+    RecordingActive, // 409 a recording is capturing (start again, or delete it)
+    NotRecording, // 409 stop without a recording capturing
+    CaptureUnavailable, // 409 the media plane cannot record
     Conflict, // 409 any other state conflict
     MeetingCancelled, // 410 joinToken on a CANCELLED meeting
     LengthRequired, // 411

@@ -27,24 +27,27 @@ using namespace handlers;
 
 namespace {
 
-int liveCount(const Meeting &meeting, const Services &services)
+meetingjson::LivePart livePart(const Meeting &meeting, const Services &services)
 {
-    return meeting.state == MeetingState::Live ? services.hub.summary(meeting.id).participantCount
-                                               : 0;
+    if (meeting.state != MeetingState::Live)
+        return {};
+    const LiveSummary summary = services.hub.summary(meeting.id);
+    return {summary.participantCount, summary.recordingId};
 }
 
 ApiResponse meetingResponse(int status, const MeetingView &view, const Services &services)
 {
     // The body depends only on the stored meeting (its version), on whether the reader may
-    // see the passcode and, while LIVE, on the participant count; the ETag only on the version.
+    // see the passcode and, while LIVE, on the participant count and the recording capturing;
+    // the ETag only on the version.
     const Meeting &meeting = view.meeting;
-    const int participantCount = liveCount(meeting, services);
+    const meetingjson::LivePart live = livePart(meeting, services);
     const QByteArray key = meeting.id.toLatin1() + '|' + QByteArray::number(meeting.version)
-        + (view.mayChange ? "|w" : "|r") + '|' + QByteArray::number(participantCount);
+        + (view.mayChange ? "|w" : "|r") + '|' + QByteArray::number(live.participantCount) + '|'
+        + live.recordingId.toLatin1();
     std::optional<QByteArray> body = services.bodies.find(key);
     if (!body) {
-        body = QJsonDocument(
-                   meetingjson::toJson(view, services.settings.publicUrl, participantCount))
+        body = QJsonDocument(meetingjson::toJson(view, services.settings.publicUrl, live))
                    .toJson(QJsonDocument::Compact);
         services.bodies.store(key, *body);
     }
@@ -158,7 +161,7 @@ ApiResponse listMeetings(ApiRequest &request, Services &services)
     QJsonArray items;
     for (const MeetingView &view : std::as_const(meetings->items))
         items.append(meetingjson::toJson(view, services.settings.publicUrl,
-                                         liveCount(view.meeting, services)));
+                                         livePart(view.meeting, services)));
     return ApiResponse::json(
         200,
         {{QStringLiteral("meetings"), items},

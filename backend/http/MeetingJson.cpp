@@ -191,7 +191,7 @@ static QJsonValue timeOrNull(const QDateTime &time)
     return time.isValid() ? QJsonValue(timerules::formatUtc(time)) : QJsonValue(QJsonValue::Null);
 }
 
-QJsonObject toJson(const MeetingView &view, const QString &publicUrl, int participantCount)
+QJsonObject toJson(const MeetingView &view, const QString &publicUrl, const LivePart &live)
 {
     const Meeting &m = view.meeting;
     QJsonObject json{
@@ -221,12 +221,16 @@ QJsonObject toJson(const MeetingView &view, const QString &publicUrl, int partic
     if (view.mayChange)
         json.insert(QStringLiteral("passcode"),
                     m.passcode ? QJsonValue(*m.passcode) : QJsonValue(QJsonValue::Null));
-    if (m.state == MeetingState::Live)
+    if (m.state == MeetingState::Live) {
+        const QJsonValue recording = live.recordingId.isEmpty()
+            ? QJsonValue(QJsonValue::Null)
+            : QJsonObject{{QStringLiteral("id"), live.recordingId},
+                          {QStringLiteral("state"), QStringLiteral("recording")}};
         json.insert(QStringLiteral("live"),
                     QJsonObject{{QStringLiteral("started_at"), timeOrNull(m.startedAt)},
-                                {QStringLiteral("participant_count"), participantCount},
-                                {QStringLiteral("recording"), QJsonValue(QJsonValue::Null)}});
-    else
+                                {QStringLiteral("participant_count"), live.participantCount},
+                                {QStringLiteral("recording"), recording}});
+    } else
         json.insert(QStringLiteral("live"), QJsonValue(QJsonValue::Null));
     return json;
 }

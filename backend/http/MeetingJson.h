@@ -24,8 +24,14 @@ Result<Meeting> parseNew(const QJsonObject &body, const QDateTime &now);
 Result<MeetingPatch> parsePatch(const QJsonObject &body, const Meeting &current,
                                 const QDateTime &now);
 
-// `participantCount` is the live part's count (SignalHub::summary) while the meeting is LIVE.
-QJsonObject toJson(const MeetingView &view, const QString &publicUrl, int participantCount = 0);
+// What the `live` part shows while the meeting is LIVE (from SignalHub::summary).
+struct LivePart
+{
+    int participantCount = 0;
+    QString recordingId; // the recording capturing now, if any
+};
+
+QJsonObject toJson(const MeetingView &view, const QString &publicUrl, const LivePart &live = {});
 QByteArray etag(const Meeting &meeting);
 
 } // namespace meetingjson

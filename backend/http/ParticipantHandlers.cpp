@@ -3,6 +3,7 @@
 #include "HandlerSupport.h"
 #include "HeldResponder.h"
 #include "JsonInput.h"
+#include "MeetingAccess.h"
 #include "MeetingJson.h"
 #include "Router.h"
 #include "auth/Scopes.h"
@@ -31,37 +32,6 @@ namespace {
 // A comment line every so often keeps proxies from closing an idle event stream.
 constexpr int kKeepAliveMs = 15000;
 
-struct Access
-{
-    MeetingView view;
-    bool mayAct = false; // host, co-host, or an admin of the workspace
-};
-
-// The meeting of the route, if the caller may read it (404 otherwise, as for a missing one).
-Result<Access> meetingFor(const ApiRequest &request, Services &services)
-{
-    auto view = services.meetings.get(*request.credential, request.param(u"id"_s));
-    if (!view)
-        return view.error();
-
-    Access access{*view, view->mayChange};
-    if (!access.mayAct)
-        access.mayAct = MeetingRepository(services.database.connection(), services.box)
-                            .isCohost(view->meeting.id, request.credential->userId);
-    return access;
-}
-
-// The meeting, if the caller may take host actions in it: 404 if it may not even read it,
-// 403 if it may read but not act.
-Result<Access> meetingToActOn(const ApiRequest &request, Services &services)
-{
-    auto access = meetingFor(request, services);
-    if (access && !access->mayAct)
-        return Error{ErrorCode::Forbidden,
-                     u"Only the host, co-hosts and workspace admins may do this."_s};
-    return access;
-}
-
 Result<Participant> participantOf(const ApiRequest &request, Services &services,
                                   const Meeting &meeting)
 {
@@ -70,14 +40,6 @@ Result<Participant> participantOf(const ApiRequest &request, Services &services,
     if (!participant || participant->meetingId != meeting.id)
         return Error{ErrorCode::NotFound, u"No participant with this id in the meeting."_s};
     return *participant;
-}
-
-Status requireLive(const Meeting &meeting)
-{
-    if (meeting.state != MeetingState::Live)
-        return Error{ErrorCode::MeetingNotLive,
-                     u"The meeting is %1, not LIVE."_s.arg(meetingStateName(meeting.state))};
-    return success();
 }
 
 // The checks of every host action, in order: the caller may act on the meeting (404, 403),
@@ -102,22 +64,6 @@ ApiResponse meetingJsonResponse(const MeetingView &view, const Services &service
 {
     return ApiResponse::json(200, meetingjson::toJson(view, services.settings.publicUrl))
         .withHeader("ETag", meetingjson::etag(view.meeting));
-}
-
-// Hands the action to the hub and answers when it is done (in this thread).
-ApiResponse actLater(Services &services, HostAction action,
-                     std::function<ApiResponse(const HostActionOutcome &)> answer)
-{
-    SignalEndpoint *endpoint = SignalEndpoint::forCurrentThread();
-    if (!endpoint)
-        return fromError({ErrorCode::Unavailable, u"Live meetings are not served here."_s});
-
-    return ApiResponse::later([&services, action = std::move(action), endpoint,
-                               answer = std::move(answer)](ApiResponse::Completion done) {
-        services.hub.act(action, endpoint, [done, answer](Result<HostActionOutcome> outcome) {
-            done(outcome ? answer(*outcome) : fromError(outcome.error()));
-        });
-    });
 }
 
 QJsonObject participantObject(const HostActionOutcome &outcome)

@@ -41,6 +41,10 @@ ProblemInfo info(ErrorCode code)
         return {403, u"wrong_passcode", u"The passcode is wrong or missing"};
     case ErrorCode::RemovedFromMeeting:
         return {403, u"removed_from_meeting", u"You were removed from this meeting"};
+    case ErrorCode::InvalidSignature:
+        return {403, u"invalid_signature", u"The link's signature does not match"};
+    case ErrorCode::UrlExpired:
+        return {403, u"url_expired", u"The link has expired"};
     case ErrorCode::NotFound:
         return {404, u"not_found", u"Not found"};
     case ErrorCode::MethodNotAllowed:
@@ -57,6 +61,12 @@ ProblemInfo info(ErrorCode code)
         return {409, u"participant_left", u"The participant has left the meeting"};
     case ErrorCode::IdempotencyInProgress:
         return {409, u"idempotency_in_progress", u"A request with this key is still running"};
+    case ErrorCode::RecordingActive:
+        return {409, u"recording_active", u"A recording of this meeting is capturing"};
+    case ErrorCode::NotRecording:
+        return {409, u"not_recording", u"No recording of this meeting is capturing"};
+    case ErrorCode::CaptureUnavailable:
+        return {409, u"capture_unavailable", u"This server's media plane cannot record"};
     case ErrorCode::Conflict:
         return {409, u"conflict", u"The resource's state forbids this"};
     case ErrorCode::MeetingCancelled:

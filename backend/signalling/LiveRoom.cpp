@@ -9,15 +9,20 @@
 #include "crypto/Hashing.h"
 #include "crypto/Random.h"
 #include "media/MediaPlane.h"
+#include "recording/RecordingLifecycle.h"
 #include "server/BanCache.h"
 #include "server/MeetingCache.h"
 #include "server/Settings.h"
 #include "store/EventRepository.h"
 #include "store/MeetingRepository.h"
 #include "store/ParticipantRepository.h"
+#include "store/RecordingRepository.h"
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QScopeGuard>
+#include <QStorageInfo>
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcRoom, "quorum.signalling.room")
@@ -37,6 +42,10 @@ QByteArray hashResumeToken(const QString &token)
 {
     return crypto::sha256(token.toLatin1());
 }
+
+const QString kCaptureUnavailable = QStringLiteral(
+    "Cloud recording needs a media plane that can capture, such as Janus; this server runs the "
+    "builtin one, which relays media between participants and records nothing.");
 
 } // namespace
 
@@ -95,7 +104,45 @@ int LiveRoom::waitingCount() const
 Status LiveRoom::writeParticipant(Database::WriteTransaction &tx, const Participant &p, bool insert)
 {
     ParticipantRepository participants(tx.db());
-    return insert ? participants.insert(p) : participants.update(p);
+    if (const Status stored = insert ? participants.insert(p) : participants.update(p); !stored)
+        return stored;
+    return noteForRecording(tx, p);
+}
+
+Status LiveRoom::noteForRecording(Database::WriteTransaction &tx, const Participant &p)
+{
+    if (!m_recording)
+        return success();
+
+    // The member still holds the state before this change: the callers apply it after the
+    // commit.
+    const auto before = m_members.constFind(p.id);
+    const bool wasPresent
+        = before != m_members.constEnd() && before->participant.state == ParticipantState::Present;
+    TimelineEntry entry;
+    entry.participantId = p.id;
+    entry.displayName = p.displayName;
+    if (p.state == ParticipantState::Present && !wasPresent) {
+        entry.kind = u"joined"_s;
+        entry.at = p.admittedAt;
+        entry.detail = {{u"role"_s, participantRoleName(p.role)}};
+    } else if (p.state == ParticipantState::Left && wasPresent) {
+        const bool removed = p.leaveReason == LeaveReason::Removed;
+        entry.kind = removed ? u"removed"_s : u"left"_s;
+        entry.at = p.leftAt;
+        if (!removed && p.leaveReason)
+            entry.detail = {{u"reason"_s, leaveReasonName(*p.leaveReason)}};
+    } else if (wasPresent && p.state == ParticipantState::Present
+               && before->participant.audioMuted != p.audioMuted) {
+        entry.kind = p.audioMuted ? u"muted"_s : u"unmuted"_s;
+        entry.at = now();
+        // A host's mute waits for the participant's confirmation; the participant's own
+        // media_state is confirmed by definition.
+        entry.detail = {{u"by"_s, p.muteAcknowledged ? u"participant"_s : u"host"_s}};
+    } else {
+        return success();
+    }
+    return RecordingRepository(tx.db()).appendTimeline(m_recording->id, entry);
 }
 
 Status LiveRoom::appendEvent(Database::WriteTransaction &tx, const QString &type,
@@ -315,7 +362,9 @@ void LiveRoom::publish()
         m_hub.publishSummary(m_meetingId, std::nullopt);
         return;
     }
-    m_hub.publishSummary(m_meetingId, LiveSummary{presentCount(), waitingCount(), socketCount()});
+    m_hub.publishSummary(m_meetingId,
+                         LiveSummary{presentCount(), waitingCount(), socketCount(),
+                                     m_recording ? m_recording->id : QString()});
 }
 
 // ---- arrivals --------------------------------------------------------------------------------
@@ -482,6 +531,8 @@ void LiveRoom::arrive(const Arrival &arrival)
         = toFrame({{u"type"_s, u"participant_joined"_s}, {u"participant"_s, participantJson(p)}});
     broadcast(joinedFrame, admitNow ? Audience::Everyone : Audience::Hosts, p.id);
     announceAdmissions(admitted);
+    if (wentLive)
+        recordAutomatically(*wentLive);
 }
 
 Status LiveRoom::admitMember(Database::WriteTransaction &tx, const Member &member,
@@ -713,6 +764,9 @@ Status LiveRoom::endMeeting(const QString &reason, const QString &actorUserId,
 {
     const QDateTime at = now();
     Meeting ended;
+    // Out of the room while the end is written (see below); back if it does not commit.
+    const std::optional<Recording> stopping = std::exchange(m_recording, std::nullopt);
+    auto keepRecording = qScopeGuard([this, &stopping] { m_recording = stopping; });
     {
         Database::WriteTransaction tx(context().database);
         auto meeting = loadMeeting(tx.db());
@@ -723,8 +777,13 @@ Status LiveRoom::endMeeting(const QString &reason, const QString &actorUserId,
                          QStringLiteral("Only a LIVE meeting can be ended; this one is %1.")
                              .arg(meetingStateName(meeting->state))};
 
-        // DESIGN.md's order: (recording.stopped), each participant.left, then meeting.ended,
-        // all at the same instant.
+        // DESIGN.md's order: recording.stopped, each participant.left, then meeting.ended, all
+        // at the same instant. The recording stops first, so the departures are not noted in
+        // its timeline as if it still captured.
+        if (stopping) {
+            if (const Status stopped = RecordingLifecycle(tx.db()).stop(*stopping, at); !stopped)
+                return stopped;
+        }
         for (const QString &id : std::as_const(m_order)) {
             Participant gone = m_members[id].participant;
             if (const Status stored = writeDeparture(tx, gone, at, LeaveReason::MeetingEnded);
@@ -757,7 +816,12 @@ Status LiveRoom::endMeeting(const QString &reason, const QString &actorUserId,
         if (const Status committed = tx.commit(); !committed)
             return committed;
     }
+    keepRecording.dismiss();
     context().meetingCache.drop(m_meetingId);
+    if (stopping) {
+        handOverCapture(*stopping);
+        announceRecordingStopped(stopping->id, at, u"meeting_ended"_s);
+    }
 
     const QByteArray endedFrame = toFrame({{u"type"_s, u"meeting_ended"_s}, {u"reason"_s, reason}});
     for (Member &member : m_members) {
@@ -933,13 +997,10 @@ void LiveRoom::handleHostCommand(SessionRef session, const QString &type, const 
         action.role = *role;
     } else if (type == u"end_meeting") {
         action.kind = HostAction::Kind::End;
-    } else if (type == u"start_recording" || type == u"stop_recording") {
-        sendError(session, requestId, u"recording_unavailable"_s,
-                  context().media.canCapture()
-                      ? u"Recording from the socket is not available yet; use the REST API."_s
-                      : u"Cloud recording needs a media plane that can capture; this server "
-                        "runs the builtin one."_s);
-        return;
+    } else if (type == u"start_recording") {
+        action.kind = HostAction::Kind::StartRecording;
+    } else if (type == u"stop_recording") {
+        action.kind = HostAction::Kind::StopRecording;
     } else {
         sendError(session, requestId, u"unknown_type"_s, u"No such frame type: %1."_s.arg(type));
         return;
@@ -973,6 +1034,9 @@ void LiveRoom::sendHostCommandError(SessionRef session, const QString &requestId
         : code == ErrorCode::ParticipantLeft         ? u"participant_left"_s
         : code == ErrorCode::MeetingNotLive          ? u"meeting_not_live"_s
         : code == ErrorCode::Conflict                ? u"conflict"_s
+        : code == ErrorCode::RecordingActive         ? u"recording_active"_s
+        : code == ErrorCode::NotRecording            ? u"not_recording"_s
+        : code == ErrorCode::CaptureUnavailable      ? u"capture_unavailable"_s
                                                      : u"internal"_s;
     sendError(session, requestId, name, refusal.detail);
 }
@@ -1174,6 +1238,10 @@ Result<HostActionOutcome> LiveRoom::runHostAction(const HostAction &action)
         outcome.meeting = ended;
         return outcome;
     }
+    if (action.kind == HostAction::Kind::StartRecording)
+        return startRecording(action);
+    if (action.kind == HostAction::Kind::StopRecording)
+        return stopRecording();
     if (action.kind == HostAction::Kind::MuteAll) {
         QList<QString> targets;
         for (const QString &id : std::as_const(m_order)) {
@@ -1250,6 +1318,8 @@ Result<HostActionOutcome> LiveRoom::runHostAction(const HostAction &action)
         ++m_emptyGeneration;
         publish();
         announceAdmissions({admitted.id});
+        if (*live)
+            recordAutomatically(**live);
         outcome.participant = admitted;
         return outcome;
     }
@@ -1290,9 +1360,202 @@ Result<HostActionOutcome> LiveRoom::runHostAction(const HostAction &action)
     case HostAction::Kind::Mute:
     case HostAction::Kind::MuteAll:
     case HostAction::Kind::End:
+    case HostAction::Kind::StartRecording:
+    case HostAction::Kind::StopRecording:
         break;
     }
     return outcome;
+}
+
+// ---- recording -------------------------------------------------------------------------------
+
+Result<HostActionOutcome> LiveRoom::startRecording(const HostAction &action)
+{
+    auto meeting = loadMeeting(context().database.connection());
+    if (!meeting)
+        return meeting.error();
+    if (meeting->state != MeetingState::Live)
+        return Error{ErrorCode::MeetingNotLive,
+                     QStringLiteral("Recording needs a LIVE meeting; this one is %1.")
+                         .arg(meetingStateName(meeting->state))};
+    if (m_recording)
+        return Error{ErrorCode::RecordingActive,
+                     QStringLiteral("Recording %1 is already capturing this meeting; stop it "
+                                    "before starting another.")
+                         .arg(m_recording->id)};
+    if (!context().media.canCapture())
+        return Error{ErrorCode::CaptureUnavailable, kCaptureUnavailable};
+
+    auto recording = beginRecording(action.actorUserId);
+    if (!recording)
+        return recording.error();
+    HostActionOutcome outcome;
+    outcome.recording = *recording;
+    return outcome;
+}
+
+Result<Recording> LiveRoom::beginRecording(const QString &startedBy)
+{
+    const Settings &settings = context().settings;
+    const QDateTime at = now();
+
+    // A full disk fails the recording now, with a clear reason, rather than its processing
+    // later; the database is untouched by it beyond the failed recording itself.
+    const QString root = settings.effectiveRecordingsDir();
+    QDir().mkpath(root);
+    const QStorageInfo disk(root);
+    if (disk.isValid() && disk.bytesAvailable() < settings.recordingMinFreeBytes) {
+        Database::WriteTransaction tx(context().database);
+        auto refused = RecordingLifecycle(tx.db()).refuse(
+            m_workspaceId, m_meetingId, startedBy, settings.nodeName, at, u"storage_full"_s,
+            u"The recordings storage has less free space than this server keeps in reserve "
+            "(--recording-min-free); nothing was recorded."_s);
+        if (!refused)
+            return refused.error();
+        if (const Status committed = tx.commit(); !committed)
+            return committed.error();
+        qCWarning(lcRoom) << "recording refused: the recordings storage is full" << root;
+        return *refused;
+    }
+
+    Recording recording;
+    {
+        Database::WriteTransaction tx(context().database);
+        auto begun = RecordingLifecycle(tx.db()).begin(m_workspaceId, m_meetingId, startedBy,
+                                                       settings.nodeName, at);
+        if (!begun)
+            return begun.error();
+        recording = *begun;
+        // Who is in the room when the recording starts opens its timeline.
+        for (const QString &id : std::as_const(m_order)) {
+            const Participant &p = m_members[id].participant;
+            if (p.state != ParticipantState::Present)
+                continue;
+            TimelineEntry present{
+                at,
+                u"present"_s,
+                p.id,
+                p.displayName,
+                {{u"role"_s, participantRoleName(p.role)}, {u"audio_muted"_s, p.audioMuted}}};
+            if (const Status noted
+                = RecordingRepository(tx.db()).appendTimeline(recording.id, present);
+                !noted)
+                return noted.error();
+        }
+        if (const Status committed = tx.commit(); !committed)
+            return committed.error();
+    }
+
+    const QString directory = QDir(root).filePath(recording.captureDir);
+    Status capturing = QDir().mkpath(directory)
+        ? context().media.startCapture(m_meetingId, recording.id, directory)
+        : Status(Error{ErrorCode::Unavailable, u"Cannot create the capture directory."_s});
+    if (!capturing) {
+        qCWarning(lcRoom) << "capture did not start for" << recording.id
+                          << capturing.error().detail;
+        Database::WriteTransaction tx(context().database);
+        const QString message
+            = u"The media plane could not start capturing: %1"_s.arg(capturing.error().detail);
+        if (const Status failed
+            = RecordingLifecycle(tx.db()).fail(recording, u"capture_failed"_s, message, at);
+            !failed || !tx.commit())
+            return Error{ErrorCode::Internal, u"The failed recording was not stored."_s};
+        recording.state = RecordingState::Failed;
+        recording.errorCode = u"capture_failed"_s;
+        recording.errorMessage = message;
+        return recording;
+    }
+
+    m_recording = recording;
+    publish();
+    broadcast(toFrame({{u"type"_s, u"recording_started"_s},
+                       {u"recording_id"_s, recording.id},
+                       {u"started_at"_s, timerules::formatUtc(at)}}),
+              Audience::Everyone);
+    return recording;
+}
+
+Result<HostActionOutcome> LiveRoom::stopRecording()
+{
+    if (!m_recording)
+        return Error{ErrorCode::NotRecording,
+                     QStringLiteral("No recording of this meeting is capturing.")};
+
+    const QDateTime at = now();
+    {
+        Database::WriteTransaction tx(context().database);
+        if (const Status stopped = RecordingLifecycle(tx.db()).stop(*m_recording, at); !stopped)
+            return stopped.error();
+        if (const Status committed = tx.commit(); !committed)
+            return committed.error();
+    }
+    Recording stopped = *std::exchange(m_recording, std::nullopt);
+    stopped.state = RecordingState::Processing;
+    stopped.stoppedAt = at;
+    publish();
+    handOverCapture(stopped);
+    announceRecordingStopped(stopped.id, at, u"stopped"_s);
+
+    HostActionOutcome outcome;
+    outcome.recording = stopped;
+    return outcome;
+}
+
+void LiveRoom::handOverCapture(const Recording &recording)
+{
+    const Status stopped = context().media.stopCapture(m_meetingId, recording.id);
+    if (stopped)
+        return;
+
+    // The plane will never report this capture: the recording fails now, not never.
+    qCWarning(lcRoom) << "the media plane could not stop capturing" << recording.id
+                      << stopped.error().detail;
+    Database::WriteTransaction tx(context().database);
+    const Status failed = RecordingLifecycle(tx.db()).fail(
+        recording, u"capture_failed"_s,
+        u"The media plane could not finish the capture: %1"_s.arg(stopped.error().detail), now());
+    if (!failed || !tx.commit())
+        qCWarning(lcRoom) << "could not store the failed recording" << recording.id;
+}
+
+void LiveRoom::recordAutomatically(const Meeting &meeting)
+{
+    if (meeting.settings.autoRecording != AutoRecording::Cloud || m_recording)
+        return;
+
+    if (!context().media.canCapture()) {
+        // Nobody asked in person, so the reason goes where the integrations look: a
+        // recording.failed event.
+        Database::WriteTransaction tx(context().database);
+        const auto refused = RecordingLifecycle(tx.db()).refuse(
+            m_workspaceId, m_meetingId, {}, context().settings.nodeName, now(),
+            u"capture_unavailable"_s, kCaptureUnavailable);
+        if (!refused || !tx.commit())
+            qCWarning(lcRoom) << "could not store the refused automatic recording";
+        return;
+    }
+    if (const auto recording = beginRecording({}); !recording)
+        qCWarning(lcRoom) << "automatic recording of" << m_meetingId
+                          << "failed:" << recording.error().detail;
+}
+
+void LiveRoom::announceRecordingStopped(const QString &recordingId, const QDateTime &at,
+                                        const QString &reason)
+{
+    broadcast(toFrame({{u"type"_s, u"recording_stopped"_s},
+                       {u"recording_id"_s, recordingId},
+                       {u"stopped_at"_s, timerules::formatUtc(at)},
+                       {u"reason"_s, reason}}),
+              Audience::Everyone);
+}
+
+void LiveRoom::captureEnded(const QString &recordingId, const QDateTime &at, bool failed)
+{
+    if (!m_recording || m_recording->id != recordingId)
+        return;
+    m_recording.reset();
+    publish();
+    announceRecordingStopped(recordingId, at, failed ? u"failed"_s : u"stopped"_s);
 }
 
 } // namespace quorum

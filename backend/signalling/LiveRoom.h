@@ -53,6 +53,10 @@ public:
     // The socket went away; `left` when the client said so.
     void sessionClosed(SessionRef session, bool left);
 
+    // The media plane ended the room's capture by itself (finished or failed): the room stops
+    // showing it and tells everyone. The caller has stored the change.
+    void captureEnded(const QString &recordingId, const QDateTime &at, bool failed);
+
     // An offer, answer or candidate from the media plane to one participant (`from: "sfu"`).
     void deliverMediaSignal(const QString &participantId, const QString &type,
                             const QJsonObject &payload);
@@ -164,6 +168,19 @@ private:
     Watcher *watcherBySession(SessionRef session);
     bool seesWaiting(const Member &member) const;
 
+    // Recording: start (by a host action or auto_recording), stop, and the meeting's end.
+    Result<HostActionOutcome> startRecording(const HostAction &action);
+    Result<HostActionOutcome> stopRecording();
+    Result<Recording> beginRecording(const QString &startedBy);
+    // Tells the media plane to finish a capture; if it cannot, the recording fails now.
+    void handOverCapture(const Recording &recording);
+    // auto_recording: cloud, once the meeting has gone LIVE.
+    void recordAutomatically(const Meeting &meeting);
+    // The timeline entry a participant's change makes while a recording captures, if any.
+    Status noteForRecording(Database::WriteTransaction &tx, const Participant &p);
+    void announceRecordingStopped(const QString &recordingId, const QDateTime &at,
+                                  const QString &reason);
+
     void scheduleEmptyCheck();
     void scheduleGraceExpiry(Member &member);
     void publish();
@@ -175,6 +192,7 @@ private:
     QList<QString> m_order; // participant ids in joined order
     QList<Watcher> m_watchers;
     bool m_live = false;
+    std::optional<Recording> m_recording; // the one capturing now
     quint64 m_emptyGeneration = 0;
     quint64 m_nextRef = 0;
 };

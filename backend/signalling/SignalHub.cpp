@@ -9,10 +9,12 @@
 #include "crypto/Jwt.h"
 #include "crypto/SigningKeyRing.h"
 #include "media/MediaPlane.h"
+#include "recording/RecordingLifecycle.h"
 #include "server/Settings.h"
 #include "store/Database.h"
 #include "store/MeetingRepository.h"
 #include "store/ParticipantRepository.h"
+#include "store/RecordingRepository.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -69,8 +71,72 @@ void SignalHub::onMediaEvent(const media::MediaEvent &event)
             room->deliverMediaSignal(event.participantId, event.signalType, event.payload);
         return;
     }
-    qCDebug(lcHub) << "media plane:" << int(event.kind) << event.meetingId << event.participantId
-                   << event.recordingId;
+    if (event.kind == Kind::CaptureFinished || event.kind == Kind::CaptureFailed) {
+        onCaptureEnded(event);
+        return;
+    }
+    qCDebug(lcHub) << "media plane:" << int(event.kind) << event.meetingId << event.participantId;
+}
+
+void SignalHub::onCaptureEnded(const media::MediaEvent &event)
+{
+    const bool finished = event.kind == media::MediaEvent::Kind::CaptureFinished;
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(m_context.clock.nowMs(), Qt::UTC);
+    Database::WriteTransaction tx(m_context.database);
+    auto recording = RecordingRepository(tx.db()).byId(event.recordingId, false);
+    if (!recording || !*recording) {
+        // Deleted while the plane finished: nothing is left to process.
+        qCInfo(lcHub) << "capture of a recording that is gone:" << event.recordingId;
+        return;
+    }
+
+    RecordingLifecycle lifecycle(tx.db());
+    Status stored = success();
+    if (finished) {
+        stored = lifecycle.captured(**recording, event.payload, at);
+    } else {
+        const QString code = event.payload.value(u"error_code"_s).toString(u"capture_failed"_s);
+        const QString message
+            = event.payload.value(u"message"_s).toString(u"The media plane could not capture."_s);
+        stored = lifecycle.fail(**recording, code, message, at);
+    }
+    if (stored)
+        stored = tx.commit();
+    if (!stored) {
+        qCWarning(lcHub) << "could not store the end of capture" << event.recordingId
+                         << stored.error().detail;
+        return;
+    }
+
+    if (LiveRoom *room = m_state->room(event.meetingId))
+        room->captureEnded(event.recordingId, at, !finished);
+    if (finished && m_recordingQueued)
+        m_recordingQueued();
+}
+
+Status SignalHub::failLostCaptures()
+{
+    auto lost = RecordingRepository(m_context.database.connection())
+                    .awaitingCapture(m_context.settings.nodeName);
+    if (!lost)
+        return lost.error();
+
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(m_context.clock.nowMs(), Qt::UTC);
+    for (const Recording &recording : std::as_const(*lost)) {
+        Database::WriteTransaction tx(m_context.database);
+        if (const Status failed = RecordingLifecycle(tx.db()).fail(
+                recording, u"capture_lost"_s,
+                u"The server stopped while this recording was being captured; the media plane "
+                "did not hand the capture over."_s,
+                at);
+            !failed)
+            return failed;
+        if (const Status committed = tx.commit(); !committed)
+            return committed;
+    }
+    if (!lost->isEmpty())
+        qCWarning(lcHub) << lost->size() << "recordings lost their capture with the last run";
+    return success();
 }
 
 SignalHub::~SignalHub()
@@ -93,6 +159,10 @@ Status SignalHub::start()
     QMetaObject::invokeMethod(
         m_anchor,
         [this, &started] {
+            started = failLostCaptures();
+            if (!started)
+                return;
+
             // Meetings left LIVE by an earlier run: their sockets are gone with it.
             QSqlQuery query(m_context.database.connection());
             query.prepare(u"SELECT id, workspace_id FROM meetings WHERE state = ?"_s);

@@ -3,6 +3,7 @@
 #include "SessionPort.h"
 #include "core/Meeting.h"
 #include "core/Participant.h"
+#include "core/Recording.h"
 #include "core/Result.h"
 
 #include <QDateTime>
@@ -50,7 +51,7 @@ struct JoinFrame
 // actor may take host actions in this meeting (host, co-host, or an admin of its workspace).
 struct HostAction
 {
-    enum class Kind { Mute, MuteAll, Remove, Admit, SetRole, End };
+    enum class Kind { Mute, MuteAll, Remove, Admit, SetRole, End, StartRecording, StopRecording };
 
     Kind kind = Kind::Mute;
     QString meetingId;
@@ -68,6 +69,7 @@ struct HostActionOutcome
     bool acknowledged = false; // Mute: the client confirmed it within the wait
     int affected = 0; // MuteAll: how many were asked to mute
     std::optional<Meeting> meeting; // End: the meeting now
+    std::optional<Recording> recording; // StartRecording, StopRecording: the recording now
 };
 
 // What the meeting resource shows of a live meeting (DESIGN.md: GET returns `live`).
@@ -76,6 +78,7 @@ struct LiveSummary
     int participantCount = 0; // admitted and present
     int waitingCount = 0;
     int socketCount = 0; // attached sessions: participants and observers
+    QString recordingId; // the recording capturing now, if any
 };
 
 // Gauges for /metrics.
@@ -115,9 +118,16 @@ public:
     explicit SignalHub(Context context);
     ~SignalHub() override; // stop()
 
-    // Starts the hub's thread and restores the rooms of meetings left LIVE by an earlier run
-    // (their participants are reported left with reason node_lost; the meeting ends after
-    // empty_timeout unless someone joins).
+    // Called (in the hub's thread) once a capture has been queued for processing. Set before
+    // start().
+    void setRecordingQueuedHandler(std::function<void()> handler)
+    {
+        m_recordingQueued = std::move(handler);
+    }
+
+    // Starts the hub's thread, fails the recordings an earlier run was capturing, and restores the
+    // rooms of meetings left LIVE by an earlier run (their participants are reported left with
+    // reason node_lost; the meeting ends after empty_timeout unless someone joins).
     Status start();
     // Closes every socket (1001), reports the participants left (node_lost) and stops the
     // thread. No port is called after this returns.
@@ -171,6 +181,10 @@ private:
     // What the media plane reports, in the hub's thread: its offers, answers and candidates
     // go to the participant they name; the rest is logged until recordings use it.
     void onMediaEvent(const media::MediaEvent &event);
+    // A capture the media plane finished or gave up: queued for processing, or failed.
+    void onCaptureEnded(const media::MediaEvent &event);
+    // Recordings an earlier run of this node was capturing lost their capture with it.
+    Status failLostCaptures();
     // The meeting's room, created on first use; nullptr for an unknown meeting.
     LiveRoom *roomFor(const QString &meetingId);
     void dropRoomIfIdle(const QString &meetingId);
@@ -182,6 +196,7 @@ private:
                    const QString &meetingId);
 
     Context m_context;
+    std::function<void()> m_recordingQueued;
     QThread m_thread;
     QObject *m_anchor = nullptr; // lives in m_thread
     // Guards posting to m_anchor against stop(): calls from the serving threads may race it.

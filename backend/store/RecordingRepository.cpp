@@ -170,12 +170,15 @@ Result<QList<TimelineEntry>> RecordingRepository::timeline(const QString &record
     return entries;
 }
 
-Result<QList<Recording>> RecordingRepository::capturingOn(const QString &node)
+Result<QList<Recording>> RecordingRepository::awaitingCapture(const QString &node)
 {
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT %1 FROM recordings WHERE state = 'recording' AND node = ?")
-                      .arg(kColumns));
+    query.prepare(
+        QStringLiteral("SELECT %1 FROM recordings WHERE node = ? AND (state = 'recording' OR "
+                       "(state = 'processing' AND NOT EXISTS (SELECT 1 FROM recording_jobs j "
+                       "WHERE j.recording_id = recordings.id)))")
+            .arg(kColumns));
     if (const Status ok = exec(query, {node}, "reading capturing recordings"); !ok)
         return ok.error();
     QList<Recording> list;

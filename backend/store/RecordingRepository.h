@@ -42,8 +42,9 @@ public:
     // Appends to the timeline with the next sequence number.
     Status appendTimeline(const QString &recordingId, const TimelineEntry &entry);
     Result<QList<TimelineEntry>> timeline(const QString &recordingId);
-    // Recordings left in state `recording` by `node` (a restart lost their capture).
-    Result<QList<Recording>> capturingOn(const QString &node);
+    // Recordings of `node` whose capture is still with the media plane: capturing, or stopped
+    // with no capture handed over yet. After a restart of the node, those captures are lost.
+    Result<QList<Recording>> awaitingCapture(const QString &node);
 
     // ---- processing (the processor) ----
     Status enqueueJob(const QString &recordingId, const QJsonObject &capture, qint64 nowMs);

@@ -105,11 +105,8 @@ void RecordingProcessor::pump()
         return;
 
     while (m_runs.size() < m_config.concurrency) {
-        const qint64 nowMs = m_clock.nowMs();
-        Database::WriteTransaction transaction(m_database);
-        auto claimed = RecordingRepository(transaction.db())
-                           .claimJob(nowMs, m_config.leaseMs, m_config.node);
-        if (!claimed || !transaction.commit()) {
+        auto claimed = claimNext();
+        if (!claimed) {
             qCWarning(lcRecording) << "could not claim a processing job; looking again later";
             m_nextLook.start(kErrorBackoffMs);
             return;
@@ -119,6 +116,19 @@ void RecordingProcessor::pump()
         startJob(**claimed);
     }
     scheduleNextLook();
+}
+
+Result<std::optional<RecordingJob>> RecordingProcessor::claimNext()
+{
+    // Its own transaction, over before the job starts: a run that fails at once writes too.
+    Database::WriteTransaction transaction(m_database);
+    auto claimed = RecordingRepository(transaction.db())
+                       .claimJob(m_clock.nowMs(), m_config.leaseMs, m_config.node);
+    if (!claimed)
+        return claimed;
+    if (const Status committed = transaction.commit(); !committed)
+        return committed.error();
+    return claimed;
 }
 
 void RecordingProcessor::scheduleNextLook()

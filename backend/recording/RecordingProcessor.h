@@ -2,6 +2,8 @@
 
 #include "MediaTool.h"
 #include "core/Recording.h"
+#include "core/Result.h"
+#include "store/RecordingRepository.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -17,7 +19,6 @@ namespace quorum {
 class Clock;
 class Database;
 class ProcessingRun;
-struct RecordingJob;
 
 namespace crypto {
 class SignedUrl;
@@ -69,6 +70,7 @@ Q_SIGNALS:
 
 private:
     void pump();
+    Result<std::optional<RecordingJob>> claimNext();
     bool startJob(const RecordingJob &job);
     void scheduleNextLook();
     void onProgress(ProcessingRun *run, int percent);

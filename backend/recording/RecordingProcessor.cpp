@@ -153,10 +153,14 @@ bool RecordingProcessor::startJob(const RecordingJob &job)
     auto recording = repository.byId(job.recordingId, false);
     auto timeline = repository.timeline(job.recordingId);
     if (!recording || !timeline) {
-        Recording unknown;
-        unknown.id = job.recordingId;
-        failJob(job, unknown, u"processing_failed"_s, u"The recording could not be read."_s,
-                u"database read failed"_s, true);
+        // The database is the trouble, not the capture: try again later without failing it.
+        const qint64 nowMs = m_clock.nowMs();
+        Database::WriteTransaction transaction(m_database);
+        if (!RecordingRepository(transaction.db())
+                 .jobFailed(job.recordingId, u"reading the recording failed"_s,
+                            nowMs + m_config.retryDelayMs, nowMs)
+            || !transaction.commit())
+            qCWarning(lcRecording) << "could not queue" << job.recordingId << "again";
         return false;
     }
     // Deleted meanwhile, or failed by someone else: nothing to publish.
@@ -310,8 +314,10 @@ void RecordingProcessor::failJob(const RecordingJob &job, const Recording &recor
     if (!repository.jobFailed(job.recordingId, lastError, -1, nowMs))
         return;
     const Status failed = repository.markFailed(job.recordingId, errorCode, message, now);
-    if (!failed && failed.error().code != ErrorCode::NotFound)
+    if (!failed && failed.error().code != ErrorCode::NotFound) {
+        qCWarning(lcRecording) << "could not fail" << job.recordingId;
         return;
+    }
     // NotFound: deleted or finished meanwhile, so there is no news to tell.
     if (failed) {
         const QJsonObject data{{u"recording_id"_s, job.recordingId},
@@ -319,8 +325,10 @@ void RecordingProcessor::failJob(const RecordingJob &job, const Recording &recor
                                {u"message"_s, message}};
         if (!EventRepository(transaction.db())
                  .append(recording.workspaceId, recording.meetingId, u"recording.failed"_s, now,
-                         data))
+                         data)) {
+            qCWarning(lcRecording) << "could not write recording.failed for" << job.recordingId;
             return;
+        }
     }
     if (!transaction.commit())
         qCWarning(lcRecording) << "could not fail" << job.recordingId;

@@ -1,6 +1,44 @@
 #include "TestCaptureMediaPlane.h"
 
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+#include <QTimer>
+
+#include <sys/prctl.h>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+
 namespace quorum::testing {
+
+Q_LOGGING_CATEGORY(lcTestCapture, "quorum.media.testcapture")
+
+namespace {
+
+const auto kVideo = u"video.webm"_s;
+const auto kAudio = u"audio.opus"_s;
+
+} // namespace
+
+TestCaptureMediaPlane::TestCaptureMediaPlane() = default;
+
+TestCaptureMediaPlane::~TestCaptureMediaPlane()
+{
+    if (!m_context)
+        return;
+    // No ffmpeg outlives the plane. (PR_SET_PDEATHSIG already kills them when the hub's thread
+    // ends, which is usually before the plane goes.)
+    for (QProcess *process : m_context->findChildren<QProcess *>()) {
+        process->disconnect();
+        process->kill();
+        process->waitForFinished(2000);
+    }
+}
 
 Status TestCaptureMediaPlane::prepareRoom(const QString &meetingId)
 {
@@ -9,6 +47,15 @@ Status TestCaptureMediaPlane::prepareRoom(const QString &meetingId)
 
 void TestCaptureMediaPlane::closeRoom(const QString &meetingId)
 {
+    // A room that closes while capturing loses the capture, as an SFU's would.
+    for (auto it = m_captures.begin(); it != m_captures.end();) {
+        if (it->meetingId == meetingId) {
+            reportLater(failedEvent(meetingId, it.key(), u"The room closed while capturing."_s));
+            it = m_captures.erase(it);
+        } else {
+            ++it;
+        }
+    }
     m_rooms.closeRoom(meetingId);
 }
 
@@ -34,21 +81,186 @@ Status TestCaptureMediaPlane::signal(const QString &meetingId, const QString &pa
     return m_rooms.signal(meetingId, participantId, type, payload);
 }
 
-Status TestCaptureMediaPlane::startCapture(const QString &, const QString &, const QString &)
+TestCaptureMediaPlane::Capture TestCaptureMediaPlane::readScript()
 {
+    Capture capture;
+    const QString path = qEnvironmentVariable("QUORUM_TEST_CAPTURE_SCRIPT");
+    QFile file(path);
+    if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
+        return capture;
+
+    const QJsonObject script = QJsonDocument::fromJson(file.readAll()).object();
+    const QString mode = script.value(u"mode"_s).toString(u"ok"_s);
+    if (mode == u"fail_start")
+        capture.mode = Mode::FailStart;
+    else if (mode == u"fail_capture")
+        capture.mode = Mode::FailCapture;
+    else if (mode == u"corrupt")
+        capture.mode = Mode::Corrupt;
+    capture.seconds = std::max(0, script.value(u"seconds"_s).toInt());
+    return capture;
+}
+
+Status TestCaptureMediaPlane::startCapture(const QString &meetingId, const QString &recordingId,
+                                           const QString &directory)
+{
+    // Created here, in the calling (the hub's) thread, so its timers and processes live there.
+    if (!m_context)
+        m_context = std::make_unique<QObject>();
+
+    Capture capture = readScript();
+    if (capture.mode == Mode::FailStart)
+        return Error{ErrorCode::Unavailable, u"The capture could not start (scripted)."_s};
+    if (m_captures.contains(recordingId))
+        return Error{ErrorCode::Conflict, u"That recording is already capturing."_s};
+
+    capture.meetingId = meetingId;
+    capture.directory = directory;
+    capture.running.start();
+    m_captures.insert(recordingId, capture);
+    qCDebug(lcTestCapture) << "capturing" << recordingId << "into" << directory;
     return success();
 }
 
 Status TestCaptureMediaPlane::stopCapture(const QString &meetingId, const QString &recordingId)
 {
+    const auto found = m_captures.constFind(recordingId);
+    if (found == m_captures.constEnd() || found->meetingId != meetingId)
+        return Error{ErrorCode::NotFound, u"No such capture."_s};
+    const Capture capture = *found;
+    m_captures.erase(found);
+
+    const qint64 durationMs = capture.seconds > 0
+        ? qint64(capture.seconds) * 1000
+        : std::max<qint64>(1000, capture.running.elapsed());
+    switch (capture.mode) {
+    case Mode::FailCapture:
+        reportLater(failedEvent(meetingId, recordingId, u"The capture broke off (scripted)."_s));
+        break;
+    case Mode::Corrupt:
+        writeGarbage(recordingId, capture, durationMs);
+        break;
+    case Mode::Ok:
+    case Mode::FailStart:
+        makeMedia(recordingId, capture, durationMs);
+        break;
+    }
+    return success();
+}
+
+void TestCaptureMediaPlane::makeMedia(const QString &recordingId, const Capture &capture,
+                                      qint64 durationMs)
+{
+    const QString seconds = QString::number(double(durationMs) / 1000.0, 'f', 3);
+    const QDir dir(capture.directory);
+    auto *process = new QProcess(m_context.get());
+    process->setProgram(u"ffmpeg"_s);
+    process->setArguments({u"-hide_banner"_s,
+                           u"-nostdin"_s,
+                           u"-loglevel"_s,
+                           u"error"_s,
+                           u"-y"_s,
+                           u"-f"_s,
+                           u"lavfi"_s,
+                           u"-i"_s,
+                           u"testsrc=size=320x240:rate=15:duration=%1"_s.arg(seconds),
+                           u"-f"_s,
+                           u"lavfi"_s,
+                           u"-i"_s,
+                           u"sine=frequency=440:sample_rate=48000:duration=%1"_s.arg(seconds),
+                           u"-map"_s,
+                           u"0:v"_s,
+                           u"-c:v"_s,
+                           u"libvpx"_s,
+                           u"-deadline"_s,
+                           u"realtime"_s,
+                           u"-cpu-used"_s,
+                           u"8"_s,
+                           u"-b:v"_s,
+                           u"300k"_s,
+                           dir.filePath(kVideo),
+                           u"-map"_s,
+                           u"1:a"_s,
+                           u"-c:a"_s,
+                           u"libopus"_s,
+                           dir.filePath(kAudio)});
+    process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+
+    const QString meetingId = capture.meetingId;
+    QObject::connect(
+        process, &QProcess::finished, m_context.get(),
+        [this, process, meetingId, recordingId, capture, durationMs](int exitCode,
+                                                                     QProcess::ExitStatus status) {
+            process->deleteLater();
+            if (status != QProcess::NormalExit || exitCode != 0) {
+                qCWarning(lcTestCapture) << "ffmpeg failed:" << process->readAllStandardError();
+                report(failedEvent(meetingId, recordingId, u"The capture could not be written."_s));
+                return;
+            }
+            report(finishedEvent(recordingId, capture, durationMs));
+        });
+    QObject::connect(
+        process, &QProcess::errorOccurred, m_context.get(),
+        [this, process, meetingId, recordingId](QProcess::ProcessError error) {
+            if (error != QProcess::FailedToStart)
+                return;
+            process->deleteLater();
+            report(failedEvent(meetingId, recordingId, u"ffmpeg could not be started."_s));
+        });
+    process->start();
+}
+
+void TestCaptureMediaPlane::writeGarbage(const QString &recordingId, const Capture &capture,
+                                         qint64 durationMs)
+{
+    const QDir dir(capture.directory);
+    for (const QString &name : {kVideo, kAudio}) {
+        QByteArray bytes(64 * 1024, Qt::Uninitialized);
+        QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(bytes.data()),
+                                              bytes.size() / int(sizeof(quint32)));
+        QFile file(dir.filePath(name));
+        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size()) {
+            reportLater(failedEvent(capture.meetingId, recordingId,
+                                    u"The capture could not be written."_s));
+            return;
+        }
+    }
+    reportLater(finishedEvent(recordingId, capture, durationMs));
+}
+
+void TestCaptureMediaPlane::reportLater(const media::MediaEvent &event)
+{
+    // Never from inside the gateway's call: it reports what it has done only after it returns.
+    QTimer::singleShot(0, m_context.get(), [this, event] { report(event); });
+}
+
+media::MediaEvent TestCaptureMediaPlane::finishedEvent(const QString &recordingId,
+                                                       const Capture &capture,
+                                                       qint64 durationMs) const
+{
+    media::MediaEvent event;
+    event.kind = media::MediaEvent::Kind::CaptureFinished;
+    event.meetingId = capture.meetingId;
+    event.recordingId = recordingId;
+    event.payload = {
+        {u"files"_s,
+         QJsonArray{QJsonObject{{u"kind"_s, u"video"_s}, {u"path"_s, kVideo}},
+                    QJsonObject{{u"kind"_s, u"audio"_s}, {u"path"_s, kAudio}}}},
+        {u"duration_ms"_s, durationMs},
+    };
+    return event;
+}
+
+media::MediaEvent TestCaptureMediaPlane::failedEvent(const QString &meetingId,
+                                                     const QString &recordingId,
+                                                     const QString &message) const
+{
     media::MediaEvent event;
     event.kind = media::MediaEvent::Kind::CaptureFailed;
     event.meetingId = meetingId;
     event.recordingId = recordingId;
-    event.payload = {{QStringLiteral("error_code"), QStringLiteral("capture_failed")},
-                     {QStringLiteral("message"), QStringLiteral("not built yet")}};
-    report(event);
-    return success();
+    event.payload = {{u"error_code"_s, u"capture_failed"_s}, {u"message"_s, message}};
+    return event;
 }
 
 } // namespace quorum::testing

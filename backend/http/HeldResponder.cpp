@@ -126,6 +126,11 @@ void HeldResponder::abort()
     notifyClosed();
 }
 
+FrontConnection *HeldResponder::connection() const
+{
+    return m_connection;
+}
+
 bool HeldResponder::isFirstInLine() const
 {
     return !m_connection || m_connection->isFirstDeferred(m_ticket);

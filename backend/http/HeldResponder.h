@@ -54,7 +54,7 @@ public:
     // Whether the stream's bytes go out now, rather than being kept until the answers to
     // earlier requests on the connection are complete (FrontConnection::turnPassed() tells).
     bool isFirstInLine() const;
-    FrontConnection *connection() const { return m_connection; }
+    FrontConnection *connection() const;
 
 private:
     void notifyClosed();

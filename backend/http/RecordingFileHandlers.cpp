@@ -86,7 +86,7 @@ std::unique_ptr<QFile> openFile(const QString &recordingsDir, const RecordingFil
 // tell one version from another (a file rewritten in place gets a new one).
 QByteArray entityTag(const RecordingFile &file, const QFile &opened)
 {
-    const qint64 modifiedMs = QFileInfo(opened).lastModified(QTimeZone::UTC).toMSecsSinceEpoch();
+    const qint64 modifiedMs = QFileInfo(opened).lastModified().toMSecsSinceEpoch();
     return '"' + file.id.toLatin1() + '-' + QByteArray::number(opened.size(), 16) + '-'
         + QByteArray::number(modifiedMs, 16) + '"';
 }

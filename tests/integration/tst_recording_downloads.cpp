@@ -183,8 +183,9 @@ private:
         m_small = contentOf(1, kSmallSize);
         const QByteArray large = contentOf(2, kLargeSize);
         m_largeDigest = QCryptographicHash::hash(large, QCryptographicHash::Sha256);
-        for (const auto &[name, bytes] :
-             {std::pair{u"small.mp4"_s, &m_small}, std::pair{u"large.mp4"_s, &large}}) {
+        const QList<std::pair<QString, const QByteArray *>> contents{{u"small.mp4"_s, &m_small},
+                                                                     {u"large.mp4"_s, &large}};
+        for (const auto &[name, bytes] : contents) {
             QFile out(recordings.filePath(name));
             QVERIFY(out.open(QIODevice::WriteOnly));
             QCOMPARE(out.write(*bytes), bytes->size());
@@ -386,7 +387,7 @@ private Q_SLOTS:
         socket.connectToHost(QHostAddress::LocalHost, m_server->port());
         QVERIFY(socket.waitForConnected(5000));
 
-        for (const QByteArray range : {QByteArray("bytes=0-99"), QByteArray("bytes=100-199")}) {
+        for (const QByteArray &range : {QByteArray("bytes=0-99"), QByteArray("bytes=100-199")}) {
             socket.write(getRequest(validLink(kSmall), "Range: " + range + "\r\n"));
             const auto response = readResponse(socket);
             QVERIFY(response);

@@ -11,10 +11,12 @@
 #include <QDir>
 #include <QFile>
 #include <QMessageAuthenticationCode>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QUrl>
 #include <QtTest>
@@ -449,6 +451,55 @@ private Q_SLOTS:
         // Then it reads on, and gets the whole file.
         socket.setReadBufferSize(0);
         QDeadlineTimer deadline(20000);
+        while (socket.state() == QAbstractSocket::ConnectedState && !deadline.hasExpired()) {
+            socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+            received += socket.readAll();
+        }
+        received += socket.readAll();
+        const qsizetype bodyStart = received.indexOf("\r\n\r\n") + 4;
+        QVERIFY(received.startsWith("HTTP/1.1 200"));
+        QCOMPARE(received.size() - bodyStart, kLargeSize);
+        QVERIFY(QCryptographicHash::hash(QByteArrayView(received).sliced(bodyStart),
+                                         QCryptographicHash::Sha256)
+                == m_largeDigest);
+    }
+
+    // Last: it restarts the server with TLS. Under TLS the socket's buffers are two (plain and
+    // encrypted); a paused reader must still not make the server hold the file.
+    void overTlsASlowReaderGetsTheWholeFileWithoutBuffering()
+    {
+        QTemporaryDir pki;
+        QVERIFY(pki.isValid());
+        QProcess openssl;
+        openssl.start(u"openssl"_s,
+                      {u"req"_s, u"-x509"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
+                       u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s, u"-days"_s, u"2"_s,
+                       u"-subj"_s, u"/CN=127.0.0.1"_s, u"-keyout"_s, pki.filePath(u"key.pem"_s),
+                       u"-out"_s, pki.filePath(u"cert.pem"_s)});
+        QVERIFY(openssl.waitForFinished(30000));
+        QCOMPARE(openssl.exitCode(), 0);
+        m_server->stop();
+        m_server->setExtraArguments({u"--tls-cert"_s, pki.filePath(u"cert.pem"_s), u"--tls-key"_s,
+                                     pki.filePath(u"key.pem"_s)});
+        QVERIFY2(m_server->start(), m_server->standardError().constData());
+        const qint64 before = serverRssKb();
+
+        QSslSocket socket;
+        socket.setPeerVerifyMode(QSslSocket::VerifyNone);
+        socket.setReadBufferSize(64 * 1024);
+        socket.connectToHostEncrypted(u"127.0.0.1"_s, m_server->port());
+        QVERIFY2(socket.waitForEncrypted(10000), qPrintable(socket.errorString()));
+        socket.write(getRequest(validLink(kLarge), "Connection: close\r\n"));
+        QVERIFY(waitForBytes(socket, 32 * 1024, 10000));
+        QByteArray received = socket.readAll();
+
+        QTest::qWait(1000);
+        const qint64 during = serverRssKb();
+        QVERIFY2(during - before < kRssSlackKb,
+                 qPrintable(u"RSS grew from %1 kB to %2 kB"_s.arg(before).arg(during)));
+
+        socket.setReadBufferSize(0);
+        QDeadlineTimer deadline(30000);
         while (socket.state() == QAbstractSocket::ConnectedState && !deadline.hasExpired()) {
             socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
             received += socket.readAll();

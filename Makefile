@@ -56,6 +56,7 @@ bench: deps-test build
 	tests/bench/run_signal.sh $(BUILD_DIR)/bin/quorumd $(BUILD_DIR)/bin/signal_bench
 	tests/bench/run_webhooks.sh $(BUILD_DIR)/bin/quorumd $(BUILD_DIR)/bin/webhook_bench
 	tests/bench/run_oauth.sh $(BUILD_DIR)/bin/quorumd
+	tests/bench/run_downloads.sh $(BUILD_DIR)/bin/quorumd
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -31,9 +31,11 @@ struct ApiResponse
     using Completion = std::function<void(ApiResponse)>;
     std::function<void(Completion)> deferred;
 
-    // A streamed answer (server-sent events): the head is this response's status, content
-    // type and headers, written at once without a length; `stream` then gets the open stream
-    // to write to until it or the client closes it. Nothing after it on the connection runs.
+    // A streamed answer: the head is this response's status, content type and headers,
+    // written at once; `stream` then gets the open stream to write to. Without a
+    // Content-Length header (server-sent events) the stream lasts until it or the client
+    // closes it, and nothing after it on the connection runs. With one (a file download) it
+    // ends with HeldResponder::finish() after that many bytes, and the connection goes on.
     std::function<void(std::shared_ptr<HeldResponder>)> stream;
 
     static ApiResponse later(std::function<void(Completion)> start);

@@ -237,6 +237,12 @@ void FrontConnection::endDeferredWrite(quint64 ticket, bool complete)
         return;
 
     releaseHeld();
+    Q_EMIT turnPassed();
+}
+
+bool FrontConnection::isFirstDeferred(quint64 ticket) const
+{
+    return ticket == 0 || m_openDeferred.isEmpty() || m_openDeferred.constFirst() >= ticket;
 }
 
 bool FrontConnection::holdWrite(QByteArrayView bytes)

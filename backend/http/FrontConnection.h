@@ -50,6 +50,9 @@ public:
     quint64 deferAnswer();
     void beginDeferredWrite(quint64 ticket);
     void endDeferredWrite(quint64 ticket, bool complete);
+    // Whether the deferred answer `ticket` is the earliest one still open: its writes go out
+    // at once rather than being held.
+    bool isFirstDeferred(quint64 ticket) const;
 
     // From the socket, before bytes are written: true when they belong to an answer that must
     // wait for an earlier one (they are kept, and written in turn).
@@ -59,6 +62,10 @@ public:
     // Graceful stop: answer what is in flight with `Connection: close`, then close.
     void drain();
     void abort();
+
+Q_SIGNALS:
+    // A deferred answer became complete: a later one may now be first in line.
+    void turnPassed();
 
 private:
     void beforeRead();

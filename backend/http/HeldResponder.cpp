@@ -79,14 +79,14 @@ void HeldResponder::writeHead(const ApiResponse &head)
     QObject::connect(m_socket, &QObject::destroyed, gone);
 }
 
-void HeldResponder::writeChunk(const QByteArray &chunk)
+void HeldResponder::writeChunk(QByteArrayView chunk)
 {
     if (!isOpen())
         return;
 
     if (m_connection)
         m_connection->beginDeferredWrite(m_ticket);
-    m_responder.writeBody(chunk);
+    m_responder.writeBody(chunk.data(), chunk.size());
     if (m_connection)
         m_connection->endDeferredWrite(m_ticket, false);
 }
@@ -101,6 +101,39 @@ void HeldResponder::close()
     if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
         m_socket->disconnectFromHost();
     notifyClosed();
+}
+
+void HeldResponder::finish()
+{
+    if (m_answered)
+        return;
+
+    // The whole body is out: the answers pipelined behind this one may follow.
+    m_answered = true;
+    if (m_connection) {
+        m_connection->beginDeferredWrite(m_ticket);
+        m_connection->endDeferredWrite(m_ticket, true);
+    }
+    notifyClosed();
+}
+
+void HeldResponder::abort()
+{
+    // Nothing behind a cut-off body may be written: the connection ends here.
+    m_answered = true;
+    if (m_socket)
+        m_socket->abort();
+    notifyClosed();
+}
+
+FrontConnection *HeldResponder::connection() const
+{
+    return m_connection;
+}
+
+bool HeldResponder::isFirstInLine() const
+{
+    return !m_connection || m_connection->isFirstDeferred(m_ticket);
 }
 
 void HeldResponder::onClosed(std::function<void()> callback)

@@ -14,8 +14,8 @@ namespace quorum {
 class FrontConnection;
 
 // A responder kept past its handler: for an answer given later, or a stream of chunks
-// (server-sent events). It knows when the client has gone, and then writes nothing: Qt 6.4
-// crashes on a write to a connection that is gone. It keeps the connection's answers in
+// (server-sent events, file downloads). It knows when the client has gone, and then writes nothing:
+// Qt 6.4 crashes on a write to a connection that is gone. It keeps the connection's answers in
 // request order (see FrontConnection::deferAnswer). Used only in the worker thread that owns
 // the connection. Create it while the request's handler runs.
 class HeldResponder final : public std::enable_shared_from_this<HeldResponder>
@@ -35,12 +35,26 @@ public:
     // The one answer; later calls do nothing.
     void answer(const ApiResponse &answer);
 
-    // A stream: the head (status, content type, headers, no length), then chunks, then close.
+    // A stream: the head (status, content type, headers), then chunks. A head without a
+    // Content-Length header makes an unbounded stream, ended by close() with the connection; a
+    // head with one makes a bounded stream, ended by finish() once that many bytes are written,
+    // after which the connection serves its next request.
     void writeHead(const ApiResponse &head);
-    void writeChunk(const QByteArray &chunk);
+    void writeChunk(QByteArrayView chunk);
     void close();
+    void finish();
+    // Ends the connection at once, without its pending bytes: for a body that cannot be
+    // written whole (its length was promised).
+    void abort();
     // Called once when the connection goes away or the stream is closed.
     void onClosed(std::function<void()> callback);
+
+    // The connection's socket (null once it is gone), to follow how much it has still to send.
+    QTcpSocket *socket() const { return m_socket; }
+    // Whether the stream's bytes go out now, rather than being kept until the answers to
+    // earlier requests on the connection are complete (FrontConnection::turnPassed() tells).
+    bool isFirstInLine() const;
+    FrontConnection *connection() const;
 
 private:
     void notifyClosed();

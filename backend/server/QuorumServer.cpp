@@ -30,6 +30,7 @@
 #include "http/PageHandlers.h"
 #include "http/ParticipantHandlers.h"
 #include "http/RateLimiter.h"
+#include "http/RecordingFileHandlers.h"
 #include "http/ResponseBodyCache.h"
 #include "http/SystemHandlers.h"
 #include "http/UserHandlers.h"
@@ -255,6 +256,7 @@ Status QuorumServer::start()
     AdminHandlers::registerRoutes(router, *m_services);
     AppHandlers::registerRoutes(router, *m_services);
     OAuthHandlers::registerRoutes(router, *m_services);
+    RecordingFileHandlers::registerRoutes(router, *m_services);
     m_dispatcher = std::make_unique<ApiDispatcher>(*m_services, std::move(router));
 
     HttpFrontConfig config;

@@ -28,6 +28,8 @@ public:
     void stop(int timeoutMs = 15000);
     bool isRunning() const;
     int exitCode() const;
+    // The running process's id (0 when none), e.g. to read its memory use in /proc.
+    qint64 processId() const { return m_process ? m_process->processId() : 0; }
 
     quint16 port() const { return m_port; }
     QString baseUrl() const;

@@ -308,9 +308,12 @@ private:
             id = objects.user;
         else if (pattern.startsWith(u"/v1/apps/"))
             id = objects.app;
+        else if (pattern.startsWith(u"/v1/recordings/"))
+            id = u"rec_unsigned"_s;
         return path.replace(u"{id}"_s, id)
             .replace(u"{pid}"_s, objects.participant)
-            .replace(u"{did}"_s, objects.delivery);
+            .replace(u"{did}"_s, objects.delivery)
+            .replace(u"{fid}"_s, u"fil_unsigned"_s);
     }
 
     // What a refused write must not have changed, as its owner sees it.
@@ -782,6 +785,9 @@ void tst_AuthorizationMatrix::buildTable()
     open("GET", u"/v1/openapi.yaml"_s, u"reads the API description"_s, ok(200));
     open("GET", u"/v1/signal"_s, u"asks for signalling without an upgrade"_s,
          {426, u"upgrade_required"_s, {}});
+    // A recording file is reached by its signed link, never by a token: without one, 403.
+    open("GET", u"/v1/recordings/{id}/files/{fid}"_s,
+         u"downloads a recording file without a signed link"_s, {403, u"invalid_signature"_s, {}});
     open("GET", u"/.well-known/oauth-authorization-server"_s, u"reads the OAuth metadata"_s,
          ok(200));
     open("GET", u"/oauth/authorize"_s, u"asks to authorize without parameters"_s, ok(400));

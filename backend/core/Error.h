@@ -45,6 +45,7 @@ enum class ErrorCode {
     PreconditionFailed, // 412 stale If-Match
     PayloadTooLarge, // 413
     UnsupportedMediaType, // 415
+    RangeNotSatisfiable, // 416 a Range outside the file
     IdempotencyKeyReused, // 422 same key, another body
     PolicyRefused, // 422 a well-formed value refused by policy
     RateLimited, // 429

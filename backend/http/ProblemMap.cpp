@@ -42,7 +42,7 @@ ProblemInfo info(ErrorCode code)
     case ErrorCode::RemovedFromMeeting:
         return {403, u"removed_from_meeting", u"You were removed from this meeting"};
     case ErrorCode::InvalidSignature:
-        return {403, u"invalid_signature", u"The link's signature does not match"};
+        return {403, u"invalid_signature", u"The link's signature is not valid"};
     case ErrorCode::UrlExpired:
         return {403, u"url_expired", u"The link has expired"};
     case ErrorCode::NotFound:
@@ -80,6 +80,8 @@ ProblemInfo info(ErrorCode code)
     case ErrorCode::UnsupportedMediaType:
         return {415, u"unsupported_media_type",
                 u"The body has a content type this route does not take"};
+    case ErrorCode::RangeNotSatisfiable:
+        return {416, u"range_not_satisfiable", u"The range is outside the file"};
     case ErrorCode::IdempotencyKeyReused:
         return {422, u"idempotency_key_reused", u"The key was used with another request"};
     case ErrorCode::PolicyRefused:

@@ -16,7 +16,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
 
@@ -30,37 +29,18 @@ Q_LOGGING_CATEGORY(lcRecordingFiles, "quorum.http.files")
 
 namespace {
 
-// A problem whose code is more precise than its ErrorCode's: the shape and the base status come
-// from the problem map, the code and title from here.
-// TODO(issue 6): give invalid_signature, url_expired and range_not_satisfiable ErrorCodes of
-// their own in core/Error.h and ProblemMap, and drop this.
-ApiResponse preciseProblem(ErrorCode base, int status, const QString &code, const QString &title,
-                           const QString &detail)
-{
-    ApiResponse response = problems::response({base, detail});
-    QJsonObject body = QJsonDocument::fromJson(response.body).object();
-    body.insert(u"type"_s, u"urn:quorum:problem:"_s + code);
-    body.insert(u"code"_s, code);
-    body.insert(u"title"_s, title);
-    body.insert(u"status"_s, status);
-    response.status = status;
-    response.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
-    return response;
-}
-
 ApiResponse invalidSignature()
 {
-    return preciseProblem(ErrorCode::Forbidden, 403, u"invalid_signature"_s,
-                          u"The link's signature is not valid"_s,
-                          u"This download link is incomplete or was altered."_s);
+    return handlers::fromError(
+        {ErrorCode::InvalidSignature, u"This download link is incomplete or was altered."_s});
 }
 
 ApiResponse urlExpired(const QString &recordingId)
 {
-    return preciseProblem(
-        ErrorCode::Forbidden, 403, u"url_expired"_s, u"The link has expired"_s,
-        u"This download link has expired; GET /v1/recordings/%1 for a fresh one."_s.arg(
-            recordingId));
+    return handlers::fromError(
+        {ErrorCode::UrlExpired,
+         u"This download link has expired; GET /v1/recordings/%1 for a fresh one."_s.arg(
+             recordingId)});
 }
 
 ApiResponse noSuchFile()
@@ -141,9 +121,8 @@ ApiResponse download(ApiRequest &request, Services &services)
     const ByteRange range = ByteRange::parse(
         ifRange.isEmpty() || ifRange == tag ? request.header("range") : QByteArray(), size);
     if (range.kind() == ByteRange::Kind::Unsatisfiable)
-        return preciseProblem(ErrorCode::InvalidParameter, 416, u"range_not_satisfiable"_s,
-                              u"The range is outside the file"_s,
-                              u"The file has %1 bytes."_s.arg(size))
+        return handlers::fromError(
+                   {ErrorCode::RangeNotSatisfiable, u"The file has %1 bytes."_s.arg(size)})
             .withHeader("Content-Range", range.contentRange())
             .withHeader("Accept-Ranges", "bytes");
 

@@ -8,6 +8,7 @@
 #include "MeetingCache.h"
 #include "MeetingService.h"
 #include "OAuthService.h"
+#include "RecordingService.h"
 #include "Services.h"
 #include "UserService.h"
 #include "WebhookService.h"
@@ -29,6 +30,7 @@
 #include "http/OAuthHandlers.h"
 #include "http/PageHandlers.h"
 #include "http/ParticipantHandlers.h"
+#include "http/RecordingHandlers.h"
 #include "http/RateLimiter.h"
 #include "http/RecordingFileHandlers.h"
 #include "http/ResponseBodyCache.h"
@@ -36,6 +38,7 @@
 #include "http/UserHandlers.h"
 #include "http/WebhookHandlers.h"
 #include "media/BuiltinMediaPlane.h"
+#include "recording/RecordingProcessor.h"
 #include "signalling/SignalEndpoint.h"
 #include "signalling/SignalHub.h"
 #include "store/Database.h"
@@ -60,6 +63,8 @@ using namespace Qt::StringLiterals;
 namespace quorum {
 
 namespace {
+
+constexpr int kRetentionIntervalMs = 3600 * 1000;
 
 // The database remembers which master key sealed its secrets; a node started with another
 // key would fail to open them, so it refuses to start instead.
@@ -209,9 +214,26 @@ Status QuorumServer::start()
     else
         m_media = std::make_unique<media::BuiltinMediaPlane>();
     qCInfo(lcServer) << "media plane:" << m_media->name();
+    m_recordings = std::make_unique<RecordingService>(*m_database, *m_audit,
+                                                      m_settings.effectiveRecordingsDir());
+    RecordingProcessor::Config processing;
+    processing.recordingsDir = m_settings.effectiveRecordingsDir();
+    processing.node = m_settings.nodeName;
+    processing.maxAttempts = m_settings.recordingProcessingAttempts;
+    processing.retryDelayMs = m_settings.recordingRetryDelaySeconds * 1000LL;
+    processing.concurrency = m_settings.recordingProcessingConcurrency;
+    processing.urlTtlSeconds = m_settings.recordingUrlTtlSeconds;
+    processing.minFreeBytes = m_settings.recordingMinFreeBytes;
+    // The public URL is final only once the port is bound (port 0): read it at each use.
+    m_recordingProcessor = std::make_unique<RecordingProcessor>(
+        *m_database, *m_clock, *m_fileUrls, processing, [this] { return m_settings.publicUrl; });
     m_hub = std::make_unique<SignalHub>(SignalHub::Context{m_settings, *m_clock, *m_database,
                                                            *m_box, *m_keys, *m_tokens, *m_audit,
                                                            *m_meetingCache, *m_banCache, *m_media});
+    RecordingProcessor *processor = m_recordingProcessor.get();
+    m_hub->setRecordingQueuedHandler([processor] {
+        QMetaObject::invokeMethod(processor, &RecordingProcessor::wake, Qt::QueuedConnection);
+    });
     if (const Status started = m_hub->start(); !started)
         return started;
     m_webhookService = std::make_unique<WebhookService>(*m_database, *m_box, *m_clock, *m_audit,
@@ -243,13 +265,15 @@ Status QuorumServer::start()
                                   std::chrono::steady_clock::now(),
                                   *m_apps,
                                   *m_oauth,
-                                  *m_fileUrls});
+                                  *m_fileUrls,
+                                  *m_recordings});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);
     MeetingHandlers::registerRoutes(router, *m_services);
     AccountHandlers::registerRoutes(router, *m_services);
     ParticipantHandlers::registerRoutes(router, *m_services);
+    RecordingHandlers::registerRoutes(router, *m_services);
     WebhookHandlers::registerRoutes(router, *m_services);
     PageHandlers::registerRoutes(router, *m_services);
     UserHandlers::registerRoutes(router, *m_services);
@@ -328,6 +352,13 @@ Status QuorumServer::start()
 
     // Deliveries left pending by the previous run go out now, and new ones as they commit.
     m_webhookDispatcher->start();
+    // So do the processing jobs; retention runs now and every hour.
+    m_recordingProcessor->start();
+    m_retentionTimer = new QTimer(this);
+    m_retentionTimer->setInterval(kRetentionIntervalMs);
+    connect(m_retentionTimer, &QTimer::timeout, this, &QuorumServer::applyRetention);
+    m_retentionTimer->start();
+    applyRetention();
 
     m_ready = true;
     return success();
@@ -343,6 +374,11 @@ void QuorumServer::stop()
     // Attempts in flight are dropped unrecorded: the next start makes them again.
     if (m_webhookDispatcher)
         m_webhookDispatcher->stop();
+    if (m_retentionTimer)
+        m_retentionTimer->stop();
+    // Runs in flight end with their children; the next start claims their jobs again.
+    if (m_recordingProcessor)
+        m_recordingProcessor->stop();
     // Closes every socket (1001) while the serving threads still run to send the closes.
     if (m_hub)
         m_hub->stop();
@@ -350,6 +386,13 @@ void QuorumServer::stop()
         m_front->stop(m_settings.shutdownGraceSeconds * 1000);
     else
         Q_EMIT stopped();
+}
+
+void QuorumServer::applyRetention()
+{
+    const QDateTime cutoff = m_clock->now().addDays(-m_settings.recordingRetentionDays);
+    if (const auto removed = m_recordings->removeStartedBefore(cutoff); !removed)
+        qCWarning(lcServer) << "recording retention failed:" << removed.error().detail;
 }
 
 QStringList QuorumServer::routes() const

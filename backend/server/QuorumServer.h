@@ -29,6 +29,8 @@ class MeetingService;
 class Metrics;
 class OAuthService;
 class RateLimiter;
+class RecordingProcessor;
+class RecordingService;
 class ResponseBodyCache;
 class SignalHub;
 class SigningKeyRing;
@@ -80,6 +82,9 @@ Q_SIGNALS:
     void stopped();
 
 private:
+    // Deletes the recordings older than --recording-retention-days.
+    void applyRetention();
+
     Settings m_settings;
     MediaAdapters m_mediaAdapters;
     QString m_initialAdminPassword;
@@ -107,6 +112,8 @@ private:
     std::unique_ptr<Metrics> m_metrics;
     std::unique_ptr<WebhookMetrics> m_webhookMetrics;
     std::unique_ptr<WebhookDispatcher> m_webhookDispatcher; // after everything it uses
+    std::unique_ptr<RecordingService> m_recordings;
+    std::unique_ptr<RecordingProcessor> m_recordingProcessor;
     std::unique_ptr<CursorCodec> m_cursors;
     std::unique_ptr<ResponseBodyCache> m_bodies;
     std::unique_ptr<media::MediaPlane> m_media;
@@ -116,6 +123,7 @@ private:
     std::unique_ptr<HttpFront> m_front;
     QTimer *m_keyTimer = nullptr;
     QTimer *m_checkpointTimer = nullptr;
+    QTimer *m_retentionTimer = nullptr;
 };
 
 } // namespace quorum

@@ -16,6 +16,7 @@ class MeetingService;
 class Metrics;
 class OAuthService;
 class RateLimiter;
+class RecordingService;
 class ResponseBodyCache;
 class SignalHub;
 class SigningKeyRing;
@@ -54,6 +55,7 @@ struct Services
     AppService &apps;
     OAuthService &oauth;
     const crypto::SignedUrl &fileUrls; // the links of recording files
+    RecordingService &recordings;
 };
 
 } // namespace quorum

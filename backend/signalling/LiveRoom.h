@@ -174,7 +174,8 @@ private:
     Result<Recording> beginRecording(const QString &startedBy);
     // Tells the media plane to finish a capture; if it cannot, the recording fails now.
     void handOverCapture(const Recording &recording);
-    // auto_recording: cloud, once the meeting has gone LIVE.
+    // auto_recording: cloud, once the meeting has gone LIVE (soon: from the event loop).
+    void recordAutomaticallySoon(const Meeting &meeting);
     void recordAutomatically(const Meeting &meeting);
     // The timeline entry a participant's change makes while a recording captures, if any.
     Status noteForRecording(Database::WriteTransaction &tx, const Participant &p);

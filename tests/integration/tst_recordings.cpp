@@ -110,7 +110,20 @@ private Q_SLOTS:
     void cleanupTestCase();
 
     void wholeLifecyclePublishesThreeFilesThatDownloadAndProbe();
-    // SLOTS
+    void startAndStopTwiceGivesTwoRecordings();
+    void startAndStopAreRefusedWithConflicts();
+    void theMeetingsEndStopsTheRecording();
+    void hostSocketsStartAndStopRecordingsAndEveryoneHears();
+    void autoRecordingStartsWhenTheMeetingGoesLive();
+    void aProcessingFailureFailsTheRecording();
+    void aCaptureFailureFailsTheRecording();
+    void deletingARecordingRemovesItsFilesAndLinks();
+    void recordingsAreReadOnlyByThoseWhoMayReadTheMeeting();
+    void aRestartInTheMiddleOfProcessingStillCompletes();
+    void retentionDeletesOldRecordingsWithTheirFiles();
+    void aFullDiskFailsNewRecordings();
+    void signedLinksExpire();
+    void theBuiltinMediaPlaneRefusesToRecord();
 
 private:
     // A LIVE meeting hosted by the admin, whose socket is in `host`.
@@ -286,6 +299,526 @@ void RecordingsTest::wholeLifecyclePublishesThreeFilesThatDownloadAndProbe()
     QCOMPARE(
         recordingEvents,
         (QStringList{u"recording.started"_s, u"recording.stopped"_s, u"recording.completed"_s}));
+}
+
+void RecordingsTest::startAndStopTwiceGivesTwoRecordings()
+{
+    std::unique_ptr<SignalClient> host;
+    const QString meetingId = liveMeeting(&host);
+    QVERIFY(!meetingId.isEmpty());
+    const QString stopPath = u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId);
+
+    const QString first = startRecording(meetingId);
+    QVERIFY(!first.isEmpty());
+    QCOMPARE(m_live->api().post(stopPath, {}).status, 202);
+    const QString second = startRecording(meetingId);
+    QVERIFY(!second.isEmpty());
+    QVERIFY(first != second);
+    QCOMPARE(m_live->api().post(stopPath, {}).status, 202);
+
+    QCOMPARE(waitForState(first, {u"completed"_s, u"failed"_s}).value(u"state"_s).toString(),
+             u"completed"_s);
+    QCOMPARE(waitForState(second, {u"completed"_s, u"failed"_s}).value(u"state"_s).toString(),
+             u"completed"_s);
+
+    // Listed oldest first, one page at a time.
+    const ApiReply page
+        = m_live->api().get(u"/v1/meetings/%1/recordings?page_size=1"_s.arg(meetingId));
+    QCOMPARE(page.status, 200);
+    const QJsonArray firstPage = page.json().value(u"recordings"_s).toArray();
+    QCOMPARE(firstPage.size(), 1);
+    QCOMPARE(firstPage.at(0).toObject().value(u"id"_s).toString(), first);
+    const QString cursor = page.json().value(u"next_cursor"_s).toString();
+    QVERIFY(!cursor.isEmpty());
+    const ApiReply rest = m_live->api().get(
+        u"/v1/meetings/%1/recordings?page_size=1&cursor=%2"_s.arg(meetingId, cursor));
+    QCOMPARE(
+        rest.json().value(u"recordings"_s).toArray().at(0).toObject().value(u"id"_s).toString(),
+        second);
+    QVERIFY(rest.json().value(u"next_cursor"_s).isNull());
+}
+
+void RecordingsTest::startAndStopAreRefusedWithConflicts()
+{
+    // Not LIVE yet: a scheduled meeting cannot record.
+    const ApiReply created = m_live->api().post(u"/v1/meetings"_s,
+                                                {{u"topic"_s, u"Later"_s},
+                                                 {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
+                                                 {u"duration_minutes"_s, 30}});
+    QCOMPARE(created.status, 201);
+    const QString scheduled = created.json().value(u"id"_s).toString();
+    const ApiReply notLive
+        = m_live->api().post(u"/v1/meetings/%1/recordings:start"_s.arg(scheduled), {});
+    QCOMPARE(notLive.status, 409);
+    QCOMPARE(notLive.code(), u"meeting_not_live"_s);
+
+    std::unique_ptr<SignalClient> host;
+    const QString meetingId = liveMeeting(&host);
+    QVERIFY(!meetingId.isEmpty());
+    const QString startPath = u"/v1/meetings/%1/recordings:start"_s.arg(meetingId);
+    const QString stopPath = u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId);
+
+    const ApiReply nothingToStop = m_live->api().post(stopPath, {});
+    QCOMPARE(nothingToStop.status, 409);
+    QCOMPARE(nothingToStop.code(), u"not_recording"_s);
+
+    const QString recordingId = startRecording(meetingId);
+    QVERIFY(!recordingId.isEmpty());
+    const ApiReply twice = m_live->api().post(startPath, {});
+    QCOMPARE(twice.status, 409);
+    QCOMPARE(twice.code(), u"recording_active"_s);
+    QVERIFY(twice.json().value(u"detail"_s).toString().contains(recordingId));
+
+    // A recording that captures cannot be deleted.
+    const ApiReply busy = m_live->api().del(u"/v1/recordings/"_s + recordingId);
+    QCOMPARE(busy.status, 409);
+    QCOMPARE(busy.code(), u"recording_active"_s);
+
+    // A body is refused like on every POST that takes none.
+    const ApiReply withBody = m_live->api().post(stopPath, {{u"now"_s, true}});
+    QCOMPARE(withBody.status, 400);
+
+    // A member who is not a host may read the meeting but not record it.
+    const ApiReply member = m_live->api(u"bob"_s).post(stopPath, {});
+    QCOMPARE(member.status, 404);
+
+    QCOMPARE(m_live->api().post(stopPath, {}).status, 202);
+    const ApiReply stoppedTwice = m_live->api().post(stopPath, {});
+    QCOMPARE(stoppedTwice.code(), u"not_recording"_s);
+    QCOMPARE(waitForState(recordingId, {u"completed"_s, u"failed"_s}).value(u"state"_s).toString(),
+             u"completed"_s);
+}
+
+void RecordingsTest::theMeetingsEndStopsTheRecording()
+{
+    std::unique_ptr<SignalClient> host;
+    const QString meetingId = liveMeeting(&host);
+    QVERIFY(!meetingId.isEmpty());
+    const QString recordingId = startRecording(meetingId);
+    QVERIFY(!recordingId.isEmpty());
+
+    const ApiReply ended = m_live->api().post(u"/v1/meetings/%1:end"_s.arg(meetingId), {});
+    QCOMPARE(ended.status, 200);
+    // The socket hears the recording stop before the meeting ends.
+    const QJsonObject stopped = host->waitFor(u"recording_stopped"_s);
+    QCOMPARE(stopped.value(u"recording_id"_s).toString(), recordingId);
+    QCOMPARE(stopped.value(u"reason"_s).toString(), u"meeting_ended"_s);
+    QVERIFY(!host->waitFor(u"meeting_ended"_s).isEmpty());
+
+    const QJsonObject completed = waitForState(recordingId, {u"completed"_s, u"failed"_s});
+    QCOMPARE(completed.value(u"state"_s).toString(), u"completed"_s);
+    QVERIFY(!completed.value(u"stopped_at"_s).isNull());
+
+    DatabaseReader database(m_live->server().dataDir());
+    QStringList order;
+    for (const EventRow &event : database.events(meetingId))
+        order << event.type;
+    const qsizetype stoppedAt = order.indexOf(u"recording.stopped"_s);
+    QVERIFY(stoppedAt >= 0);
+    QVERIFY(stoppedAt < order.indexOf(u"participant.left"_s));
+    QVERIFY(order.indexOf(u"participant.left"_s) < order.indexOf(u"meeting.ended"_s));
+    QVERIFY(order.indexOf(u"meeting.ended"_s) < order.indexOf(u"recording.completed"_s));
+}
+
+void RecordingsTest::hostSocketsStartAndStopRecordingsAndEveryoneHears()
+{
+    std::unique_ptr<SignalClient> host;
+    const QString meetingId = liveMeeting(&host);
+    QVERIFY(!meetingId.isEmpty());
+    QJsonObject answer;
+    auto bob = m_live->join(u"bob"_s, meetingId, &answer);
+    QCOMPARE(answer.value(u"type"_s).toString(), u"joined"_s);
+
+    // An attendee may not.
+    bob->send({{u"type"_s, u"start_recording"_s}, {u"id"_s, u"b1"_s}});
+    const QJsonObject refused = bob->waitFor(u"error"_s);
+    QCOMPARE(refused.value(u"code"_s).toString(), u"forbidden"_s);
+    QCOMPARE(refused.value(u"id"_s).toString(), u"b1"_s);
+
+    host->send({{u"type"_s, u"start_recording"_s}, {u"id"_s, u"h1"_s}});
+    const QJsonObject started = bob->waitFor(u"recording_started"_s);
+    const QString recordingId = started.value(u"recording_id"_s).toString();
+    QVERIFY(recordingId.startsWith(u"rec_"));
+    QCOMPARE(host->waitFor(u"recording_started"_s).value(u"recording_id"_s).toString(),
+             recordingId);
+
+    host->send({{u"type"_s, u"start_recording"_s}, {u"id"_s, u"h2"_s}});
+    const QJsonObject again = host->waitFor(u"error"_s);
+    QCOMPARE(again.value(u"code"_s).toString(), u"recording_active"_s);
+    QCOMPARE(again.value(u"id"_s).toString(), u"h2"_s);
+
+    host->send({{u"type"_s, u"stop_recording"_s}, {u"id"_s, u"h3"_s}});
+    const QJsonObject stopped = bob->waitFor(u"recording_stopped"_s);
+    QCOMPARE(stopped.value(u"recording_id"_s).toString(), recordingId);
+    QCOMPARE(stopped.value(u"reason"_s).toString(), u"stopped"_s);
+
+    host->send({{u"type"_s, u"stop_recording"_s}, {u"id"_s, u"h4"_s}});
+    QCOMPARE(host->waitFor(u"error"_s).value(u"code"_s).toString(), u"not_recording"_s);
+    QCOMPARE(waitForState(recordingId, {u"completed"_s, u"failed"_s}).value(u"state"_s).toString(),
+             u"completed"_s);
+}
+
+void RecordingsTest::autoRecordingStartsWhenTheMeetingGoesLive()
+{
+    std::unique_ptr<SignalClient> host;
+    const QString meetingId
+        = liveMeeting(&host, {{u"auto_recording"_s, u"cloud"_s}, {u"mute_upon_entry"_s, false}});
+    QVERIFY(!meetingId.isEmpty());
+    const QString recordingId
+        = host->waitFor(u"recording_started"_s).value(u"recording_id"_s).toString();
+    QVERIFY(recordingId.startsWith(u"rec_"));
+
+    const QJsonObject recording = m_live->api().get(u"/v1/recordings/"_s + recordingId).json();
+    QCOMPARE(recording.value(u"state"_s).toString(), u"recording"_s);
+    QVERIFY(recording.value(u"started_by"_s).isNull());
+    QCOMPARE(m_live->api().post(u"/v1/meetings/%1:end"_s.arg(meetingId), {}).status, 200);
+    QCOMPARE(waitForState(recordingId, {u"completed"_s, u"failed"_s}).value(u"state"_s).toString(),
+             u"completed"_s);
+}
+
+void RecordingsTest::aProcessingFailureFailsTheRecording()
+{
+    writeCaptureScript(m_scriptPath, {{u"mode"_s, u"corrupt"_s}});
+    auto restore = qScopeGuard([this] {
+        writeCaptureScript(m_scriptPath, {{u"mode"_s, u"ok"_s}, {u"seconds"_s, 2}});
+    });
+
+    std::unique_ptr<SignalClient> host;
+    const QString meetingId = liveMeeting(&host);
+    QVERIFY(!meetingId.isEmpty());
+    const QString recordingId = startRecording(meetingId);
+    QVERIFY(!recordingId.isEmpty());
+    QCOMPARE(m_live->api().post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status,
+             202);
+
+    const QJsonObject failed = waitForState(recordingId, {u"completed"_s, u"failed"_s});
+    QCOMPARE(failed.value(u"state"_s).toString(), u"failed"_s);
+    QCOMPARE(failed.value(u"error_code"_s).toString(), u"processing_failed"_s);
+    QVERIFY(!failed.value(u"error_message"_s).toString().isEmpty());
+    QVERIFY(failed.value(u"files"_s).toArray().isEmpty());
+
+    DatabaseReader database(m_live->server().dataDir());
+    int failures = 0;
+    for (const EventRow &event : database.events(meetingId)) {
+        if (event.type == u"recording.failed") {
+            ++failures;
+            QCOMPARE(event.data.value(u"recording_id"_s).toString(), recordingId);
+            QCOMPARE(event.data.value(u"error_code"_s).toString(), u"processing_failed"_s);
+            QVERIFY(!event.data.value(u"message"_s).toString().isEmpty());
+        }
+        QVERIFY(event.type != u"recording.completed");
+    }
+    QCOMPARE(failures, 1);
+}
+
+void RecordingsTest::aCaptureFailureFailsTheRecording()
+{
+    writeCaptureScript(m_scriptPath, {{u"mode"_s, u"fail_start"_s}});
+    auto restore = qScopeGuard([this] {
+        writeCaptureScript(m_scriptPath, {{u"mode"_s, u"ok"_s}, {u"seconds"_s, 2}});
+    });
+
+    std::unique_ptr<SignalClient> host;
+    const QString meetingId = liveMeeting(&host);
+    QVERIFY(!meetingId.isEmpty());
+    const ApiReply started
+        = m_live->api().post(u"/v1/meetings/%1/recordings:start"_s.arg(meetingId), {});
+    QCOMPARE(started.status, 202);
+    QCOMPARE(started.json().value(u"state"_s).toString(), u"failed"_s);
+    QCOMPARE(started.json().value(u"error_code"_s).toString(), u"capture_failed"_s);
+
+    // Nothing captures, so another may start, and the failure stopped nothing else.
+    writeCaptureScript(m_scriptPath, {{u"mode"_s, u"fail_capture"_s}});
+    const QString second = startRecording(meetingId);
+    QVERIFY(!second.isEmpty());
+    QCOMPARE(m_live->api().post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status,
+             202);
+    const QJsonObject failed = waitForState(second, {u"completed"_s, u"failed"_s});
+    QCOMPARE(failed.value(u"state"_s).toString(), u"failed"_s);
+    QCOMPARE(failed.value(u"error_code"_s).toString(), u"capture_failed"_s);
+}
+
+void RecordingsTest::deletingARecordingRemovesItsFilesAndLinks()
+{
+    std::unique_ptr<SignalClient> host;
+    const QString meetingId = liveMeeting(&host);
+    QVERIFY(!meetingId.isEmpty());
+    const QString recordingId = startRecording(meetingId);
+    QVERIFY(!recordingId.isEmpty());
+    QCOMPARE(m_live->api().post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status,
+             202);
+    const QJsonObject completed = waitForState(recordingId, {u"completed"_s, u"failed"_s});
+    QCOMPARE(completed.value(u"state"_s).toString(), u"completed"_s);
+    const QString url
+        = completed.value(u"files"_s).toArray().at(0).toObject().value(u"url"_s).toString();
+    QCOMPARE(download(url).status, 200);
+    const QDir directory(m_live->server().dataDir() + u"/recordings/"_s + meetingId + u'/'
+                         + recordingId);
+    QVERIFY(directory.exists());
+
+    // A stale If-Match changes nothing.
+    const ApiReply stale
+        = m_live->api().del(u"/v1/recordings/"_s + recordingId, {{"If-Match", "\"v999\""}});
+    QCOMPARE(stale.status, 412);
+    const QByteArray etag = m_live->api().get(u"/v1/recordings/"_s + recordingId).header("ETag");
+    QVERIFY(!etag.isEmpty());
+
+    // The host's co-host may record, but deleting belongs to the host and admins.
+    QCOMPARE(m_live->api(u"bob"_s).del(u"/v1/recordings/"_s + recordingId).status, 404);
+
+    const ApiReply removed
+        = m_live->api().del(u"/v1/recordings/"_s + recordingId, {{"If-Match", etag}});
+    QCOMPARE(removed.status, 204);
+    QCOMPARE(m_live->api().get(u"/v1/recordings/"_s + recordingId).status, 404);
+    QCOMPARE(download(url).status, 404);
+    QVERIFY(!directory.exists());
+    QCOMPARE(m_live->api().del(u"/v1/recordings/"_s + recordingId).status, 404);
+}
+
+void RecordingsTest::recordingsAreReadOnlyByThoseWhoMayReadTheMeeting()
+{
+    std::unique_ptr<SignalClient> host;
+    const QString meetingId = liveMeeting(&host);
+    QVERIFY(!meetingId.isEmpty());
+    const QString recordingId = startRecording(meetingId);
+    QVERIFY(!recordingId.isEmpty());
+
+    // bob is a member who neither hosts nor co-hosts: the recording does not exist for him.
+    QCOMPARE(m_live->api(u"bob"_s).get(u"/v1/recordings/"_s + recordingId).status, 404);
+    QCOMPARE(m_live->api(u"bob"_s).get(u"/v1/meetings/%1/recordings"_s.arg(meetingId)).status, 404);
+
+    // A token without recording.read is refused by scope, before anything is looked up.
+    const QString meetingsOnly
+        = m_live->server().token(u"admin"_s, u"default"_s, {u"meeting.read"_s, u"meeting.write"_s});
+    const ApiReply noScope = ApiClient(m_live->server().baseUrl(), meetingsOnly)
+                                 .get(u"/v1/recordings/"_s + recordingId);
+    QCOMPARE(noScope.status, 403);
+    QCOMPARE(noScope.code(), u"insufficient_scope"_s);
+
+    // Once co-host, bob may read the recordings and stop one, but not delete it.
+    QJsonObject answer;
+    auto bob = m_live->join(u"bob"_s, meetingId, &answer);
+    QCOMPARE(answer.value(u"type"_s).toString(), u"joined"_s);
+    const QString bobParticipant = answer.value(u"participant_id"_s).toString();
+    QCOMPARE(m_live->api()
+                 .patch(u"/v1/meetings/%1/participants/%2"_s.arg(meetingId, bobParticipant),
+                        {{u"role"_s, u"co_host"_s}})
+                 .status,
+             200);
+    QCOMPARE(m_live->api(u"bob"_s).get(u"/v1/recordings/"_s + recordingId).status, 200);
+    QCOMPARE(
+        m_live->api(u"bob"_s).post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status,
+        202);
+    waitForState(recordingId, {u"completed"_s, u"failed"_s});
+    const ApiReply coHostDelete = m_live->api(u"bob"_s).del(u"/v1/recordings/"_s + recordingId);
+    QCOMPARE(coHostDelete.status, 403);
+    QCOMPARE(coHostDelete.code(), u"forbidden"_s);
+}
+
+void RecordingsTest::aRestartInTheMiddleOfProcessingStillCompletes()
+{
+    // A long capture makes processing take long enough to be interrupted.
+    writeCaptureScript(m_scriptPath, {{u"mode"_s, u"ok"_s}, {u"seconds"_s, 90}});
+    auto restore = qScopeGuard([this] {
+        writeCaptureScript(m_scriptPath, {{u"mode"_s, u"ok"_s}, {u"seconds"_s, 2}});
+    });
+
+    std::unique_ptr<SignalClient> host;
+    const QString meetingId = liveMeeting(&host);
+    QVERIFY(!meetingId.isEmpty());
+    const QString recordingId = startRecording(meetingId);
+    QVERIFY(!recordingId.isEmpty());
+    QCOMPARE(m_live->api().post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status,
+             202);
+
+    // Killed while ffmpeg transcodes: progress has begun but not finished.
+    QJsonObject midway;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (midway = m_live->api().get(u"/v1/recordings/"_s + recordingId).json(),
+         midway.value(u"progress"_s).toInt() > 0 || midway.value(u"state"_s) != u"processing"_s),
+        60000);
+    QCOMPARE(midway.value(u"state"_s).toString(), u"processing"_s);
+    QVERIFY(midway.value(u"progress"_s).toInt() < 100);
+    host.reset();
+    m_live->server().kill();
+
+    QVERIFY(m_live->server().start());
+    const QJsonObject completed = waitForState(recordingId, {u"completed"_s, u"failed"_s}, 120000);
+    QCOMPARE(completed.value(u"state"_s).toString(), u"completed"_s);
+    QCOMPARE(completed.value(u"files"_s).toArray().size(), 3);
+    QVERIFY(completed.value(u"duration_seconds"_s).toInt() >= 89);
+    const QString video
+        = completed.value(u"files"_s).toArray().at(0).toObject().value(u"url"_s).toString();
+    const Probe media = probe(download(video).body, u"mp4"_s);
+    QVERIFY(media.codecs.contains(u"h264"));
+}
+
+void RecordingsTest::retentionDeletesOldRecordingsWithTheirFiles()
+{
+    std::unique_ptr<SignalClient> host;
+    const QString meetingId = liveMeeting(&host);
+    QVERIFY(!meetingId.isEmpty());
+    const QString stopPath = u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId);
+    const QString old = startRecording(meetingId);
+    QCOMPARE(m_live->api().post(stopPath, {}).status, 202);
+    const QString recent = startRecording(meetingId);
+    QCOMPARE(m_live->api().post(stopPath, {}).status, 202);
+    QCOMPARE(waitForState(old, {u"completed"_s}).value(u"state"_s).toString(), u"completed"_s);
+    QCOMPARE(waitForState(recent, {u"completed"_s}).value(u"state"_s).toString(), u"completed"_s);
+    const QDir oldFiles(m_live->server().dataDir() + u"/recordings/"_s + meetingId + u'/' + old);
+    QVERIFY(oldFiles.exists());
+
+    // Age one of them past the 30 days, as the calendar would, while the server is down.
+    host.reset();
+    m_live->server().stop();
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"aging"_s);
+        db.setDatabaseName(m_live->server().dataDir() + u"/quorum.db"_s);
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        query.prepare(u"UPDATE recordings SET started_at = started_at - ? WHERE id = ?"_s);
+        query.addBindValue(31LL * 86400 * 1000);
+        query.addBindValue(old);
+        QVERIFY(query.exec());
+        QCOMPARE(query.numRowsAffected(), 1);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"aging"_s);
+
+    QVERIFY(m_live->server().start());
+    QCOMPARE(m_live->api().get(u"/v1/recordings/"_s + old).status, 404);
+    QVERIFY(!oldFiles.exists());
+    QCOMPARE(m_live->api().get(u"/v1/recordings/"_s + recent).json().value(u"state"_s).toString(),
+             u"completed"_s);
+}
+
+void RecordingsTest::aFullDiskFailsNewRecordings()
+{
+    // A reserve larger than any disk here: the storage is "full" for recordings.
+    QuorumdProcess server(kRecordingFlags + QStringList{u"--recording-min-free"_s, u"100000000"_s});
+    server.useTestBuild();
+    QVERIFY(server.start());
+    ApiClient api(server.baseUrl(), server.token());
+    const ApiReply created = api.post(u"/v1/meetings"_s,
+                                      {{u"topic"_s, u"Full disk"_s},
+                                       {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
+                                       {u"duration_minutes"_s, 30}});
+    const QString meetingId = created.json().value(u"id"_s).toString();
+    const ApiReply token = api.post(u"/v1/meetings/%1/joinToken"_s.arg(meetingId), {});
+    SignalClient socket;
+    QVERIFY(socket.open(server.port()));
+    QCOMPARE(socket.join(token.json().value(u"jwt"_s).toString()).value(u"type"_s).toString(),
+             u"joined"_s);
+
+    const ApiReply started = api.post(u"/v1/meetings/%1/recordings:start"_s.arg(meetingId), {});
+    QCOMPARE(started.status, 202);
+    QCOMPARE(started.json().value(u"state"_s).toString(), u"failed"_s);
+    QCOMPARE(started.json().value(u"error_code"_s).toString(), u"storage_full"_s);
+
+    // The database is intact: the meeting goes on, the failure is recorded and reported.
+    QCOMPARE(api.get(u"/v1/meetings/"_s + meetingId).json().value(u"state"_s).toString(),
+             u"LIVE"_s);
+    DatabaseReader database(server.dataDir());
+    bool reported = false;
+    for (const EventRow &event : database.events(meetingId))
+        reported |= event.type == u"recording.failed"
+            && event.data.value(u"error_code"_s).toString() == u"storage_full";
+    QVERIFY(reported);
+    QCOMPARE(api.get(u"/v1/meetings/%1/recordings"_s.arg(meetingId))
+                 .json()
+                 .value(u"recordings"_s)
+                 .toArray()
+                 .size(),
+             1);
+}
+
+void RecordingsTest::signedLinksExpire()
+{
+    QuorumdProcess server(kRecordingFlags + QStringList{u"--recording-url-ttl"_s, u"2"_s});
+    server.useTestBuild();
+    QVERIFY(server.start());
+    ApiClient api(server.baseUrl(), server.token());
+    const ApiReply created = api.post(u"/v1/meetings"_s,
+                                      {{u"topic"_s, u"Short links"_s},
+                                       {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
+                                       {u"duration_minutes"_s, 30}});
+    const QString meetingId = created.json().value(u"id"_s).toString();
+    const ApiReply token = api.post(u"/v1/meetings/%1/joinToken"_s.arg(meetingId), {});
+    SignalClient socket;
+    QVERIFY(socket.open(server.port()));
+    QCOMPARE(socket.join(token.json().value(u"jwt"_s).toString()).value(u"type"_s).toString(),
+             u"joined"_s);
+    const QString recordingId = api.post(u"/v1/meetings/%1/recordings:start"_s.arg(meetingId), {})
+                                    .json()
+                                    .value(u"recording_id"_s)
+                                    .toString();
+    QCOMPARE(api.post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status, 202);
+    QJsonObject recording;
+    QTRY_VERIFY_WITH_TIMEOUT((recording = api.get(u"/v1/recordings/"_s + recordingId).json(),
+                              recording.value(u"state"_s) == u"completed"_s),
+                             60000);
+
+    const QString url
+        = recording.value(u"files"_s).toArray().at(0).toObject().value(u"url"_s).toString();
+    QCOMPARE(download(url).status, 200);
+    QTest::qWait(3000);
+    const Download expired = download(url);
+    QCOMPARE(expired.status, 403);
+    QCOMPARE(QJsonDocument::fromJson(expired.body).object().value(u"code"_s).toString(),
+             u"url_expired"_s);
+    // A fresh read mints a link that works again.
+    const QString fresh = api.get(u"/v1/recordings/"_s + recordingId)
+                              .json()
+                              .value(u"files"_s)
+                              .toArray()
+                              .at(0)
+                              .toObject()
+                              .value(u"url"_s)
+                              .toString();
+    QCOMPARE(download(fresh).status, 200);
+}
+
+void RecordingsTest::theBuiltinMediaPlaneRefusesToRecord()
+{
+    QuorumdProcess server({u"--rate-limits"_s, u"off"_s});
+    QVERIFY(server.start());
+    ApiClient api(server.baseUrl(), server.token());
+    const ApiReply created
+        = api.post(u"/v1/meetings"_s,
+                   {{u"topic"_s, u"No capture"_s},
+                    {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
+                    {u"duration_minutes"_s, 30},
+                    {u"settings"_s, QJsonObject{{u"auto_recording"_s, u"cloud"_s}}}});
+    const QString meetingId = created.json().value(u"id"_s).toString();
+    const ApiReply token = api.post(u"/v1/meetings/%1/joinToken"_s.arg(meetingId), {});
+    SignalClient socket;
+    QVERIFY(socket.open(server.port()));
+    QCOMPARE(socket.join(token.json().value(u"jwt"_s).toString()).value(u"type"_s).toString(),
+             u"joined"_s);
+
+    const ApiReply refused = api.post(u"/v1/meetings/%1/recordings:start"_s.arg(meetingId), {});
+    QCOMPARE(refused.status, 409);
+    QCOMPARE(refused.code(), u"capture_unavailable"_s);
+    QVERIFY(refused.json().value(u"detail"_s).toString().contains(u"media plane that can capture"));
+
+    socket.send({{u"type"_s, u"start_recording"_s}, {u"id"_s, u"s1"_s}});
+    QCOMPARE(socket.waitFor(u"error"_s).value(u"code"_s).toString(), u"capture_unavailable"_s);
+
+    // auto_recording: cloud asked for one when the meeting went LIVE: it failed, and said why.
+    const QJsonArray recordings = api.get(u"/v1/meetings/%1/recordings"_s.arg(meetingId))
+                                      .json()
+                                      .value(u"recordings"_s)
+                                      .toArray();
+    QCOMPARE(recordings.size(), 1);
+    QCOMPARE(recordings.at(0).toObject().value(u"state"_s).toString(), u"failed"_s);
+    QCOMPARE(recordings.at(0).toObject().value(u"error_code"_s).toString(),
+             u"capture_unavailable"_s);
+    DatabaseReader database(server.dataDir());
+    QStringList types;
+    for (const EventRow &event : database.events(meetingId))
+        types << event.type;
+    QVERIFY2(types.contains(u"recording.failed"_s), qPrintable(types.join(u' ')));
+    QVERIFY(!types.contains(u"recording.started"_s));
 }
 
 QTEST_MAIN(RecordingsTest)

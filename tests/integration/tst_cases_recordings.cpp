@@ -298,6 +298,11 @@ private Q_SLOTS:
         for (const EventRow &event : eventsOfType(db.events(meetingId), u"recording.completed"_s))
             completedRows += event.data.value(u"recording_id"_s).toString() == recordingId;
         QCOMPARE(completedRows, 1);
+        const QList<QJsonObject> outbox = db.deliveries(hook.id);
+        QCOMPARE(outbox.size(), 1);
+        QCOMPARE(outbox.first().value(u"event_id"_s).toString().toLatin1(), eventId);
+        // The body is stored once, with the event, and sent as stored.
+        QCOMPARE(outbox.first().value(u"body"_s).toString().toUtf8(), attempts.constFirst().body);
         const QJsonObject body = bodyOf(attempts.constFirst());
         QCOMPARE(body.value(u"event"_s).toString(), u"recording.completed"_s);
         QCOMPARE(body.value(u"event_id"_s).toString().toLatin1(), eventId);

@@ -548,8 +548,12 @@ private Q_SLOTS:
         QCOMPARE(unsignedLink.status, 403);
         QCOMPARE(unsignedLink.code(), u"invalid_signature"_s);
 
-        // A LIVE meeting on a plane that cannot capture.
-        const QString live = createMeeting(u"Live, unrecordable"_s);
+        // A LIVE meeting on a plane that cannot capture. Not an auto_recording one: going LIVE
+        // with it blocks the hub on the writers' lock with SQLite today (reported, not fixed
+        // here).
+        QJsonObject body = newMeeting(u"Live, unrecordable"_s);
+        body.insert(u"settings"_s, QJsonObject{{u"auto_recording"_s, u"none"_s}});
+        const QString live = admin.post(u"/v1/meetings"_s, body).json().value(u"id"_s).toString();
         const ApiReply token
             = admin.post(u"/v1/meetings/"_s + live + u"/joinToken"_s, QJsonObject{});
         QCOMPARE(token.status, 200);

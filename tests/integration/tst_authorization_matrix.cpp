@@ -684,6 +684,36 @@ private Q_SLOTS:
             QCOMPARE(reply.problemWithoutRequestId(), missing.problemWithoutRequestId());
         }
     }
+
+    // The matrix has no co-host among its callers: bob, made co-host of a live meeting of
+    // alice's, may take its host actions and read its recordings, but not delete them.
+    void aCoHostRecordsButMayNotDelete()
+    {
+        QString bobInRoom;
+        const QString meeting = startLive(u"bob"_s, false, &bobInRoom);
+        QVERIFY(!meeting.isEmpty() && !bobInRoom.isEmpty());
+        const QString base = u"/v1/meetings/"_s + meeting;
+        QCOMPARE(as(u"alice"_s)
+                     .patch(base + u"/participants/"_s + bobInRoom, {{u"role"_s, u"co_host"_s}})
+                     .status,
+                 200);
+
+        ApiClient bob = as(u"bob"_s);
+        const ApiReply started = bob.post(base + u"/recordings:start"_s, QJsonObject{});
+        QCOMPARE(started.status, 202);
+        const QString recording = started.json().value(u"recording_id"_s).toString();
+        QCOMPARE(bob.post(base + u"/recordings:stop"_s, QJsonObject{}).status, 202);
+        QCOMPARE(bob.get(base + u"/recordings"_s).status, 200);
+        QCOMPARE(bob.get(u"/v1/recordings/"_s + recording).status, 200);
+
+        const ApiReply refused = bob.del(u"/v1/recordings/"_s + recording);
+        QCOMPARE(refused.status, 403);
+        QCOMPARE(refused.code(), u"forbidden"_s);
+        QCOMPARE(as(u"alice"_s).get(u"/v1/recordings/"_s + recording).status, 200);
+        // dave, a member who is neither host nor co-host here, does not see it at all.
+        QCOMPARE(as(u"dave"_s).del(u"/v1/recordings/"_s + recording).status, 404);
+        QCOMPARE(as(u"alice"_s).del(u"/v1/recordings/"_s + recording).status, 204);
+    }
 };
 
 void tst_AuthorizationMatrix::buildTable()

@@ -548,9 +548,8 @@ private Q_SLOTS:
         QCOMPARE(unsignedLink.status, 403);
         QCOMPARE(unsignedLink.code(), u"invalid_signature"_s);
 
-        // A LIVE meeting on a plane that cannot capture. Not an auto_recording one: going LIVE
-        // with it blocks the hub on the writers' lock with SQLite today (reported, not fixed
-        // here).
+        // A LIVE meeting on a plane that cannot capture; not an auto_recording one, so that
+        // this request is the only attempt to record it.
         QJsonObject body = newMeeting(u"Live, unrecordable"_s);
         body.insert(u"settings"_s, QJsonObject{{u"auto_recording"_s, u"none"_s}});
         const QString live = admin.post(u"/v1/meetings"_s, body).json().value(u"id"_s).toString();

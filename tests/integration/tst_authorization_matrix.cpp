@@ -9,6 +9,9 @@
 //     lacks, and 403 first_party_only where only first-party credentials may go;
 //   - the rightful caller (alice for her objects, A's admin for the admin routes): 2xx.
 //
+// The server is the test build with the `test-capture` media plane, so that alice's recordings
+// are made through the real API: started, stopped and processed.
+//
 // Every refused write is followed by a re-read of its object by its owner: nothing changed.
 // The table must name every route the server has; a new route fails the test until it is here.
 
@@ -70,6 +73,7 @@ enum class Witness {
     Meeting,
     Live,
     Webhook,
+    Recording,
     Tokens,
     User,
     App,
@@ -87,6 +91,8 @@ enum class Fresh {
     LiveHostOnly,
     LiveWithAttendee,
     LiveWithWaiting,
+    LiveRecording,
+    Recording,
     Webhook,
     Token,
     InstalledApp,
@@ -112,6 +118,7 @@ struct Objects
     QString meeting; // alice's, SCHEDULED
     QString live; // alice's, LIVE
     QString participant; // a participant of `live` other than alice
+    QString recording; // alice's recording of `live`, stopped and processed
     QString webhook; // alice's
     QString delivery; // of `webhook`
     QString token; // alice's spare personal token (its id)
@@ -213,6 +220,29 @@ private:
         return id;
     }
 
+    // alice starts recording her live meeting; the recording's id, or empty.
+    QString startRecording(const QString &meeting)
+    {
+        const ApiReply started
+            = as(u"alice"_s)
+                  .post(u"/v1/meetings/"_s + meeting + u"/recordings:start"_s, QJsonObject{});
+        return started.status == 202 ? started.json().value(u"recording_id"_s).toString()
+                                     : QString();
+    }
+
+    // A recording of a fresh live meeting of alice's, started and stopped (so processing).
+    QString stoppedRecording()
+    {
+        const QString meeting = startLive({}, false, nullptr);
+        const QString recording = meeting.isEmpty() ? QString() : startRecording(meeting);
+        if (recording.isEmpty())
+            return {};
+        const ApiReply stopped
+            = as(u"alice"_s)
+                  .post(u"/v1/meetings/"_s + meeting + u"/recordings:stop"_s, QJsonObject{});
+        return stopped.status == 202 ? recording : QString();
+    }
+
     bool join(const QString &who, const QString &meeting, QString *participant)
     {
         const ApiReply token
@@ -272,6 +302,14 @@ private:
                 = startLive(u"dave"_s, route.fresh == Fresh::LiveWithWaiting, &participant);
             objects.participant = participant;
             break;
+        case Fresh::LiveRecording:
+            objects.live = startLive({}, false, nullptr);
+            if (startRecording(objects.live).isEmpty())
+                objects.live.clear();
+            break;
+        case Fresh::Recording:
+            objects.recording = stoppedRecording();
+            break;
         case Fresh::Webhook:
             objects.webhook = created(as(u"alice"_s).post(u"/v1/webhooks"_s, webhookBody()));
             break;
@@ -298,8 +336,10 @@ private:
         QString path = pattern;
         QString id;
         if (pattern.startsWith(u"/v1/meetings/"))
-            id = pattern.contains(u"/participants") || pattern.endsWith(u":end") ? objects.live
-                                                                                 : objects.meeting;
+            id = pattern.contains(u"/participants") || pattern.contains(u"/recordings")
+                    || pattern.endsWith(u":end")
+                ? objects.live
+                : objects.meeting;
         else if (pattern.startsWith(u"/v1/webhooks/"))
             id = objects.webhook;
         else if (pattern.startsWith(u"/v1/tokens/"))
@@ -309,7 +349,7 @@ private:
         else if (pattern.startsWith(u"/v1/apps/"))
             id = objects.app;
         else if (pattern.startsWith(u"/v1/recordings/"))
-            id = u"rec_unsigned"_s;
+            id = pattern.contains(u"/files/") ? u"rec_unsigned"_s : objects.recording;
         return path.replace(u"{id}"_s, id)
             .replace(u"{pid}"_s, objects.participant)
             .replace(u"{did}"_s, objects.delivery)
@@ -343,6 +383,12 @@ private:
                                             {u"events"_s, json.value(u"events"_s)},
                                             {u"enabled"_s, json.value(u"enabled"_s)}})
                       .toJson();
+        }
+        case Witness::Recording: {
+            // File links are minted afresh at every read; the stored version is the witness.
+            const ApiReply reply = as(u"alice"_s).get(u"/v1/recordings/"_s + o.recording);
+            return QByteArray::number(reply.status) + ' ' + reply.header("ETag") + ' '
+                + reply.json().value(u"state"_s).toString().toUtf8();
         }
         case Witness::Tokens:
             return listed(as(u"alice"_s).get(u"/v1/tokens?page_size=300"_s), u"tokens"_s);
@@ -427,10 +473,10 @@ private:
     {
         const Objects &o = m_objects;
         if (caller == OtherAdmin)
-            return {
-                o.meeting, o.live, o.webhook, o.token, o.user, o.app, m_userIds.value(u"alice"_s)};
+            return {o.meeting, o.live, o.recording, o.webhook,
+                    o.token,   o.user, o.app,       m_userIds.value(u"alice"_s)};
         if (caller == OtherMember)
-            return {o.meeting, o.live, o.webhook, o.token};
+            return {o.meeting, o.live, o.recording, o.webhook, o.token};
         return {};
     }
 
@@ -452,7 +498,9 @@ private Q_SLOTS:
     {
         QVERIFY(m_receiver.listen(QHostAddress::LocalHost, 0));
         m_server = std::make_unique<QuorumdProcess>(
-            QStringList{u"--webhooks-allow-private-networks"_s, u"--rate-limits"_s, u"off"_s});
+            QStringList{u"--webhooks-allow-private-networks"_s, u"--rate-limits"_s, u"off"_s,
+                        u"--media"_s, u"test-capture"_s, u"--recording-min-free"_s, u"0"_s});
+        m_server->useTestBuild();
         QVERIFY2(m_server->start(), m_server->standardError().constData());
 
         // Workspace A is "default" (its admin is "admin"); B is "other", with olga its admin.
@@ -486,6 +534,19 @@ private Q_SLOTS:
         QVERIFY(!m_objects.meeting.isEmpty());
         m_objects.live = startLive(u"bob"_s, false, &m_objects.participant);
         QVERIFY(!m_objects.live.isEmpty() && !m_objects.participant.isEmpty());
+        // A recording of it, stopped and processed, so that refusals leave a still witness.
+        m_objects.recording = startRecording(m_objects.live);
+        QVERIFY(m_objects.recording.startsWith(u"rec_"));
+        QCOMPARE(
+            alice.post(u"/v1/meetings/"_s + m_objects.live + u"/recordings:stop"_s, QJsonObject{})
+                .status,
+            202);
+        QTRY_VERIFY_WITH_TIMEOUT(QStringList({u"completed"_s, u"failed"_s})
+                                     .contains(alice.get(u"/v1/recordings/"_s + m_objects.recording)
+                                                   .json()
+                                                   .value(u"state"_s)
+                                                   .toString()),
+                                 60000);
         m_objects.webhook = created(alice.post(u"/v1/webhooks"_s, webhookBody()));
         QVERIFY(!m_objects.webhook.isEmpty());
         const ApiReply test
@@ -614,14 +675,44 @@ private Q_SLOTS:
         if (expect.code == u"not_found") {
             Objects unknown = objects;
             for (QString *id :
-                 {&unknown.meeting, &unknown.live, &unknown.participant, &unknown.webhook,
-                  &unknown.delivery, &unknown.token, &unknown.user, &unknown.app})
+                 {&unknown.meeting, &unknown.live, &unknown.participant, &unknown.recording,
+                  &unknown.webhook, &unknown.delivery, &unknown.token, &unknown.user, &unknown.app})
                 *id = unknownLike(*id);
             const ApiReply missing
                 = call(tested, resolve(tested.pattern, unknown), bearerOf(caller, tested));
             QCOMPARE(missing.status, 404);
             QCOMPARE(reply.problemWithoutRequestId(), missing.problemWithoutRequestId());
         }
+    }
+
+    // The matrix has no co-host among its callers: bob, made co-host of a live meeting of
+    // alice's, may take its host actions and read its recordings, but not delete them.
+    void aCoHostRecordsButMayNotDelete()
+    {
+        QString bobInRoom;
+        const QString meeting = startLive(u"bob"_s, false, &bobInRoom);
+        QVERIFY(!meeting.isEmpty() && !bobInRoom.isEmpty());
+        const QString base = u"/v1/meetings/"_s + meeting;
+        QCOMPARE(as(u"alice"_s)
+                     .patch(base + u"/participants/"_s + bobInRoom, {{u"role"_s, u"co_host"_s}})
+                     .status,
+                 200);
+
+        ApiClient bob = as(u"bob"_s);
+        const ApiReply started = bob.post(base + u"/recordings:start"_s, QJsonObject{});
+        QCOMPARE(started.status, 202);
+        const QString recording = started.json().value(u"recording_id"_s).toString();
+        QCOMPARE(bob.post(base + u"/recordings:stop"_s, QJsonObject{}).status, 202);
+        QCOMPARE(bob.get(base + u"/recordings"_s).status, 200);
+        QCOMPARE(bob.get(u"/v1/recordings/"_s + recording).status, 200);
+
+        const ApiReply refused = bob.del(u"/v1/recordings/"_s + recording);
+        QCOMPARE(refused.status, 403);
+        QCOMPARE(refused.code(), u"forbidden"_s);
+        QCOMPARE(as(u"alice"_s).get(u"/v1/recordings/"_s + recording).status, 200);
+        // dave, a member who is neither host nor co-host here, does not see it at all.
+        QCOMPARE(as(u"dave"_s).del(u"/v1/recordings/"_s + recording).status, 404);
+        QCOMPARE(as(u"alice"_s).del(u"/v1/recordings/"_s + recording).status, 204);
     }
 };
 
@@ -630,6 +721,8 @@ void tst_AuthorizationMatrix::buildTable()
     const QString read = u"meeting.read"_s;
     const QString write = u"meeting.write"_s;
     const QString webhookRead = u"webhook.read"_s;
+    const QString recordingRead = u"recording.read"_s;
+    const QString recordingWrite = u"recording.write"_s;
     const QString webhookWrite = u"webhook.write"_s;
     const QJsonObject empty;
 
@@ -701,6 +794,22 @@ void tst_AuthorizationMatrix::buildTable()
     bearer("POST", u"/v1/meetings/{id}/participants/{pid}/admit"_s,
            u"admits a participant from the waiting room"_s, std::nullopt, kNotFound, kNotFound,
            lacks(write), ok(200), alice, Witness::Live, Fresh::LiveWithWaiting);
+
+    // Recordings of alice's live meeting. Starting and stopping are host actions; reading
+    // needs the right to read the meeting; deleting is the host's (or an admin's) call.
+    bearer("POST", u"/v1/meetings/{id}/recordings:start"_s, u"starts recording"_s, std::nullopt,
+           kNotFound, kNotFound, lacks(recordingWrite), ok(202), alice, Witness::Live,
+           Fresh::LiveHostOnly);
+    bearer("POST", u"/v1/meetings/{id}/recordings:stop"_s, u"stops recording"_s, std::nullopt,
+           kNotFound, kNotFound, lacks(recordingWrite), ok(202), alice, Witness::Live,
+           Fresh::LiveRecording);
+    bearer("GET", u"/v1/meetings/{id}/recordings"_s, u"lists the meeting's recordings"_s,
+           std::nullopt, kNotFound, kNotFound, lacks(recordingRead), ok(200), alice);
+    bearer("GET", u"/v1/recordings/{id}"_s, u"reads alice's recording"_s, std::nullopt, kNotFound,
+           kNotFound, lacks(recordingRead), ok(200), alice);
+    bearer("DELETE", u"/v1/recordings/{id}"_s, u"deletes alice's recording"_s, std::nullopt,
+           kNotFound, kNotFound, lacks(recordingWrite), ok(204), alice, Witness::Recording,
+           Fresh::Recording);
 
     // Webhook subscriptions: each client manages its own.
     bearer("POST", u"/v1/webhooks"_s, u"subscribes to webhooks"_s, webhookBody(), ok(201), ok(201),

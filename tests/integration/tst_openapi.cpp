@@ -4,8 +4,10 @@
 // its operation with the fields its schema requires. The checking is done by openapi_check.py.
 
 #include "ApiClient.h"
+#include "LiveScenario.h"
 #include "OAuthFlow.h"
 #include "QuorumdProcess.h"
+#include "SignalClient.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -13,6 +15,7 @@
 #include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QUrl>
 #include <QtTest>
 
 using namespace quorum::testing;
@@ -512,6 +515,115 @@ private Q_SLOTS:
         QCOMPARE(admin.del(path).status, 204);
     }
 
+    // On this server's builtin media plane recordings stop at their checks: every refusal of
+    // the recording routes, and the signed link's.
+    void recordingsAreRefused()
+    {
+        ApiClient admin(m_server->baseUrl(), m_admin);
+        const QString base = u"/v1/meetings/"_s + m_meeting + u"/recordings"_s;
+        const ApiReply notLive = admin.post(base + u":start"_s, {});
+        QCOMPARE(notLive.status, 409);
+        QCOMPARE(notLive.code(), u"meeting_not_live"_s);
+        QCOMPARE(admin.post(base + u":stop"_s, {}).code(), u"meeting_not_live"_s);
+        QCOMPARE(admin.post(base + u":start"_s, {{u"mode"_s, u"cloud"_s}}).code(),
+                 u"unknown_field"_s);
+        QCOMPARE(ApiClient(m_server->baseUrl(), m_reader).post(base + u":start"_s, {}).code(),
+                 u"insufficient_scope"_s);
+        ApiClient member(m_server->baseUrl(), m_member);
+        QCOMPARE(member.post(base + u":stop"_s, {}).status, 404);
+        QCOMPARE(member.get(base).status, 404);
+
+        const ApiReply listed = admin.get(base + u"?page_size=5"_s);
+        QCOMPARE(listed.status, 200);
+        QVERIFY(listed.json().value(u"recordings"_s).toArray().isEmpty());
+        QCOMPARE(admin.get(base + u"?state=completed"_s).code(), u"invalid_parameter"_s);
+        QCOMPARE(admin.get(base + u"?cursor=forged"_s).code(), u"invalid_cursor"_s);
+        const QString unknown = u"/v1/recordings/rec_0000000000000000000000"_s;
+        QCOMPARE(admin.get(unknown).status, 404);
+        QCOMPARE(admin.del(unknown).status, 404);
+        QCOMPARE(ApiClient(m_server->baseUrl()).get(unknown).status, 401);
+
+        ApiClient anonymous(m_server->baseUrl());
+        const ApiReply unsignedLink = anonymous.get(unknown + u"/files/fil_x?expires=1&sig=x"_s);
+        QCOMPARE(unsignedLink.status, 403);
+        QCOMPARE(unsignedLink.code(), u"invalid_signature"_s);
+
+        // A LIVE meeting on a plane that cannot capture; not an auto_recording one, so that
+        // this request is the only attempt to record it.
+        QJsonObject body = newMeeting(u"Live, unrecordable"_s);
+        body.insert(u"settings"_s, QJsonObject{{u"auto_recording"_s, u"none"_s}});
+        const QString live = admin.post(u"/v1/meetings"_s, body).json().value(u"id"_s).toString();
+        const ApiReply token
+            = admin.post(u"/v1/meetings/"_s + live + u"/joinToken"_s, QJsonObject{});
+        QCOMPARE(token.status, 200);
+        SignalClient host;
+        QVERIFY(host.open(m_server->port()));
+        QCOMPARE(host.join(token.json().value(u"jwt"_s).toString()).value(u"type"_s).toString(),
+                 u"joined"_s);
+        const ApiReply unavailable
+            = admin.post(u"/v1/meetings/"_s + live + u"/recordings:start"_s, {});
+        QCOMPARE(unavailable.status, 409);
+        QCOMPARE(unavailable.code(), u"capture_unavailable"_s);
+        QCOMPARE(admin.post(u"/v1/meetings/"_s + live + u"/recordings:stop"_s, {}).code(),
+                 u"not_recording"_s);
+        QCOMPARE(admin.post(u"/v1/meetings/"_s + live + u":end"_s, {}).status, 200);
+    }
+
+    // A whole recording on the test build's capturing plane: the answers that carry a
+    // Recording, its files (whole, in part, past the end) and the timeline.
+    void recordingsSucceed()
+    {
+        LiveScenario live({u"--media"_s, u"test-capture"_s, u"--rate-limits"_s, u"off"_s,
+                           u"--recording-min-free"_s, u"0"_s});
+        live.server().useTestBuild();
+        QVERIFY2(live.start(), live.server().standardError().constData());
+        ApiClient admin = live.api();
+        const QString meeting = live.createMeeting(false);
+        QVERIFY(!meeting.isEmpty());
+        QJsonObject answer;
+        const auto host = live.join(u"admin"_s, meeting, &answer);
+        QCOMPARE(answer.value(u"type"_s).toString(), u"joined"_s);
+        const QString base = u"/v1/meetings/"_s + meeting + u"/recordings"_s;
+
+        const ApiReply started = admin.post(base + u":start"_s, {});
+        QCOMPARE(started.status, 202);
+        const QString id = started.json().value(u"recording_id"_s).toString();
+        QCOMPARE(host->waitFor(u"recording_started"_s).value(u"recording_id"_s).toString(), id);
+        QCOMPARE(admin.post(base + u":start"_s, {}).code(), u"recording_active"_s);
+        QCOMPARE(live.meeting(meeting)[u"live"_s][u"recording"_s][u"id"_s].toString(), id);
+        QCOMPARE(admin.get(u"/v1/recordings/"_s + id).json().value(u"state"_s).toString(),
+                 u"recording"_s);
+        QCOMPARE(admin.del(u"/v1/recordings/"_s + id).code(), u"recording_active"_s);
+
+        const ApiReply stopped = admin.post(base + u":stop"_s, {});
+        QCOMPARE(stopped.status, 202);
+        QCOMPARE(stopped.json().value(u"state"_s).toString(), u"processing"_s);
+        QCOMPARE(host->waitFor(u"recording_stopped"_s).value(u"reason"_s).toString(), u"stopped"_s);
+        QCOMPARE(admin.post(base + u":stop"_s, {}).code(), u"not_recording"_s);
+
+        QJsonObject recording;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (recording = admin.get(u"/v1/recordings/"_s + id).json()).value(u"state"_s).toString()
+                == u"completed",
+            60000);
+        QCOMPARE(admin.get(base).json().value(u"recordings"_s).toArray().size(), 1);
+
+        const QJsonArray files = recording.value(u"files"_s).toArray();
+        QCOMPARE(files.size(), 3);
+        ApiClient anonymous(live.server().baseUrl());
+        for (const QJsonValue &file : files) {
+            const QUrl url(file.toObject().value(u"url"_s).toString());
+            const QString link = url.path() + u'?' + url.query(QUrl::FullyEncoded);
+            QCOMPARE(anonymous.get(link).status, 200);
+            QCOMPARE(anonymous.get(link, {{"Range", "bytes=0-9"}}).status, 206);
+            QCOMPARE(anonymous.get(link, {{"Range", "bytes=999999999-"}}).status, 416);
+        }
+
+        QCOMPARE(admin.del(u"/v1/recordings/"_s + id, {{"If-Match", "\"v999\""}}).status, 412);
+        QCOMPARE(admin.del(u"/v1/recordings/"_s + id).status, 204);
+        QCOMPARE(admin.get(u"/v1/recordings/"_s + id).status, 404);
+    }
+
     void systemRoutesAnswer_data()
     {
         QTest::addColumn<QString>("path");
@@ -523,7 +635,7 @@ private Q_SLOTS:
         QTest::newRow("the key set") << u"/.well-known/jwks.json"_s << 200;
         QTest::newRow("the signalling endpoint without an upgrade") << u"/v1/signal"_s << 426;
         QTest::newRow("an unknown path") << u"/v1/nothing-here"_s << 404;
-        QTest::newRow("a planned path") << u"/v1/recordings/rec_0000000000000000000000"_s << 404;
+        QTest::newRow("a planned path") << u"/j/mtg_0000000000000000000000"_s << 404;
     }
 
     void systemRoutesAnswer()
@@ -952,7 +1064,7 @@ private Q_SLOTS:
             << u"routes"_s << QByteArray("GET /v1/healthz\nGET /v1/unknown\n")
             << QByteArray("route GET /v1/unknown is missing from the spec");
         QTest::newRow("a built route the spec marks planned")
-            << u"routes"_s << QByteArray("POST /v1/meetings/{id}/recordings:start\n")
+            << u"routes"_s << QByteArray("GET /j/{id}\n")
             << QByteArray("is built but the spec marks");
         QTest::newRow("a status the operation does not list")
             << u"responses"_s

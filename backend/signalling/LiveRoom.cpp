@@ -603,8 +603,8 @@ void LiveRoom::resume(SessionRef session, const QString &requestId, const QStrin
                       {u"muted"_s, true}}));
 }
 
-void LiveRoom::addWatcher(SessionRef session, const QString &requestId, bool observer, bool mayAct,
-                          const QString &userId)
+void LiveRoom::addWatcher(SessionRef session, const QString &requestId, bool observer,
+                          WatcherRights rights, const QString &userId)
 {
     if (observer && socketCount() >= context().settings.maxSocketsPerMeeting) {
         m_hub.refuse(session, requestId, u"meeting_full"_s,
@@ -612,7 +612,7 @@ void LiveRoom::addWatcher(SessionRef session, const QString &requestId, bool obs
                      SignalHub::CloseMeetingFull);
         return;
     }
-    m_watchers.append(Watcher{session, observer, mayAct, userId});
+    m_watchers.append(Watcher{session, observer, rights, userId});
     m_hub.m_state->sessionRooms.insert(session, m_meetingId);
     publish();
 
@@ -621,7 +621,8 @@ void LiveRoom::addWatcher(SessionRef session, const QString &requestId, bool obs
         QJsonObject answer{{u"type"_s, u"observing"_s},
                            {u"meeting_id"_s, m_meetingId},
                            {u"state"_s, meeting ? meetingStateName(meeting->state) : QString()},
-                           {u"may_act"_s, mayAct},
+                           {u"may_act"_s, rights.mayAct},
+                           {u"may_record"_s, rights.mayRecord},
                            {u"participants"_s, roster(true)}};
         if (!requestId.isEmpty())
             answer.insert(u"id"_s, requestId);
@@ -905,7 +906,14 @@ void LiveRoom::handleFrame(SessionRef session, const QJsonObject &frame)
         }
         if (type == u"ack")
             return;
-        if (!watcher->mayAct) {
+        const bool recordingCommand = type == u"start_recording" || type == u"stop_recording";
+        if (recordingCommand && !watcher->rights.mayRecord) {
+            sendError(session, requestId, u"forbidden"_s,
+                      u"Observing does not include recording commands without recording.write "
+                      "and host rights."_s);
+            return;
+        }
+        if (!recordingCommand && !watcher->rights.mayAct) {
             sendError(session, requestId, u"forbidden"_s,
                       u"Observing does not include host commands without meeting.write and "
                       "host rights."_s);
@@ -1022,8 +1030,15 @@ void LiveRoom::handleHostCommand(SessionRef session, const QString &type, const 
     // The hub may delete this room while ending it: keep what the answer needs.
     const SessionRef replyTo = session;
     const Result<HostActionOutcome> outcome = runHostAction(action);
-    if (!outcome)
+    if (!outcome) {
         sendHostCommandError(replyTo, requestId, outcome.error());
+        return;
+    }
+    // A recording that failed at once (storage full, capture refused) starts nothing that
+    // everyone would hear of: the sender is told why.
+    if (outcome->recording && outcome->recording->state == RecordingState::Failed)
+        sendError(replyTo, requestId, outcome->recording->errorCode,
+                  outcome->recording->errorMessage);
 }
 
 void LiveRoom::sendHostCommandError(SessionRef session, const QString &requestId,

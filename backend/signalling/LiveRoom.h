@@ -43,9 +43,14 @@ public:
     void arrive(const Arrival &arrival);
     // A participant's socket came back with its resume token.
     void resume(SessionRef session, const QString &requestId, const QString &participantId);
+    struct WatcherRights
+    {
+        bool mayAct = false; // host commands (meeting.write and host rights)
+        bool mayRecord = false; // start_recording, stop_recording (recording.write and host rights)
+    };
     // An observer (answered `observing`) or an event stream (no answer).
-    void addWatcher(SessionRef session, const QString &requestId, bool observer, bool mayAct,
-                    const QString &userId);
+    void addWatcher(SessionRef session, const QString &requestId, bool observer,
+                    WatcherRights rights, const QString &userId);
     void removeWatcher(SessionRef session);
 
     // A frame after the first, from a participant's or an observer's session.
@@ -97,7 +102,7 @@ private:
     {
         SessionRef session;
         bool observer = false; // answered frames and may send commands; else an event stream
-        bool mayAct = false;
+        WatcherRights rights; // observers only
         QString userId;
     };
     enum class Audience { Everyone, Hosts };

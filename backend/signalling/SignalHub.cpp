@@ -390,10 +390,14 @@ void SignalHub::doObserve(SessionRef ref, const QString &requestId, const QByteA
                cancelled ? u"The meeting was cancelled."_s : u"The meeting has ended."_s);
         return;
     }
-    const bool mayAct = caller->hasScope(u"meeting.write"_s)
-        && (permissions::mayChangeMeeting(*caller, *meeting) || cohost);
+    // Host commands need host rights and the scope of their REST twins: meeting.write, and
+    // recording.write for starting and stopping recordings.
+    const bool hostRights = permissions::mayChangeMeeting(*caller, *meeting) || cohost;
+    LiveRoom::WatcherRights rights;
+    rights.mayAct = hostRights && caller->hasScope(u"meeting.write"_s);
+    rights.mayRecord = hostRights && caller->hasScope(u"recording.write"_s);
     LiveRoom *room = roomFor(meetingId);
-    room->addWatcher(ref, requestId, true, mayAct, caller->userId);
+    room->addWatcher(ref, requestId, true, rights, caller->userId);
 }
 
 void SignalHub::frame(SessionRef ref, QJsonObject frame)
@@ -431,7 +435,7 @@ void SignalHub::watch(SessionRef ref, const QString &meetingId)
                                         CloseMeetingEnded, u"meeting ended"_s}});
             return;
         }
-        roomFor(meetingId)->addWatcher(ref, {}, false, false, {});
+        roomFor(meetingId)->addWatcher(ref, {}, false, {}, {});
     });
 }
 

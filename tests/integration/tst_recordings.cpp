@@ -114,6 +114,7 @@ private Q_SLOTS:
     void startAndStopAreRefusedWithConflicts();
     void theMeetingsEndStopsTheRecording();
     void hostSocketsStartAndStopRecordingsAndEveryoneHears();
+    void observersNeedRecordingWriteToRecord();
     void autoRecordingStartsWhenTheMeetingGoesLive();
     void aProcessingFailureFailsTheRecording();
     void aCaptureFailureFailsTheRecording();
@@ -458,6 +459,48 @@ void RecordingsTest::hostSocketsStartAndStopRecordingsAndEveryoneHears()
              u"completed"_s);
 }
 
+void RecordingsTest::observersNeedRecordingWriteToRecord()
+{
+    std::unique_ptr<SignalClient> host;
+    const QString meetingId = liveMeeting(&host);
+    QVERIFY(!meetingId.isEmpty());
+
+    // meeting.write gives the other host commands, not recording.
+    SignalClient meetingsOnly;
+    QVERIFY(meetingsOnly.open(m_live->port()));
+    const QJsonObject limited = meetingsOnly.observe(
+        m_live->server().token(u"admin"_s, u"default"_s, {u"meeting.read"_s, u"meeting.write"_s}),
+        meetingId);
+    QCOMPARE(limited.value(u"may_act"_s).toBool(), true);
+    QCOMPARE(limited.value(u"may_record"_s).toBool(), false);
+    meetingsOnly.send({{u"type"_s, u"start_recording"_s}, {u"id"_s, u"o1"_s}});
+    const QJsonObject refused = meetingsOnly.waitFor(u"error"_s);
+    QCOMPARE(refused.value(u"code"_s).toString(), u"forbidden"_s);
+    QCOMPARE(refused.value(u"id"_s).toString(), u"o1"_s);
+
+    // recording.write without meeting.write records, and nothing else.
+    SignalClient recorder;
+    QVERIFY(recorder.open(m_live->port()));
+    const QJsonObject recording = recorder.observe(
+        m_live->server().token(u"admin"_s, u"default"_s, {u"meeting.read"_s, u"recording.write"_s}),
+        meetingId);
+    QCOMPARE(recording.value(u"may_act"_s).toBool(), false);
+    QCOMPARE(recording.value(u"may_record"_s).toBool(), true);
+    recorder.send({{u"type"_s, u"mute_all"_s}, {u"id"_s, u"r1"_s}});
+    QCOMPARE(recorder.waitFor(u"error"_s).value(u"code"_s).toString(), u"forbidden"_s);
+    recorder.send({{u"type"_s, u"start_recording"_s}, {u"id"_s, u"r2"_s}});
+    const QString recordingId
+        = host->waitFor(u"recording_started"_s).value(u"recording_id"_s).toString();
+    QVERIFY(recordingId.startsWith(u"rec_"));
+    QCOMPARE(recorder.waitFor(u"recording_started"_s).value(u"recording_id"_s).toString(),
+             recordingId);
+    recorder.send({{u"type"_s, u"stop_recording"_s}, {u"id"_s, u"r3"_s}});
+    QCOMPARE(host->waitFor(u"recording_stopped"_s).value(u"recording_id"_s).toString(),
+             recordingId);
+    QCOMPARE(waitForState(recordingId, {u"completed"_s, u"failed"_s}).value(u"state"_s).toString(),
+             u"completed"_s);
+}
+
 void RecordingsTest::autoRecordingStartsWhenTheMeetingGoesLive()
 {
     std::unique_ptr<SignalClient> host;
@@ -715,6 +758,13 @@ void RecordingsTest::aFullDiskFailsNewRecordings()
     QCOMPARE(started.json().value(u"state"_s).toString(), u"failed"_s);
     QCOMPARE(started.json().value(u"error_code"_s).toString(), u"storage_full"_s);
 
+    // From the socket, the sender alone is told why.
+    socket.send({{u"type"_s, u"start_recording"_s}, {u"id"_s, u"s1"_s}});
+    const QJsonObject refused = socket.waitFor(u"error"_s);
+    QCOMPARE(refused.value(u"code"_s).toString(), u"storage_full"_s);
+    QCOMPARE(refused.value(u"id"_s).toString(), u"s1"_s);
+    QVERIFY(!socket.has(u"recording_started"_s));
+
     // The database is intact: the meeting goes on, the failure is recorded and reported.
     QCOMPARE(api.get(u"/v1/meetings/"_s + meetingId).json().value(u"state"_s).toString(),
              u"LIVE"_s);
@@ -729,7 +779,7 @@ void RecordingsTest::aFullDiskFailsNewRecordings()
                  .value(u"recordings"_s)
                  .toArray()
                  .size(),
-             1);
+             2);
 }
 
 void RecordingsTest::signedLinksExpire()

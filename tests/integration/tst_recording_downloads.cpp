@@ -34,6 +34,13 @@ constexpr qint64 kSmallSize = 5 * 1000 * 1000 + 7;
 constexpr qint64 kLargeSize = 64LL * 1024 * 1024;
 // What a download may add to the server's resident memory.
 constexpr qint64 kRssSlackKb = 8 * 1024;
+// Under AddressSanitizer freed memory waits in its quarantine, so the server's resident size
+// says nothing of what a download holds: the memory bounds are checked in release builds.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kRssIsMeaningful = false;
+#else
+constexpr bool kRssIsMeaningful = true;
+#endif
 
 // Known pseudo-random bytes: a download is checked byte for byte.
 QByteArray contentOf(quint32 seed, qint64 size)
@@ -423,8 +430,9 @@ private Q_SLOTS:
         QVERIFY(QCryptographicHash::hash(full.body, QCryptographicHash::Sha256) == m_largeDigest);
 
         const qint64 after = serverRssKb();
-        QVERIFY2(after - before < kRssSlackKb,
-                 qPrintable(u"RSS grew from %1 kB to %2 kB"_s.arg(before).arg(after)));
+        if (kRssIsMeaningful)
+            QVERIFY2(after - before < kRssSlackKb,
+                     qPrintable(u"RSS grew from %1 kB to %2 kB"_s.arg(before).arg(after)));
     }
 
     void aSlowReaderDoesNotMakeTheServerBufferTheFile()
@@ -445,8 +453,9 @@ private Q_SLOTS:
         // (or buffer) the whole file many times over.
         QTest::qWait(1000);
         const qint64 during = serverRssKb();
-        QVERIFY2(during - before < kRssSlackKb,
-                 qPrintable(u"RSS grew from %1 kB to %2 kB"_s.arg(before).arg(during)));
+        if (kRssIsMeaningful)
+            QVERIFY2(during - before < kRssSlackKb,
+                     qPrintable(u"RSS grew from %1 kB to %2 kB"_s.arg(before).arg(during)));
 
         // Then it reads on, and gets the whole file.
         socket.setReadBufferSize(0);
@@ -495,8 +504,9 @@ private Q_SLOTS:
 
         QTest::qWait(1000);
         const qint64 during = serverRssKb();
-        QVERIFY2(during - before < kRssSlackKb,
-                 qPrintable(u"RSS grew from %1 kB to %2 kB"_s.arg(before).arg(during)));
+        if (kRssIsMeaningful)
+            QVERIFY2(during - before < kRssSlackKb,
+                     qPrintable(u"RSS grew from %1 kB to %2 kB"_s.arg(before).arg(during)));
 
         socket.setReadBufferSize(0);
         QDeadlineTimer deadline(30000);

@@ -51,6 +51,17 @@ std::optional<qint64> ifMatchVersion(const ApiRequest &request)
     return ok ? version : -1;
 }
 
+Status requireKnownQueryParameters(const ApiRequest &request, const QStringList &allowed)
+{
+    for (const auto &[name, value] : request.query.queryItems(QUrl::FullyDecoded)) {
+        if (name != u"page_size" && name != u"cursor" && !allowed.contains(name))
+            return Error{ErrorCode::InvalidParameter,
+                         name + QStringLiteral(" is not a parameter of this list."),
+                         {{name, QStringLiteral("unknown query parameter")}}};
+    }
+    return success();
+}
+
 Status requireEmptyBody(const ApiRequest &request)
 {
     if (!request.json.isEmpty())

@@ -22,6 +22,10 @@ QJsonValue nextCursor(const std::optional<KeysetPosition> &next, const CursorCod
 // of ours (it then never matches).
 std::optional<qint64> ifMatchVersion(const ApiRequest &request);
 
+// A query that may hold only `allowed` parameters (besides page_size and cursor, which every
+// list takes): 400 invalid_parameter naming the first other one.
+Status requireKnownQueryParameters(const ApiRequest &request, const QStringList &allowed = {});
+
 // A body that must be empty or "{}".
 Status requireEmptyBody(const ApiRequest &request);
 

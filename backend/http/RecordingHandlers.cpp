@@ -77,12 +77,8 @@ ApiResponse stopRecording(ApiRequest &request, Services &services)
 // GET /v1/meetings/{id}/recordings
 ApiResponse listRecordings(ApiRequest &request, Services &services)
 {
-    for (const auto &[name, value] : request.query.queryItems(QUrl::FullyDecoded)) {
-        if (name != u"page_size" && name != u"cursor")
-            return fromError({ErrorCode::InvalidParameter,
-                              name + u" is not a parameter of this list."_s,
-                              {{name, u"unknown query parameter"_s}}});
-    }
+    if (const Status known = requireKnownQueryParameters(request); !known)
+        return fromError(known.error());
     auto access = meetingFor(request, services);
     if (!access)
         return fromError(access.error());
@@ -99,9 +95,10 @@ ApiResponse listRecordings(ApiRequest &request, Services &services)
     QJsonArray items;
     for (const Recording &recording : std::as_const(recordings->items))
         items.append(recordingObject(recording, services));
-    return ApiResponse::json(200, {{u"recordings"_s, items},
-                                   {u"next_cursor"_s,
-                                    nextCursor(recordings->next, services.cursors, scope)}});
+    return ApiResponse::json(
+        200,
+        {{u"recordings"_s, items},
+         {u"next_cursor"_s, nextCursor(recordings->next, services.cursors, scope)}});
 }
 
 // The route's recording with the caller's rights on its meeting; 404 for one the caller may
@@ -166,12 +163,12 @@ void RecordingHandlers::registerRoutes(Router &router, Services &services)
                 bind(startRecording)});
     router.add({"POST", recordings + u":stop"_s, AuthMode::Bearer, scopes::RecordingWrite, false,
                 bind(stopRecording)});
-    router.add({"GET", recordings, AuthMode::Bearer, scopes::RecordingRead, false,
-                bind(listRecordings)});
+    router.add(
+        {"GET", recordings, AuthMode::Bearer, scopes::RecordingRead, false, bind(listRecordings)});
     router.add({"GET", u"/v1/recordings/{id}"_s, AuthMode::Bearer, scopes::RecordingRead, false,
                 bind(getRecording)});
-    router.add({"DELETE", u"/v1/recordings/{id}"_s, AuthMode::Bearer, scopes::RecordingWrite,
-                false, bind(deleteRecording)});
+    router.add({"DELETE", u"/v1/recordings/{id}"_s, AuthMode::Bearer, scopes::RecordingWrite, false,
+                bind(deleteRecording)});
 }
 
 } // namespace quorum

@@ -93,12 +93,8 @@ ApiResponse createWebhook(ApiRequest &request, Services &services)
 // GET /v1/webhooks
 ApiResponse listWebhooks(ApiRequest &request, Services &services)
 {
-    for (const auto &[name, value] : request.query.queryItems()) {
-        if (name != u"page_size" && name != u"cursor")
-            return fromError({ErrorCode::InvalidParameter,
-                              name + u" is not a query parameter"_s,
-                              {{name, u"unknown query parameter"_s}}});
-    }
+    if (const Status known = requireKnownQueryParameters(request); !known)
+        return fromError(known.error());
     const Credential &caller = *request.credential;
     const auto [kind, owner] = WebhookService::ownerOf(caller);
     const QString scope = u"webhooks|%1|%2|%3|%4"_s.arg(
@@ -193,12 +189,8 @@ ApiResponse sendTest(ApiRequest &request, Services &services)
 // GET /v1/webhooks/{id}/deliveries
 ApiResponse listDeliveries(ApiRequest &request, Services &services)
 {
-    for (const auto &[name, value] : request.query.queryItems()) {
-        if (name != u"page_size" && name != u"cursor")
-            return fromError({ErrorCode::InvalidParameter,
-                              name + u" is not a query parameter"_s,
-                              {{name, u"unknown query parameter"_s}}});
-    }
+    if (const Status known = requireKnownQueryParameters(request); !known)
+        return fromError(known.error());
     const QString id = request.param(u"id"_s);
     const QString scope = u"deliveries|%1|%2"_s.arg(request.credential->workspaceId, id);
     auto page = readPage(request, services.cursors, scope);

@@ -56,6 +56,16 @@ QList<EventRow> DatabaseReader::events(const QString &meetingId) const
     return rows;
 }
 
+QList<EventRow> DatabaseReader::eventsOfType(const QList<EventRow> &events, const QString &type)
+{
+    QList<EventRow> matching;
+    for (const EventRow &event : events) {
+        if (event.type == type)
+            matching << event;
+    }
+    return matching;
+}
+
 QList<QJsonObject> DatabaseReader::participants(const QString &meetingId) const
 {
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));

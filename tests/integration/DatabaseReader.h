@@ -27,6 +27,8 @@ public:
     bool isOpen() const;
     // The meeting's events in sequence order.
     QList<EventRow> events(const QString &meetingId) const;
+    // Those of `events` whose type is `type`, in the order given.
+    static QList<EventRow> eventsOfType(const QList<EventRow> &events, const QString &type);
     // The meeting's participants rows (id, state, leave_reason, audio_muted,
     // mute_acknowledged, user_id, guest_id), oldest first.
     QList<QJsonObject> participants(const QString &meetingId) const;

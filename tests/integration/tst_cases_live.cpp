@@ -29,16 +29,6 @@ QJsonObject participantOf(const ApiReply &reply)
     return body.value(u"participant"_s).isObject() ? body.value(u"participant"_s).toObject() : body;
 }
 
-QList<EventRow> eventsOfType(const QList<EventRow> &events, const QString &type)
-{
-    QList<EventRow> matching;
-    for (const EventRow &event : events) {
-        if (event.type == type)
-            matching << event;
-    }
-    return matching;
-}
-
 QByteArray base64Url(const QByteArray &bytes)
 {
     return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
@@ -198,7 +188,8 @@ private Q_SLOTS:
         const QString problem = db.pairingProblem(meetingId);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         int leftEvents = 0;
-        for (const EventRow &event : eventsOfType(db.events(meetingId), u"participant.left"_s)) {
+        for (const EventRow &event :
+             DatabaseReader::eventsOfType(db.events(meetingId), u"participant.left"_s)) {
             if (event.data.value(u"participant_id"_s).toString() == bobId) {
                 ++leftEvents;
                 QCOMPARE(event.data.value(u"reason"_s).toString(), u"timeout"_s);
@@ -228,7 +219,8 @@ private Q_SLOTS:
         QCOMPARE(endMeeting(meetingId), QString());
         DatabaseReader db(m_live->server().dataDir());
         QList<EventRow> bobLeft;
-        for (const EventRow &event : eventsOfType(db.events(meetingId), u"participant.left"_s)) {
+        for (const EventRow &event :
+             DatabaseReader::eventsOfType(db.events(meetingId), u"participant.left"_s)) {
             if (event.data.value(u"participant_id"_s).toString() == bobId)
                 bobLeft << event;
         }
@@ -416,7 +408,8 @@ private Q_SLOTS:
 
         QCOMPARE(endMeeting(meetingId), QString());
         DatabaseReader db(m_live->server().dataDir());
-        const QList<EventRow> left = eventsOfType(db.events(meetingId), u"participant.left"_s);
+        const QList<EventRow> left
+            = DatabaseReader::eventsOfType(db.events(meetingId), u"participant.left"_s);
         int removed = 0;
         for (const EventRow &event : left)
             removed += event.data.value(u"reason"_s).toString() == u"removed" ? 1 : 0;

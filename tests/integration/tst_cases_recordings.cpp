@@ -7,23 +7,24 @@
 #include "DatabaseReader.h"
 #include "LiveScenario.h"
 #include "QuorumdProcess.h"
+#include "RecordingChecks.h"
 #include "SignalClient.h"
 #include "WebhookReceiver.h"
+#include "WebhookSignatureCheck.h"
 
 #include <QDateTime>
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QProcess>
 #include <QTemporaryDir>
-#include <QTemporaryFile>
 #include <QtTest>
 
 using namespace quorum::testing;
 using namespace Qt::StringLiterals;
 using Receiver = quorum::test::WebhookReceiver;
+using quorum::testing::RecordingChecks::Download;
+using quorum::testing::RecordingChecks::download;
+using quorum::testing::WebhookSignatureCheck::signatureVerifies;
+using quorum::testing::WebhookSignatureCheck::verifierScript;
 
 namespace {
 
@@ -46,57 +47,6 @@ const QStringList kFlags{u"--media"_s,
                          u"300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms"_s,
                          u"--webhook-timeout"_s,
                          u"1s"_s};
-
-QString verifierScript()
-{
-    const QString sourceDir = qEnvironmentVariable("QUORUM_SOURCE_DIR");
-    if (!sourceDir.isEmpty())
-        return sourceDir + u"/tests/integration/verify_webhook.py"_s;
-    return QFINDTESTDATA("verify_webhook.py");
-}
-
-// Whether verify_webhook.py accepts the signature header over these exact bytes.
-bool signatureVerifies(const QByteArray &body, const QByteArray &header, const QString &secret)
-{
-    QTemporaryFile bodyFile;
-    if (!bodyFile.open())
-        return false;
-    bodyFile.write(body);
-    bodyFile.flush();
-
-    QProcess python;
-    python.start(u"python3"_s,
-                 {verifierScript(), bodyFile.fileName(), QString::fromLatin1(header), secret});
-    if (!python.waitForFinished(10000) || python.exitCode() != 0) {
-        python.kill();
-        python.waitForFinished(2000);
-        qWarning() << "verify_webhook.py:" << python.readAllStandardError();
-        return false;
-    }
-    const QJsonObject answer = QJsonDocument::fromJson(python.readAllStandardOutput()).object();
-    return answer.value(u"verified"_s).toArray() == QJsonArray{true};
-}
-
-// A plain GET without a bearer, as a recording's link is used; the status and the body size.
-struct Download
-{
-    int status = 0;
-    qint64 size = -1;
-};
-
-Download download(const QString &url)
-{
-    QNetworkAccessManager network;
-    QNetworkReply *reply = network.get(QNetworkRequest(QUrl(url)));
-    QSignalSpy done(reply, &QNetworkReply::finished);
-    if (!reply->isFinished())
-        done.wait(20000);
-    Download result;
-    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    result.size = reply->readAll().size();
-    reply->deleteLater();
-    return result;
-}
 
 QDateTime timeOf(const QJsonValue &value)
 {
@@ -126,16 +76,6 @@ QList<Receiver::Request> eventsAbout(const Receiver &receiver, const QString &me
             < bodyOf(b).value(u"data"_s).toObject().value(u"sequence"_s).toInteger();
     });
     return unique;
-}
-
-QList<EventRow> eventsOfType(const QList<EventRow> &events, const QString &type)
-{
-    QList<EventRow> matching;
-    for (const EventRow &event : events) {
-        if (event.type == type)
-            matching << event;
-    }
-    return matching;
 }
 
 } // namespace
@@ -183,27 +123,14 @@ private:
 
     QString startRecording(const QString &meetingId)
     {
-        const ApiReply started
-            = m_live->api().post(u"/v1/meetings/%1/recordings:start"_s.arg(meetingId), {});
-        if (started.status != 202)
-            qWarning() << "recordings:start" << started.status << started.body;
-        return started.json().value(u"recording_id"_s).toString();
+        return RecordingChecks::startRecording(m_live->api(), meetingId);
     }
 
-    // Polls GET /v1/recordings/{id} until it is completed or failed; the last answer.
+    // Waits (up to 30 s) for the recording to be completed or failed; the last answer.
     QJsonObject waitForOutcome(const QString &recordingId)
     {
-        QJsonObject last;
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 30000) {
-            last = m_live->api().get(u"/v1/recordings/"_s + recordingId).json();
-            const QString state = last.value(u"state"_s).toString();
-            if (state == u"completed" || state == u"failed")
-                return last;
-            QTest::qWait(100);
-        }
-        return last;
+        return RecordingChecks::waitForState(m_live->api(), recordingId,
+                                             {u"completed"_s, u"failed"_s}, 30000);
     }
 
     // The delivery of `eventId` to the subscription, as GET …/deliveries shows it, or empty.
@@ -295,7 +222,8 @@ private Q_SLOTS:
         // One logical event for the recording, in the log and in what was sent.
         DatabaseReader db(m_live->server().dataDir());
         int completedRows = 0;
-        for (const EventRow &event : eventsOfType(db.events(meetingId), u"recording.completed"_s))
+        for (const EventRow &event :
+             DatabaseReader::eventsOfType(db.events(meetingId), u"recording.completed"_s))
             completedRows += event.data.value(u"recording_id"_s).toString() == recordingId;
         QCOMPARE(completedRows, 1);
         const QList<QJsonObject> outbox = db.deliveries(hook.id);
@@ -323,7 +251,7 @@ private Q_SLOTS:
             QVERIFY(attempts.constLast().body.contains(url.toUtf8()));
             const Download got = download(url);
             QCOMPARE(got.status, 200);
-            QCOMPARE(got.size, file.value(u"size_bytes"_s).toInteger());
+            QCOMPARE(got.body.size(), file.value(u"size_bytes"_s).toInteger());
         }
 
         // The meeting's list, twice: links of the call's own, valid 7 days from it, no token.
@@ -347,7 +275,7 @@ private Q_SLOTS:
                          qPrintable(file.value(u"expires_at"_s).toString()));
                 const Download got = download(file.value(u"url"_s).toString());
                 QCOMPARE(got.status, 200);
-                QCOMPARE(got.size, file.value(u"size_bytes"_s).toInteger());
+                QCOMPARE(got.body.size(), file.value(u"size_bytes"_s).toInteger());
             }
         }
 
@@ -392,7 +320,8 @@ private Q_SLOTS:
 
         DatabaseReader db(m_live->server().dataDir());
         QTRY_VERIFY_WITH_TIMEOUT(
-            !eventsOfType(db.events(meetingId), u"recording.completed"_s).isEmpty(), 5000);
+            !DatabaseReader::eventsOfType(db.events(meetingId), u"recording.completed"_s).isEmpty(),
+            5000);
         const QList<EventRow> events = db.events(meetingId);
         QStringList types;
         for (const EventRow &event : events)
@@ -417,7 +346,7 @@ private Q_SLOTS:
         }
         QCOMPARE(leftIds.size(), 3);
         QSet<QString> joinedIds;
-        for (const EventRow &event : eventsOfType(events, u"participant.joined"_s))
+        for (const EventRow &event : DatabaseReader::eventsOfType(events, u"participant.joined"_s))
             joinedIds.insert(event.data.value(u"participant_id"_s).toString());
         QCOMPARE(leftIds, joinedIds);
         for (qsizetype i = 0; i < events.size(); ++i) {

@@ -10,17 +10,20 @@
 #include "QuorumdProcess.h"
 #include "RawSignalSocket.h"
 #include "WebhookReceiver.h"
+#include "WebhookSignatureCheck.h"
 
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
-#include <QTemporaryFile>
 #include <QtTest>
 
 using namespace quorum::testing;
 using namespace Qt::StringLiterals;
 using Receiver = quorum::test::WebhookReceiver;
+using quorum::testing::WebhookSignatureCheck::Verification;
+using quorum::testing::WebhookSignatureCheck::verifierScript;
+using quorum::testing::WebhookSignatureCheck::verify;
 
 namespace {
 
@@ -34,53 +37,6 @@ const QStringList kFastWebhooks{u"--webhooks-allow-private-networks"_s,
                                 kRetrySchedule,
                                 u"--webhook-timeout"_s,
                                 u"1s"_s};
-
-QString verifierScript()
-{
-    const QString sourceDir = qEnvironmentVariable("QUORUM_SOURCE_DIR");
-    if (!sourceDir.isEmpty())
-        return sourceDir + u"/tests/integration/verify_webhook.py"_s;
-    return QFINDTESTDATA("verify_webhook.py");
-}
-
-// What verify_webhook.py says of a body and a signature header.
-struct Verification
-{
-    bool ran = false;
-    qint64 t = 0;
-    int v1Count = 0;
-    QList<bool> verified; // one per secret, in the order given
-};
-
-Verification verify(const QByteArray &body, const QByteArray &signatureHeader,
-                    const QStringList &secrets)
-{
-    Verification result;
-    QTemporaryFile bodyFile;
-    if (!bodyFile.open())
-        return result;
-    bodyFile.write(body);
-    bodyFile.flush();
-
-    QProcess python;
-    python.start(
-        u"python3"_s,
-        QStringList{verifierScript(), bodyFile.fileName(), QString::fromLatin1(signatureHeader)}
-            + secrets);
-    if (!python.waitForFinished(10000) || python.exitCode() != 0) {
-        python.kill();
-        python.waitForFinished(2000);
-        qWarning() << "verify_webhook.py:" << python.readAllStandardError();
-        return result;
-    }
-    const QJsonObject answer = QJsonDocument::fromJson(python.readAllStandardOutput()).object();
-    result.ran = true;
-    result.t = answer.value(u"t"_s).toInteger();
-    result.v1Count = answer.value(u"v1_count"_s).toInt();
-    for (const QJsonValue &value : answer.value(u"verified"_s).toArray())
-        result.verified << value.toBool();
-    return result;
-}
 
 QJsonObject bodyOf(const Receiver::Request &request)
 {

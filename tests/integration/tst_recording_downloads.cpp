@@ -6,12 +6,12 @@
 
 #include "ApiClient.h"
 #include "QuorumdProcess.h"
+#include "SelfSignedCertificate.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QMessageAuthenticationCode>
-#include <QProcess>
 #include <QRandomGenerator>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -220,6 +220,40 @@ private:
         // A request answered after the abort shows the server has handled the disconnect.
         ApiClient client(m_server->baseUrl());
         QCOMPARE(client.get(u"/healthz"_s).status, 200);
+    }
+
+    // On `socket`, connected (plain or TLS) with a small read buffer: asks for the large file,
+    // takes its first bytes, reads nothing for a second (the server's resident size must stay
+    // within kRssSlackKb of `before`), then reads on for up to `readOnMs` and checks that the
+    // whole file came.
+    void readTheLargeFileSlowly(QTcpSocket &socket, qint64 before, int readOnMs)
+    {
+        socket.write(getRequest(validLink(kLarge), "Connection: close\r\n"));
+        QVERIFY(waitForBytes(socket, 32 * 1024, 10000));
+        QByteArray received = socket.readAll();
+
+        // The client reads nothing for a second, while the server would have time to send
+        // (or buffer) the whole file many times over.
+        QTest::qWait(1000);
+        const qint64 during = serverRssKb();
+        if (kRssIsMeaningful)
+            QVERIFY2(during - before < kRssSlackKb,
+                     qPrintable(u"RSS grew from %1 kB to %2 kB"_s.arg(before).arg(during)));
+
+        // Then it reads on, and gets the whole file.
+        socket.setReadBufferSize(0);
+        QDeadlineTimer deadline(readOnMs);
+        while (socket.state() == QAbstractSocket::ConnectedState && !deadline.hasExpired()) {
+            socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+            received += socket.readAll();
+        }
+        received += socket.readAll();
+        const qsizetype bodyStart = received.indexOf("\r\n\r\n") + 4;
+        QVERIFY(received.startsWith("HTTP/1.1 200"));
+        QCOMPARE(received.size() - bodyStart, kLargeSize);
+        QVERIFY(QCryptographicHash::hash(QByteArrayView(received).sliced(bodyStart),
+                                         QCryptographicHash::Sha256)
+                == m_largeDigest);
     }
 
 private Q_SLOTS:
@@ -445,51 +479,17 @@ private Q_SLOTS:
         socket.setReadBufferSize(64 * 1024);
         socket.connectToHost(QHostAddress::LocalHost, m_server->port());
         QVERIFY(socket.waitForConnected(5000));
-        socket.write(getRequest(validLink(kLarge), "Connection: close\r\n"));
-        QVERIFY(waitForBytes(socket, 32 * 1024, 10000));
-        QByteArray received = socket.readAll();
-
-        // The client reads nothing for a second, while the server would have time to send
-        // (or buffer) the whole file many times over.
-        QTest::qWait(1000);
-        const qint64 during = serverRssKb();
-        if (kRssIsMeaningful)
-            QVERIFY2(during - before < kRssSlackKb,
-                     qPrintable(u"RSS grew from %1 kB to %2 kB"_s.arg(before).arg(during)));
-
-        // Then it reads on, and gets the whole file.
-        socket.setReadBufferSize(0);
-        QDeadlineTimer deadline(20000);
-        while (socket.state() == QAbstractSocket::ConnectedState && !deadline.hasExpired()) {
-            socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
-            received += socket.readAll();
-        }
-        received += socket.readAll();
-        const qsizetype bodyStart = received.indexOf("\r\n\r\n") + 4;
-        QVERIFY(received.startsWith("HTTP/1.1 200"));
-        QCOMPARE(received.size() - bodyStart, kLargeSize);
-        QVERIFY(QCryptographicHash::hash(QByteArrayView(received).sliced(bodyStart),
-                                         QCryptographicHash::Sha256)
-                == m_largeDigest);
+        readTheLargeFileSlowly(socket, before, 20000);
     }
 
     // Last: it restarts the server with TLS. Under TLS the socket's buffers are two (plain and
     // encrypted); a paused reader must still not make the server hold the file.
     void overTlsASlowReaderGetsTheWholeFileWithoutBuffering()
     {
-        QTemporaryDir pki;
-        QVERIFY(pki.isValid());
-        QProcess openssl;
-        openssl.start(u"openssl"_s,
-                      {u"req"_s, u"-x509"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
-                       u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s, u"-days"_s, u"2"_s,
-                       u"-subj"_s, u"/CN=127.0.0.1"_s, u"-keyout"_s, pki.filePath(u"key.pem"_s),
-                       u"-out"_s, pki.filePath(u"cert.pem"_s)});
-        QVERIFY(openssl.waitForFinished(30000));
-        QCOMPARE(openssl.exitCode(), 0);
+        SelfSignedCertificate certificate;
+        QVERIFY2(certificate.create(), qPrintable(certificate.error()));
         m_server->stop();
-        m_server->setExtraArguments({u"--tls-cert"_s, pki.filePath(u"cert.pem"_s), u"--tls-key"_s,
-                                     pki.filePath(u"key.pem"_s)});
+        m_server->setExtraArguments(certificate.serverArguments());
         QVERIFY2(m_server->start(), m_server->standardError().constData());
         const qint64 before = serverRssKb();
 
@@ -498,29 +498,7 @@ private Q_SLOTS:
         socket.setReadBufferSize(64 * 1024);
         socket.connectToHostEncrypted(u"127.0.0.1"_s, m_server->port());
         QVERIFY2(socket.waitForEncrypted(10000), qPrintable(socket.errorString()));
-        socket.write(getRequest(validLink(kLarge), "Connection: close\r\n"));
-        QVERIFY(waitForBytes(socket, 32 * 1024, 10000));
-        QByteArray received = socket.readAll();
-
-        QTest::qWait(1000);
-        const qint64 during = serverRssKb();
-        if (kRssIsMeaningful)
-            QVERIFY2(during - before < kRssSlackKb,
-                     qPrintable(u"RSS grew from %1 kB to %2 kB"_s.arg(before).arg(during)));
-
-        socket.setReadBufferSize(0);
-        QDeadlineTimer deadline(30000);
-        while (socket.state() == QAbstractSocket::ConnectedState && !deadline.hasExpired()) {
-            socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
-            received += socket.readAll();
-        }
-        received += socket.readAll();
-        const qsizetype bodyStart = received.indexOf("\r\n\r\n") + 4;
-        QVERIFY(received.startsWith("HTTP/1.1 200"));
-        QCOMPARE(received.size() - bodyStart, kLargeSize);
-        QVERIFY(QCryptographicHash::hash(QByteArrayView(received).sliced(bodyStart),
-                                         QCryptographicHash::Sha256)
-                == m_largeDigest);
+        readTheLargeFileSlowly(socket, before, 30000);
     }
 };
 

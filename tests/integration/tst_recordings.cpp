@@ -7,13 +7,11 @@
 #include "DatabaseReader.h"
 #include "LiveScenario.h"
 #include "QuorumdProcess.h"
+#include "RecordingChecks.h"
 #include "SignalClient.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -21,6 +19,10 @@
 
 using namespace quorum::testing;
 using namespace Qt::StringLiterals;
+using quorum::testing::RecordingChecks::Download;
+using quorum::testing::RecordingChecks::download;
+using quorum::testing::RecordingChecks::Probe;
+using quorum::testing::RecordingChecks::probe;
 
 namespace {
 
@@ -44,60 +46,54 @@ void writeCaptureScript(const QString &path, const QJsonObject &script)
     file.write(QJsonDocument(script).toJson());
 }
 
-// A plain GET without a bearer, as a recording's link is used.
-struct Download
+// A quorumd of the test's own, for what needs other flags than the shared server's: one meeting
+// scheduled on it, and its host (the admin) joined over a socket, so that the meeting is LIVE.
+struct OwnServer
 {
-    int status = 0;
-    QByteArray body;
-    QByteArray contentType;
+    explicit OwnServer(const QStringList &flags)
+        : server(flags)
+    { }
+
+    // Starts the server, schedules a meeting of `topic` (with `settings` when given) and joins
+    // its host; whether all of it went.
+    bool startWithLiveMeeting(const QString &topic, const QJsonObject &settings = {})
+    {
+        if (!server.start()) {
+            qWarning() << "quorumd did not start:" << server.standardError();
+            return false;
+        }
+
+        api = std::make_unique<ApiClient>(server.baseUrl(), server.token());
+        QJsonObject meeting{{u"topic"_s, topic},
+                            {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
+                            {u"duration_minutes"_s, 30}};
+        if (!settings.isEmpty())
+            meeting.insert(u"settings"_s, settings);
+        const ApiReply created = api->post(u"/v1/meetings"_s, meeting);
+        meetingId = created.json().value(u"id"_s).toString();
+        if (created.status != 201) {
+            qWarning() << "POST /v1/meetings:" << created.status << created.body;
+            return false;
+        }
+
+        const ApiReply token = api->post(u"/v1/meetings/%1/joinToken"_s.arg(meetingId), {});
+        if (!socket.open(server.port())) {
+            qWarning() << "the signalling socket did not open";
+            return false;
+        }
+        const QJsonObject answer = socket.join(token.json().value(u"jwt"_s).toString());
+        if (answer.value(u"type"_s).toString() != u"joined") {
+            qWarning() << "the host did not join:" << answer;
+            return false;
+        }
+        return true;
+    }
+
+    QuorumdProcess server;
+    std::unique_ptr<ApiClient> api;
+    SignalClient socket;
+    QString meetingId;
 };
-
-Download download(const QString &url)
-{
-    QNetworkAccessManager network;
-    QNetworkReply *reply = network.get(QNetworkRequest(QUrl(url)));
-    QSignalSpy done(reply, &QNetworkReply::finished);
-    if (!reply->isFinished())
-        done.wait(20000);
-    Download result;
-    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    result.body = reply->readAll();
-    result.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-    reply->deleteLater();
-    return result;
-}
-
-// What ffprobe (the test's own) reads of a media file: format name, codecs, duration.
-struct Probe
-{
-    QString formatName;
-    QStringList codecs;
-    double durationSeconds = 0;
-};
-
-Probe probe(const QByteArray &bytes, const QString &suffix)
-{
-    Probe result;
-    QTemporaryFile file(QDir::tempPath() + u"/probe-XXXXXX."_s + suffix);
-    if (!file.open())
-        return result;
-    file.write(bytes);
-    file.flush();
-    QProcess ffprobe;
-    ffprobe.start(u"ffprobe"_s,
-                  {u"-v"_s, u"error"_s, u"-show_entries"_s,
-                   u"format=format_name,duration:stream=codec_name"_s, u"-of"_s, u"json"_s,
-                   file.fileName()});
-    if (!ffprobe.waitForFinished(20000) || ffprobe.exitCode() != 0)
-        return result;
-    const QJsonObject json = QJsonDocument::fromJson(ffprobe.readAllStandardOutput()).object();
-    const QJsonObject format = json.value(u"format"_s).toObject();
-    result.formatName = format.value(u"format_name"_s).toString();
-    result.durationSeconds = format.value(u"duration"_s).toString().toDouble();
-    for (const QJsonValue &stream : json.value(u"streams"_s).toArray())
-        result.codecs << stream.toObject().value(u"codec_name"_s).toString();
-    return result;
-}
 
 } // namespace
 
@@ -180,25 +176,12 @@ QString RecordingsTest::liveMeeting(std::unique_ptr<SignalClient> *host,
 QJsonObject RecordingsTest::waitForState(const QString &recordingId, const QStringList &states,
                                          int timeoutMs)
 {
-    QJsonObject last;
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < timeoutMs) {
-        last = m_live->api().get(u"/v1/recordings/"_s + recordingId).json();
-        if (states.contains(last.value(u"state"_s).toString()))
-            return last;
-        QTest::qWait(100);
-    }
-    return last;
+    return RecordingChecks::waitForState(m_live->api(), recordingId, states, timeoutMs);
 }
 
 QString RecordingsTest::startRecording(const QString &meetingId)
 {
-    const ApiReply started
-        = m_live->api().post(u"/v1/meetings/%1/recordings:start"_s.arg(meetingId), {});
-    if (started.status != 202)
-        qWarning() << "recordings:start" << started.status << started.body;
-    return started.json().value(u"recording_id"_s).toString();
+    return RecordingChecks::startRecording(m_live->api(), meetingId);
 }
 
 void RecordingsTest::wholeLifecyclePublishesThreeFilesThatDownloadAndProbe()
@@ -738,20 +721,12 @@ void RecordingsTest::retentionDeletesOldRecordingsWithTheirFiles()
 void RecordingsTest::aFullDiskFailsNewRecordings()
 {
     // A reserve larger than any disk here: the storage is "full" for recordings.
-    QuorumdProcess server(kRecordingFlags + QStringList{u"--recording-min-free"_s, u"100000000"_s});
-    server.useTestBuild();
-    QVERIFY(server.start());
-    ApiClient api(server.baseUrl(), server.token());
-    const ApiReply created = api.post(u"/v1/meetings"_s,
-                                      {{u"topic"_s, u"Full disk"_s},
-                                       {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
-                                       {u"duration_minutes"_s, 30}});
-    const QString meetingId = created.json().value(u"id"_s).toString();
-    const ApiReply token = api.post(u"/v1/meetings/%1/joinToken"_s.arg(meetingId), {});
-    SignalClient socket;
-    QVERIFY(socket.open(server.port()));
-    QCOMPARE(socket.join(token.json().value(u"jwt"_s).toString()).value(u"type"_s).toString(),
-             u"joined"_s);
+    OwnServer own(kRecordingFlags + QStringList{u"--recording-min-free"_s, u"100000000"_s});
+    own.server.useTestBuild();
+    QVERIFY(own.startWithLiveMeeting(u"Full disk"_s));
+    ApiClient &api = *own.api;
+    SignalClient &socket = own.socket;
+    const QString &meetingId = own.meetingId;
 
     const ApiReply started = api.post(u"/v1/meetings/%1/recordings:start"_s.arg(meetingId), {});
     QCOMPARE(started.status, 202);
@@ -768,7 +743,7 @@ void RecordingsTest::aFullDiskFailsNewRecordings()
     // The database is intact: the meeting goes on, the failure is recorded and reported.
     QCOMPARE(api.get(u"/v1/meetings/"_s + meetingId).json().value(u"state"_s).toString(),
              u"LIVE"_s);
-    DatabaseReader database(server.dataDir());
+    DatabaseReader database(own.server.dataDir());
     bool reported = false;
     for (const EventRow &event : database.events(meetingId))
         reported |= event.type == u"recording.failed"
@@ -784,29 +759,15 @@ void RecordingsTest::aFullDiskFailsNewRecordings()
 
 void RecordingsTest::signedLinksExpire()
 {
-    QuorumdProcess server(kRecordingFlags + QStringList{u"--recording-url-ttl"_s, u"2"_s});
-    server.useTestBuild();
-    QVERIFY(server.start());
-    ApiClient api(server.baseUrl(), server.token());
-    const ApiReply created = api.post(u"/v1/meetings"_s,
-                                      {{u"topic"_s, u"Short links"_s},
-                                       {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
-                                       {u"duration_minutes"_s, 30}});
-    const QString meetingId = created.json().value(u"id"_s).toString();
-    const ApiReply token = api.post(u"/v1/meetings/%1/joinToken"_s.arg(meetingId), {});
-    SignalClient socket;
-    QVERIFY(socket.open(server.port()));
-    QCOMPARE(socket.join(token.json().value(u"jwt"_s).toString()).value(u"type"_s).toString(),
-             u"joined"_s);
-    const QString recordingId = api.post(u"/v1/meetings/%1/recordings:start"_s.arg(meetingId), {})
-                                    .json()
-                                    .value(u"recording_id"_s)
-                                    .toString();
-    QCOMPARE(api.post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status, 202);
-    QJsonObject recording;
-    QTRY_VERIFY_WITH_TIMEOUT((recording = api.get(u"/v1/recordings/"_s + recordingId).json(),
-                              recording.value(u"state"_s) == u"completed"_s),
-                             60000);
+    OwnServer own(kRecordingFlags + QStringList{u"--recording-url-ttl"_s, u"2"_s});
+    own.server.useTestBuild();
+    QVERIFY(own.startWithLiveMeeting(u"Short links"_s));
+    ApiClient &api = *own.api;
+    const QString recordingId = RecordingChecks::startRecording(api, own.meetingId);
+    QCOMPARE(api.post(u"/v1/meetings/%1/recordings:stop"_s.arg(own.meetingId), {}).status, 202);
+    const QJsonObject recording
+        = RecordingChecks::waitForState(api, recordingId, {u"completed"_s, u"failed"_s});
+    QCOMPARE(recording.value(u"state"_s).toString(), u"completed"_s);
 
     const QString url
         = recording.value(u"files"_s).toArray().at(0).toObject().value(u"url"_s).toString();
@@ -830,21 +791,12 @@ void RecordingsTest::signedLinksExpire()
 
 void RecordingsTest::theBuiltinMediaPlaneRefusesToRecord()
 {
-    QuorumdProcess server({u"--rate-limits"_s, u"off"_s});
-    QVERIFY(server.start());
-    ApiClient api(server.baseUrl(), server.token());
-    const ApiReply created
-        = api.post(u"/v1/meetings"_s,
-                   {{u"topic"_s, u"No capture"_s},
-                    {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
-                    {u"duration_minutes"_s, 30},
-                    {u"settings"_s, QJsonObject{{u"auto_recording"_s, u"cloud"_s}}}});
-    const QString meetingId = created.json().value(u"id"_s).toString();
-    const ApiReply token = api.post(u"/v1/meetings/%1/joinToken"_s.arg(meetingId), {});
-    SignalClient socket;
-    QVERIFY(socket.open(server.port()));
-    QCOMPARE(socket.join(token.json().value(u"jwt"_s).toString()).value(u"type"_s).toString(),
-             u"joined"_s);
+    // The product's quorumd, whose builtin media plane cannot capture.
+    OwnServer own({u"--rate-limits"_s, u"off"_s});
+    QVERIFY(own.startWithLiveMeeting(u"No capture"_s, {{u"auto_recording"_s, u"cloud"_s}}));
+    ApiClient &api = *own.api;
+    SignalClient &socket = own.socket;
+    const QString &meetingId = own.meetingId;
 
     const ApiReply refused = api.post(u"/v1/meetings/%1/recordings:start"_s.arg(meetingId), {});
     QCOMPARE(refused.status, 409);
@@ -863,7 +815,7 @@ void RecordingsTest::theBuiltinMediaPlaneRefusesToRecord()
     QCOMPARE(recordings.at(0).toObject().value(u"state"_s).toString(), u"failed"_s);
     QCOMPARE(recordings.at(0).toObject().value(u"error_code"_s).toString(),
              u"capture_unavailable"_s);
-    DatabaseReader database(server.dataDir());
+    DatabaseReader database(own.server.dataDir());
     QStringList types;
     for (const EventRow &event : database.events(meetingId))
         types << event.type;

@@ -4,14 +4,13 @@
 #include "ApiClient.h"
 #include "QuorumdProcess.h"
 #include "RawSignalSocket.h"
+#include "SelfSignedCertificate.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
 #include <QtTest>
@@ -375,18 +374,10 @@ private Q_SLOTS:
 
     void secureSignallingOverTls()
     {
-        QTemporaryDir pki;
-        QVERIFY(pki.isValid());
-        QProcess openssl;
-        openssl.start(u"openssl"_s,
-                      {u"req"_s, u"-x509"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
-                       u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s, u"-days"_s, u"2"_s,
-                       u"-subj"_s, u"/CN=127.0.0.1"_s, u"-keyout"_s, pki.filePath(u"key.pem"_s),
-                       u"-out"_s, pki.filePath(u"cert.pem"_s)});
-        QVERIFY(openssl.waitForFinished(30000));
-        QCOMPARE(openssl.exitCode(), 0);
-        QuorumdProcess server({u"--tls-cert"_s, pki.filePath(u"cert.pem"_s), u"--tls-key"_s,
-                               pki.filePath(u"key.pem"_s), u"--first-frame-timeout"_s, u"1"_s});
+        SelfSignedCertificate certificate;
+        QVERIFY2(certificate.create(), qPrintable(certificate.error()));
+        QuorumdProcess server(certificate.serverArguments()
+                              + QStringList{u"--first-frame-timeout"_s, u"1"_s});
         QVERIFY2(server.start(), server.standardError().constData());
 
         QWebSocket socket;

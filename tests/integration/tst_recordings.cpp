@@ -38,6 +38,9 @@ const QStringList kRecordingFlags{u"--media"_s,
                                   u"--recording-min-free"_s,
                                   u"0"_s};
 
+// What the shared server captures unless a test says otherwise: two seconds that process.
+const QJsonObject kUsualCapture{{u"mode"_s, u"ok"_s}, {u"seconds"_s, 2}};
+
 // The test-capture plane reads its script at every capture start.
 void writeCaptureScript(const QString &path, const QJsonObject &script)
 {
@@ -129,6 +132,15 @@ private:
     QJsonObject waitForState(const QString &recordingId, const QStringList &states,
                              int timeoutMs = 60000);
     QString startRecording(const QString &meetingId);
+    // POST /v1/meetings/{id}/recordings:stop by the admin; the status.
+    int stopRecording(const QString &meetingId);
+
+    // Captures follow `script` until what this returns goes out of scope.
+    [[nodiscard]] auto captureWith(const QJsonObject &script)
+    {
+        writeCaptureScript(m_scriptPath, script);
+        return qScopeGuard([this] { writeCaptureScript(m_scriptPath, kUsualCapture); });
+    }
 
     std::unique_ptr<LiveScenario> m_live;
     QTemporaryDir m_scratch;
@@ -139,7 +151,7 @@ void RecordingsTest::initTestCase()
 {
     QVERIFY(m_scratch.isValid());
     m_scriptPath = m_scratch.filePath(u"capture.json"_s);
-    writeCaptureScript(m_scriptPath, {{u"mode"_s, u"ok"_s}, {u"seconds"_s, 2}});
+    writeCaptureScript(m_scriptPath, kUsualCapture);
     qputenv("QUORUM_TEST_CAPTURE_SCRIPT", m_scriptPath.toLocal8Bit());
 
     m_live = std::make_unique<LiveScenario>(kRecordingFlags);
@@ -182,6 +194,11 @@ QJsonObject RecordingsTest::waitForState(const QString &recordingId, const QStri
 QString RecordingsTest::startRecording(const QString &meetingId)
 {
     return RecordingChecks::startRecording(m_live->api(), meetingId);
+}
+
+int RecordingsTest::stopRecording(const QString &meetingId)
+{
+    return m_live->api().post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status;
 }
 
 void RecordingsTest::wholeLifecyclePublishesThreeFilesThatDownloadAndProbe()
@@ -504,18 +521,14 @@ void RecordingsTest::autoRecordingStartsWhenTheMeetingGoesLive()
 
 void RecordingsTest::aProcessingFailureFailsTheRecording()
 {
-    writeCaptureScript(m_scriptPath, {{u"mode"_s, u"corrupt"_s}});
-    auto restore = qScopeGuard([this] {
-        writeCaptureScript(m_scriptPath, {{u"mode"_s, u"ok"_s}, {u"seconds"_s, 2}});
-    });
+    const auto restore = captureWith({{u"mode"_s, u"corrupt"_s}});
 
     std::unique_ptr<SignalClient> host;
     const QString meetingId = liveMeeting(&host);
     QVERIFY(!meetingId.isEmpty());
     const QString recordingId = startRecording(meetingId);
     QVERIFY(!recordingId.isEmpty());
-    QCOMPARE(m_live->api().post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status,
-             202);
+    QCOMPARE(stopRecording(meetingId), 202);
 
     const QJsonObject failed = waitForState(recordingId, {u"completed"_s, u"failed"_s});
     QCOMPARE(failed.value(u"state"_s).toString(), u"failed"_s);
@@ -539,10 +552,7 @@ void RecordingsTest::aProcessingFailureFailsTheRecording()
 
 void RecordingsTest::aCaptureFailureFailsTheRecording()
 {
-    writeCaptureScript(m_scriptPath, {{u"mode"_s, u"fail_start"_s}});
-    auto restore = qScopeGuard([this] {
-        writeCaptureScript(m_scriptPath, {{u"mode"_s, u"ok"_s}, {u"seconds"_s, 2}});
-    });
+    const auto restore = captureWith({{u"mode"_s, u"fail_start"_s}});
 
     std::unique_ptr<SignalClient> host;
     const QString meetingId = liveMeeting(&host);
@@ -557,8 +567,7 @@ void RecordingsTest::aCaptureFailureFailsTheRecording()
     writeCaptureScript(m_scriptPath, {{u"mode"_s, u"fail_capture"_s}});
     const QString second = startRecording(meetingId);
     QVERIFY(!second.isEmpty());
-    QCOMPARE(m_live->api().post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status,
-             202);
+    QCOMPARE(stopRecording(meetingId), 202);
     const QJsonObject failed = waitForState(second, {u"completed"_s, u"failed"_s});
     QCOMPARE(failed.value(u"state"_s).toString(), u"failed"_s);
     QCOMPARE(failed.value(u"error_code"_s).toString(), u"capture_failed"_s);
@@ -571,8 +580,7 @@ void RecordingsTest::deletingARecordingRemovesItsFilesAndLinks()
     QVERIFY(!meetingId.isEmpty());
     const QString recordingId = startRecording(meetingId);
     QVERIFY(!recordingId.isEmpty());
-    QCOMPARE(m_live->api().post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status,
-             202);
+    QCOMPARE(stopRecording(meetingId), 202);
     const QJsonObject completed = waitForState(recordingId, {u"completed"_s, u"failed"_s});
     QCOMPARE(completed.value(u"state"_s).toString(), u"completed"_s);
     const QString url
@@ -644,18 +652,14 @@ void RecordingsTest::recordingsAreReadOnlyByThoseWhoMayReadTheMeeting()
 void RecordingsTest::aRestartInTheMiddleOfProcessingStillCompletes()
 {
     // A long capture makes processing take long enough to be interrupted.
-    writeCaptureScript(m_scriptPath, {{u"mode"_s, u"ok"_s}, {u"seconds"_s, 90}});
-    auto restore = qScopeGuard([this] {
-        writeCaptureScript(m_scriptPath, {{u"mode"_s, u"ok"_s}, {u"seconds"_s, 2}});
-    });
+    const auto restore = captureWith({{u"mode"_s, u"ok"_s}, {u"seconds"_s, 90}});
 
     std::unique_ptr<SignalClient> host;
     const QString meetingId = liveMeeting(&host);
     QVERIFY(!meetingId.isEmpty());
     const QString recordingId = startRecording(meetingId);
     QVERIFY(!recordingId.isEmpty());
-    QCOMPARE(m_live->api().post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status,
-             202);
+    QCOMPARE(stopRecording(meetingId), 202);
 
     // Killed while ffmpeg transcodes: progress has begun but not finished.
     QJsonObject midway;

@@ -131,6 +131,8 @@ private:
     // Polls GET /v1/recordings/{id} until its state is one of `states`; the last answer.
     QJsonObject waitForState(const QString &recordingId, const QStringList &states,
                              int timeoutMs = 60000);
+    // The state the recording ends in, completed or failed (or the last seen after a minute).
+    QString outcomeOf(const QString &recordingId);
     QString startRecording(const QString &meetingId);
     // POST /v1/meetings/{id}/recordings:stop by the admin; the status.
     int stopRecording(const QString &meetingId);
@@ -189,6 +191,11 @@ QJsonObject RecordingsTest::waitForState(const QString &recordingId, const QStri
                                          int timeoutMs)
 {
     return RecordingChecks::waitForState(m_live->api(), recordingId, states, timeoutMs);
+}
+
+QString RecordingsTest::outcomeOf(const QString &recordingId)
+{
+    return waitForState(recordingId, {u"completed"_s, u"failed"_s}).value(u"state"_s).toString();
 }
 
 QString RecordingsTest::startRecording(const QString &meetingId)
@@ -317,10 +324,8 @@ void RecordingsTest::startAndStopTwiceGivesTwoRecordings()
     QVERIFY(first != second);
     QCOMPARE(m_live->api().post(stopPath, {}).status, 202);
 
-    QCOMPARE(waitForState(first, {u"completed"_s, u"failed"_s}).value(u"state"_s).toString(),
-             u"completed"_s);
-    QCOMPARE(waitForState(second, {u"completed"_s, u"failed"_s}).value(u"state"_s).toString(),
-             u"completed"_s);
+    QCOMPARE(outcomeOf(first), u"completed"_s);
+    QCOMPARE(outcomeOf(second), u"completed"_s);
 
     // Listed oldest first, one page at a time.
     const ApiReply page
@@ -386,8 +391,7 @@ void RecordingsTest::startAndStopAreRefusedWithConflicts()
     QCOMPARE(m_live->api().post(stopPath, {}).status, 202);
     const ApiReply stoppedTwice = m_live->api().post(stopPath, {});
     QCOMPARE(stoppedTwice.code(), u"not_recording"_s);
-    QCOMPARE(waitForState(recordingId, {u"completed"_s, u"failed"_s}).value(u"state"_s).toString(),
-             u"completed"_s);
+    QCOMPARE(outcomeOf(recordingId), u"completed"_s);
 }
 
 void RecordingsTest::theMeetingsEndStopsTheRecording()
@@ -455,8 +459,7 @@ void RecordingsTest::hostSocketsStartAndStopRecordingsAndEveryoneHears()
 
     host->send({{u"type"_s, u"stop_recording"_s}, {u"id"_s, u"h4"_s}});
     QCOMPARE(host->waitFor(u"error"_s).value(u"code"_s).toString(), u"not_recording"_s);
-    QCOMPARE(waitForState(recordingId, {u"completed"_s, u"failed"_s}).value(u"state"_s).toString(),
-             u"completed"_s);
+    QCOMPARE(outcomeOf(recordingId), u"completed"_s);
 }
 
 void RecordingsTest::observersNeedRecordingWriteToRecord()
@@ -497,8 +500,7 @@ void RecordingsTest::observersNeedRecordingWriteToRecord()
     recorder.send({{u"type"_s, u"stop_recording"_s}, {u"id"_s, u"r3"_s}});
     QCOMPARE(host->waitFor(u"recording_stopped"_s).value(u"recording_id"_s).toString(),
              recordingId);
-    QCOMPARE(waitForState(recordingId, {u"completed"_s, u"failed"_s}).value(u"state"_s).toString(),
-             u"completed"_s);
+    QCOMPARE(outcomeOf(recordingId), u"completed"_s);
 }
 
 void RecordingsTest::autoRecordingStartsWhenTheMeetingGoesLive()
@@ -515,8 +517,7 @@ void RecordingsTest::autoRecordingStartsWhenTheMeetingGoesLive()
     QCOMPARE(recording.value(u"state"_s).toString(), u"recording"_s);
     QVERIFY(recording.value(u"started_by"_s).isNull());
     QCOMPARE(m_live->api().post(u"/v1/meetings/%1:end"_s.arg(meetingId), {}).status, 200);
-    QCOMPARE(waitForState(recordingId, {u"completed"_s, u"failed"_s}).value(u"state"_s).toString(),
-             u"completed"_s);
+    QCOMPARE(outcomeOf(recordingId), u"completed"_s);
 }
 
 void RecordingsTest::aProcessingFailureFailsTheRecording()

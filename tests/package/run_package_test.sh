@@ -23,6 +23,8 @@ step() {
     echo "== $*"
 }
 
+trap 'echo "FAIL: line $LINENO: $BASH_COMMAND" >&2' ERR
+
 if [ "$(id -u)" -ne 0 ]; then
     echo "SKIP: the package test installs and removes a Debian package, which needs root" \
         "(CI runs it as root; run it with sudo to try it here)."
@@ -62,7 +64,7 @@ snapshot() {
     getent passwd | sort
     getent group | sort
     find /etc/systemd/system /var/lib/systemd/deb-systemd-helper-enabled \
-        /var/lib/systemd/deb-systemd-helper-masked 2>/dev/null | sort
+        /var/lib/systemd/deb-systemd-helper-masked 2>/dev/null | sort || true
 }
 
 if dpkg-query -W -f='${Status}' quorum 2>/dev/null | grep -q 'installed\|config-files'; then
@@ -101,15 +103,16 @@ trap cleanup EXIT
 step "package metadata"
 dpkg-deb -f "$deb" Package | grep -qx quorum || fail "the package is not named quorum"
 depends="$(dpkg-deb -f "$deb" Depends)"
+# libqt6websockets6 comes with libqt6httpserver6; quorumd does not link it itself.
 for wanted in libqt6core6 libqt6network6 libqt6sql6 libqt6sql6-sqlite libqt6httpserver6 \
-    libqt6websockets6 libssl3 tzdata ffmpeg adduser; do
+    libssl3 tzdata ffmpeg adduser; do
     echo "$depends" | grep -Eq "(^|, )$wanted( |,|$)" || fail "Depends lacks $wanted: $depends"
 done
 dpkg-deb -f "$deb" Recommends | grep -qw janus || fail "janus is not recommended"
 echo "Depends: $depends"
 
 step "the .tar.gz holds the .deb's programs and files"
-tar -tzf "$tgz" | sed 's|^[^/]*/||' | grep -v '/$' | sort >"$work/tgz-files"
+tar -tzf "$tgz" | sed 's|^[^/]*/||' | grep -v -e '/$' -e '^$' | sort >"$work/tgz-files"
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./||' | grep -v '/$' | sort >"$work/deb-files"
 grep -qx usr/bin/quorumd "$work/tgz-files" || fail "the .tar.gz has no usr/bin/quorumd"
 diff "$work/deb-files" "$work/tgz-files" || fail "the .tar.gz and the .deb hold different files"
@@ -137,6 +140,9 @@ for file in /usr/bin/quorumd "$CONF" "$UNIT"; do
     grep -qx "$file" "$work/installed" || fail "$file is not in dpkg -L quorum"
 done
 dpkg-query -W -f='${Conffiles}\n' quorum | grep -q " $CONF " || fail "$CONF is no conffile"
+if command -v systemd-analyze >/dev/null; then
+    systemd-analyze verify "$UNIT" || fail "systemd-analyze refuses $UNIT"
+fi
 
 step "the quorum user and its data directory"
 IFS=: read -r _ _ uid _ _ home shell < <(getent passwd quorum) || fail "no user quorum"

@@ -9,8 +9,8 @@ QUORUM_ARGS ?=
 CMAKE_CONFIGURE = cmake -S . -G Ninja -Wno-dev
 CTEST           = ctest --output-on-failure --timeout 300 -j $(JOBS)
 
-.PHONY: run test deps-run deps-test build build-asan test-release test-sanitize \
-        check-format format bench clean
+.PHONY: run test package deps-run deps-package deps-test build build-asan test-release \
+        test-sanitize check-format format bench clean
 
 ## run: install what is missing, build, and serve on http://127.0.0.1:8080
 run: deps-run build
@@ -20,8 +20,15 @@ run: deps-run build
 ## integration suites again under AddressSanitizer and UndefinedBehaviorSanitizer
 test: deps-test check-format test-release test-sanitize
 
+## package: the release build, then a .deb and a .tar.gz in $(BUILD_DIR)/packages/
+package: deps-package build
+	cd $(BUILD_DIR) && cpack
+
 deps-run:
 	@installer/debian-packages.sh run
+
+deps-package:
+	@installer/debian-packages.sh package
 
 deps-test:
 	@installer/debian-packages.sh test

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Quorum needs, only those missing, with sudo when not root.
-# Usage: installer/debian-packages.sh run|test
+# Usage: installer/debian-packages.sh run|package|test
 set -euo pipefail
 
 run_packages=(
@@ -8,8 +8,14 @@ run_packages=(
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libssl-dev
     ffmpeg
 )
-test_packages=(
+# dpkg-shlibdeps (dpkg-dev) finds the .deb's library dependencies; appstreamcli and
+# desktop-file-validate check the desktop data.
+package_packages=(
     "${run_packages[@]}"
+    dpkg-dev appstream desktop-file-utils
+)
+test_packages=(
+    "${package_packages[@]}"
     clang-format
     python3 python3-jwt python3-cryptography python3-requests python3-yaml
     golang-go wrk chromium
@@ -17,8 +23,9 @@ test_packages=(
 
 case "${1:-}" in
 run) wanted=("${run_packages[@]}") ;;
+package) wanted=("${package_packages[@]}") ;;
 test) wanted=("${test_packages[@]}") ;;
-*) echo "usage: $0 run|test" >&2; exit 2 ;;
+*) echo "usage: $0 run|package|test" >&2; exit 2 ;;
 esac
 # Node.js runs the JavaScript end-to-end client and drives chromium; any Node 18 or later
 # will do, with its npm (Debian packages it apart).

@@ -329,7 +329,8 @@ ApiResponse ApiDispatcher::dispatch(ApiRequest &request)
 
     ApiResponse limitHeaders;
     // Health, readiness and metrics are for probes and scrapers, which must not be throttled;
-    // the public routes that do work (OAuth, the pages' forms) are limited by address.
+    // the public routes that do work (OAuth, the pages' forms, signed downloads) are limited by
+    // address.
     const bool limited
         = settings.rateLimits && (route.auth != AuthMode::None || route.body != BodyKind::Json);
     if (limited) {
@@ -382,7 +383,7 @@ std::optional<ApiResponse> ApiDispatcher::applyRateLimit(ApiRequest &, const QSt
 
 std::optional<ApiResponse> ApiDispatcher::authenticate(ApiRequest &request, const Route &route)
 {
-    if (route.auth == AuthMode::None)
+    if (route.auth == AuthMode::None || route.auth == AuthMode::Signed)
         return std::nullopt;
 
     const QByteArray authorization = request.header("authorization");

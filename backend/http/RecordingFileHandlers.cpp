@@ -154,7 +154,7 @@ ApiResponse download(ApiRequest &request, Services &services)
 void RecordingFileHandlers::registerRoutes(Router &router, Services &services)
 {
     // No bearer token: the signed link is the credential.
-    router.add({"GET", u"/v1/recordings/{id}/files/{fid}"_s, AuthMode::None, QString(), false,
+    router.add({"GET", u"/v1/recordings/{id}/files/{fid}"_s, AuthMode::Signed, QString(), false,
                 [&services](ApiRequest &request) { return download(request, services); }});
 }
 

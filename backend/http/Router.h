@@ -13,6 +13,7 @@ namespace quorum {
 // How a route authenticates its caller.
 enum class AuthMode {
     None, // public
+    Signed, // public, but the URL carries its own credential (a recording file's signed link)
     Bearer, // a valid bearer token is required
     OptionalBearer, // a bearer token is checked if present (joinToken for guests)
 };

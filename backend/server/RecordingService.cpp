@@ -47,8 +47,8 @@ Result<int> RecordingService::removeStartedBefore(const QDateTime &cutoff)
 {
     int removed = 0;
     for (;;) {
-        auto old = RecordingRepository(m_database.connection()).startedBefore(cutoff,
-                                                                             kRetentionBatch);
+        auto old
+            = RecordingRepository(m_database.connection()).startedBefore(cutoff, kRetentionBatch);
         if (!old)
             return old.error();
         for (const Recording &recording : std::as_const(*old)) {

@@ -292,6 +292,9 @@ private Q_SLOTS:
         QVERIFY2(cache.startsWith("private, max-age="), cache.constData());
         const qint64 maxAge = cache.mid(cache.indexOf('=') + 1).toLongLong();
         QVERIFY2(maxAge > 3500 && maxAge <= 3600, cache.constData());
+        // Downloads count against the client address's rate limit, like every route that
+        // does work.
+        QCOMPARE(reply.header("RateLimit-Limit"), QByteArray("3000"));
     }
 
     void ranges_data()

@@ -7,10 +7,14 @@ run_packages=(
     cmake ninja-build g++ make pkg-config ca-certificates openssl tzdata
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libssl-dev
     ffmpeg
+    qt6-declarative-dev qt6-networkauth-dev qtkeychain-qt6-dev
+    qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
+    qml6-module-qtquick-dialogs qml6-module-qtquick-window qml6-module-qtqml-workerscript
+    qml6-module-qtquick-templates
 )
 test_packages=(
     "${run_packages[@]}"
-    clang-format
+    clang-format qml6-module-qttest
     python3 python3-jwt python3-cryptography python3-requests python3-yaml
     golang-go wrk chromium
 )

@@ -1,11 +1,11 @@
 #include "EmbeddedServer.h"
 
-#include "server/QuorumServer.h"
 #include "SecretStore.h"
 #include "auth/AuditLog.h"
 #include "auth/Scopes.h"
 #include "auth/TokenService.h"
 #include "core/Clock.h"
+#include "server/QuorumServer.h"
 #include "store/Database.h"
 #include "store/DirectoryRepository.h"
 

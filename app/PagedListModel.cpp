@@ -163,6 +163,9 @@ void PagedListModel::request(const QString &cursor)
                 shown.append(item);
         }
 
+        // The cursor moves on before the rows change: a view that asks for more while the
+        // rows go in must get the next page, not this one again.
+        setNextCursor(call->json().value("next_cursor"_L1).toString());
         if (cursor.isEmpty()) {
             beginResetModel();
             m_all = page;
@@ -176,7 +179,6 @@ void PagedListModel::request(const QString &cursor)
                 endInsertRows();
             }
         }
-        setNextCursor(call->json().value("next_cursor"_L1).toString());
         Q_EMIT countChanged();
         Q_EMIT loaded();
     });

@@ -108,6 +108,17 @@ void RemoteSignIn::signIn(const QUrl &serverUrl, const QString &scope)
         qCWarning(lcSignIn) << "sign-in failed:" << int(error);
         finish(tr("Signing in to %1 failed.").arg(m_serverUrl.host()));
     });
+    // A refusal at the authorization step (the user denied, the server refused the request)
+    // comes back to the listener as an error instead of a code.
+    connect(m_flow, &QAbstractOAuth2::error, this,
+            [this](const QString &code, const QString &description) {
+                qCWarning(lcSignIn) << "authorization refused:" << code;
+                finish(
+                    code == u"access_denied"
+                        ? tr("Signing in to %1 was declined.").arg(m_serverUrl.host())
+                        : tr("Signing in to %1 failed: %2")
+                              .arg(m_serverUrl.host(), description.isEmpty() ? code : description));
+            });
     m_flow->grant();
 }
 

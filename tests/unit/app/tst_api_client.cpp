@@ -92,7 +92,8 @@ private Q_SLOTS:
 
     void aStaleEtagIsRefusedInWords()
     {
-        const CallOutcome created = waitFor(m_client->post(u"/v1/meetings"_s, meetingInput(u"B"_s)));
+        const CallOutcome created
+            = waitFor(m_client->post(u"/v1/meetings"_s, meetingInput(u"B"_s)));
         const QString path = u"/v1/meetings/"_s + created.json.value(u"id"_s).toString();
         QVERIFY(waitFor(m_client->patch(path, {{u"topic"_s, u"B2"_s}}, "\"v1\"")).ok);
 

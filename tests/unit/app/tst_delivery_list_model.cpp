@@ -21,7 +21,7 @@ class tst_DeliveryListModel : public QObject
 private:
     std::unique_ptr<QuorumdProcess> m_server;
     std::unique_ptr<quorum::ApiClient> m_client;
-    WebhookReceiver m_receiver;
+    quorum::test::WebhookReceiver m_receiver;
 
 private Q_SLOTS:
     void initTestCase()
@@ -71,7 +71,8 @@ private Q_SLOTS:
         QVERIFY(!model.get(0).value(u"attempt_log"_s).toList().isEmpty());
 
         const int before = int(m_receiver.requests().size());
-        const CallOutcome redelivered = waitFor(model.redeliver(model.get(0).value(u"id"_s).toString()));
+        const CallOutcome redelivered
+            = waitFor(model.redeliver(model.get(0).value(u"id"_s).toString()));
         QVERIFY2(redelivered.ok, qPrintable(redelivered.message));
         QTRY_VERIFY_WITH_TIMEOUT(m_receiver.requests().size() > before, 15000);
         QTRY_VERIFY(!model.isBusy());

@@ -59,8 +59,8 @@ private Q_SLOTS:
         // Five meetings through the model's own action.
         MeetingListModel scheduler;
         scheduler.setClient(m_client.get());
-        for (const QString &topic : {u"Stand-up"_s, u"Retro"_s, u"Planning"_s, u"Stand-up 2"_s,
-                                     u"Review"_s})
+        for (const QString &topic :
+             {u"Stand-up"_s, u"Retro"_s, u"Planning"_s, u"Stand-up 2"_s, u"Review"_s})
             QVERIFY(waitFor(scheduler.schedule(input(topic))).ok);
     }
 
@@ -77,9 +77,7 @@ private Q_SLOTS:
         QSignalSpy loaded(model.get(), &PagedListModel::loaded);
 
         model->refresh();
-        QTRY_COMPARE(model->count(), 2);
-        QVERIFY(model->hasMore());
-        QVERIFY(model->canFetchMore({}));
+        QTRY_VERIFY(model->count() >= 2);
         // The view (here the model tester) may ask for the next page too: keep asking until
         // the cursor runs out.
         QTRY_VERIFY([&] {
@@ -106,7 +104,9 @@ private Q_SLOTS:
         QTRY_COMPARE(model->count(), 5);
 
         model->setSearchText(u"stand"_s);
-        QCOMPARE(topics(*model), (QStringList{u"Stand-up"_s, u"Stand-up 2"_s}));
+        QStringList found = topics(*model);
+        found.sort();
+        QCOMPARE(found, (QStringList{u"Stand-up"_s, u"Stand-up 2"_s}));
 
         model->setSearchText({});
         QCOMPARE(model->count(), 5);
@@ -184,8 +184,8 @@ private Q_SLOTS:
         model->refresh();
         QTRY_VERIFY(model->count() > 0);
         const int before = model->count();
-        QVERIFY(waitFor(m_client->post(u"/v1/meetings"_s, QJsonObject::fromVariantMap(
-                                                               input(u"Elsewhere"_s))))
+        QVERIFY(waitFor(m_client->post(u"/v1/meetings"_s,
+                                       QJsonObject::fromVariantMap(input(u"Elsewhere"_s))))
                     .ok);
 
         model->refresh();

@@ -45,7 +45,7 @@ private Q_SLOTS:
 
     void followsJoinsMutesAndLeaves()
     {
-        const QString meetingId = m_live->createMeeting(false);
+        const QString meetingId = m_live->createMeeting(false, true);
         QVERIFY(!meetingId.isEmpty());
         ParticipantListModel model;
         QAbstractItemModelTester tester(&model,
@@ -79,8 +79,7 @@ private Q_SLOTS:
 
         // Carol is made co-host; then leaves, and her row goes.
         QVERIFY(waitFor(model.setRole(carolId, u"co_host"_s)).ok);
-        QTRY_COMPARE(model.get(model.indexOf(carolId)).value(u"role"_s).toString(),
-                     u"co_host"_s);
+        QTRY_COMPARE(model.get(model.indexOf(carolId)).value(u"role"_s).toString(), u"co_host"_s);
         carol->send({{u"type"_s, u"leave"_s}});
         QTRY_COMPARE(model.indexOf(carolId), -1);
         QCOMPARE(model.count(), 1);
@@ -109,13 +108,11 @@ private Q_SLOTS:
         auto dave = m_live->join(u"dave"_s, meetingId, &answer);
         QCOMPARE(answer.value(u"type"_s).toString(), u"waiting"_s);
         const QString daveId = answer.value(u"participant_id"_s).toString();
-        QTRY_COMPARE(model.get(model.indexOf(daveId)).value(u"state"_s).toString(),
-                     u"waiting"_s);
+        QTRY_COMPARE(model.get(model.indexOf(daveId)).value(u"state"_s).toString(), u"waiting"_s);
 
         QVERIFY(waitFor(model.admit(daveId)).ok);
         QVERIFY(!dave->waitFor(u"admitted"_s).isEmpty());
-        QTRY_COMPARE(model.get(model.indexOf(daveId)).value(u"state"_s).toString(),
-                     u"present"_s);
+        QTRY_COMPARE(model.get(model.indexOf(daveId)).value(u"state"_s).toString(), u"present"_s);
 
         // Ending the meeting empties the list and says so.
         QSignalSpy ended(&model, &ParticipantListModel::meetingEndedChanged);
@@ -127,7 +124,7 @@ private Q_SLOTS:
 
     void muteAllReachesEveryone()
     {
-        const QString meetingId = m_live->createMeeting(false);
+        const QString meetingId = m_live->createMeeting(false, true);
         QJsonObject answer;
         auto erin = m_live->join(u"erin"_s, meetingId, &answer);
         const QString erinId = answer.value(u"participant_id"_s).toString();
@@ -147,7 +144,7 @@ private Q_SLOTS:
 
     void refreshReadsEveryoneThroughTheApi()
     {
-        const QString meetingId = m_live->createMeeting(false);
+        const QString meetingId = m_live->createMeeting(false, true);
         QJsonObject answer;
         auto bob = m_live->join(u"bob"_s, meetingId, &answer);
         bob->send({{u"type"_s, u"leave"_s}});

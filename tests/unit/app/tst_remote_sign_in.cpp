@@ -82,7 +82,7 @@ private Q_SLOTS:
         QVERIFY(!token.isEmpty());
         QVERIFY(!signIn.isBusy());
         QVERIFY(signIn.error().isEmpty());
-        ApiClient client;
+        quorum::ApiClient client;
         client.setBaseUrl(server);
         client.setToken(token);
         const CallOutcome me = waitFor(client.get(u"/v1/me"_s));
@@ -118,8 +118,8 @@ private Q_SLOTS:
         const ApiReply denied = flow.decide(parameters, cookie, u"deny"_s);
         QCOMPARE(denied.status, 303);
         QNetworkAccessManager browserNetwork;
-        QNetworkReply *followed
-            = browserNetwork.get(QNetworkRequest(QUrl(QString::fromUtf8(denied.header("Location")))));
+        QNetworkReply *followed = browserNetwork.get(
+            QNetworkRequest(QUrl(QString::fromUtf8(denied.header("Location")))));
 
         QTRY_VERIFY_WITH_TIMEOUT(!signIn.isBusy(), 15000);
         QVERIFY(!signIn.error().isEmpty());

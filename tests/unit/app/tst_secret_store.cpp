@@ -55,8 +55,8 @@ private Q_SLOTS:
         QCOMPARE(readBack(store, u"access"_s), u"qpat_secret"_s);
         QCOMPARE(readBack(store, u"missing"_s), QString());
         const QFile::Permissions permissions = QFile::permissions(store.fallbackFile());
-        QCOMPARE(permissions & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser
-                                 | QFile::WriteUser),
+        QCOMPARE(permissions
+                     & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser),
                  QFile::Permissions());
 
         bool removed = false;

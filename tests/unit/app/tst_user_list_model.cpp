@@ -103,7 +103,7 @@ private Q_SLOTS:
         model.setClient(m_client.get());
         model.setPageSize(3);
         model.refresh();
-        QTRY_COMPARE(model.count(), 3);
+        QTRY_VERIFY(model.count() >= 3);
 
         QTRY_VERIFY([&] {
             if (model.canFetchMore({}))

@@ -21,7 +21,7 @@ class tst_WebhookListModel : public QObject
 private:
     std::unique_ptr<QuorumdProcess> m_server;
     std::unique_ptr<quorum::ApiClient> m_client;
-    WebhookReceiver m_receiver;
+    quorum::test::WebhookReceiver m_receiver;
 
 private Q_SLOTS:
     void initTestCase()
@@ -52,8 +52,8 @@ private Q_SLOTS:
         QCOMPARE(model.count(), 0);
 
         // The secret comes once, in the answer, and never into the list.
-        const CallOutcome created = waitFor(
-            model.create(QString::fromLatin1(m_receiver.url()), {u"meeting.started"_s}));
+        const CallOutcome created
+            = waitFor(model.create(QString::fromLatin1(m_receiver.url()), {u"meeting.started"_s}));
         QVERIFY2(created.ok, qPrintable(created.message));
         QVERIFY(created.json.value(u"secret"_s).toString().startsWith(u"whsec_"_s));
         QCOMPARE(model.count(), 1);
@@ -106,7 +106,7 @@ private Q_SLOTS:
                         .ok);
 
         model.refresh();
-        QTRY_COMPARE(model.count(), 2);
+        QTRY_VERIFY(model.count() >= 2);
         QTRY_VERIFY([&] {
             if (model.canFetchMore({}))
                 model.loadMore();

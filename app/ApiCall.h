@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QVariantMap>
+#include <QtQml/qqmlregistration.h>
 
 namespace quorum {
 
@@ -13,10 +14,12 @@ namespace quorum {
 // field errors of a validation problem (fieldErrors: field -> message). Network failures
 // (refused, timed out) are failures with status 0. The client that made it deletes it after
 // finished(), so read it in a slot connected to finished().
-class ApiCall final : public QObject
+class ApiCall : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ApiCall)
+    QML_ELEMENT
+    QML_UNCREATABLE("Returned by the models' actions")
     Q_PROPERTY(bool done READ isDone NOTIFY finished)
     Q_PROPERTY(bool ok READ ok NOTIFY finished)
     Q_PROPERTY(int status READ status NOTIFY finished)

@@ -8,6 +8,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
+#include <QQmlEngine>
 #include <QUuid>
 
 using namespace Qt::StringLiterals;
@@ -108,6 +109,8 @@ ApiCall *ApiClient::send(const QByteArray &method, const QString &path, const QU
                          const QByteArray &etag)
 {
     auto *call = new ApiCall(this);
+    // The call ends its own life after finished(); QML's collector must not end it earlier.
+    QQmlEngine::setObjectOwnership(call, QQmlEngine::CppOwnership);
     connect(call, &ApiCall::finished, call, &QObject::deleteLater, Qt::QueuedConnection);
     if (!m_baseUrl.isValid() || m_baseUrl.isEmpty()) {
         // Still asynchronous, so callers connect to finished() the same way in every case.

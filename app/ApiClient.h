@@ -4,6 +4,7 @@
 #include <QObject>
 #include <QUrl>
 #include <QUrlQuery>
+#include <QtQml/qqmlregistration.h>
 
 #include <functional>
 
@@ -17,10 +18,11 @@ class ApiCall;
 // token, asynchronous throughout (nothing blocks). Every call returns an ApiCall that reports
 // the outcome; POSTs carry a fresh Idempotency-Key, PATCH and DELETE an If-Match when given an
 // ETag. Network failures become readable messages like the server's problems.
-class ApiClient final : public QObject
+class ApiClient : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ApiClient)
+    QML_ELEMENT
     Q_PROPERTY(QUrl baseUrl READ baseUrl WRITE setBaseUrl NOTIFY baseUrlChanged)
     Q_PROPERTY(bool hasToken READ hasToken NOTIFY tokenChanged)
 
@@ -32,7 +34,8 @@ public:
     void setBaseUrl(const QUrl &baseUrl);
     // The access token; never logged.
     QString token() const { return m_token; }
-    void setToken(const QString &token);
+    // Write-only for QML: a page hands over the token of a sign-in, never reads it back.
+    Q_INVOKABLE void setToken(const QString &token);
     bool hasToken() const { return !m_token.isEmpty(); }
     // How long one request may take, whole (default 30 s).
     void setTimeoutMs(int timeoutMs) { m_timeoutMs = timeoutMs; }

@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QLoggingCategory>
+#include <QQmlEngine>
 
 using namespace Qt::StringLiterals;
 
@@ -265,6 +266,7 @@ void PagedListModel::setError(const QString &error)
 ApiCall *PagedListModel::failedCall()
 {
     auto *call = new ApiCall(this);
+    QQmlEngine::setObjectOwnership(call, QQmlEngine::CppOwnership);
     connect(call, &ApiCall::finished, call, &QObject::deleteLater, Qt::QueuedConnection);
     QMetaObject::invokeMethod(
         call, [call] { call->fail(tr("Not connected to a server.")); }, Qt::QueuedConnection);

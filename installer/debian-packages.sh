@@ -7,6 +7,10 @@ run_packages=(
     cmake ninja-build g++ make pkg-config ca-certificates openssl tzdata
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libssl-dev
     ffmpeg
+    qt6-declarative-dev qt6-networkauth-dev qtkeychain-qt6-dev
+    qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
+    qml6-module-qtquick-dialogs qml6-module-qtquick-window qml6-module-qtqml-workerscript
+    qml6-module-qtquick-templates
 )
 # dpkg-shlibdeps (dpkg-dev) finds the .deb's library dependencies; appstreamcli and
 # desktop-file-validate check the desktop data.
@@ -16,7 +20,7 @@ package_packages=(
 )
 test_packages=(
     "${package_packages[@]}"
-    clang-format
+    clang-format qml6-module-qttest
     python3 python3-jwt python3-cryptography python3-requests python3-yaml
     golang-go wrk chromium
 )

@@ -1,0 +1,136 @@
+// EmbeddedServer: the server inside the app starts on a free loopback port, serves /healthz,
+// hands the app a working owner token, reuses it across starts and replaces (and revokes) a
+// stored one that no longer works; the models work against it.
+
+#include "ApiClient.h"
+#include "CallWaiter.h"
+#include "EmbeddedServer.h"
+#include "MeetingListModel.h"
+#include "SecretStore.h"
+
+#include <QAbstractItemModelTester>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace quorum;
+using namespace quorum::testing;
+using namespace Qt::StringLiterals;
+
+class tst_EmbeddedServer : public QObject
+{
+    Q_OBJECT
+
+private:
+    // Starts a server on the data dir and waits for its token; empty on failure.
+    QString startServer(EmbeddedServer &server)
+    {
+        QSignalSpy ready(&server, &EmbeddedServer::ready);
+        server.start();
+        if (ready.isEmpty() && !ready.wait(20000))
+            return {};
+        return server.token();
+    }
+
+    CallOutcome get(const QUrl &url, const QString &token, const QString &path)
+    {
+        ApiClient client;
+        client.setBaseUrl(url);
+        client.setToken(token);
+        return waitFor(client.get(path));
+    }
+
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void servesAndHandsOutAWorkingToken()
+    {
+        SecretStore secrets(m_dir.filePath(u"app"_s));
+        secrets.useFallbackOnly();
+        EmbeddedServer server(&secrets, m_dir.filePath(u"server"_s));
+
+        const QString token = startServer(server);
+
+        QVERIFY2(!token.isEmpty(), qPrintable(server.error()));
+        QVERIFY(server.isRunning());
+        QCOMPARE(server.url().host(), u"127.0.0.1"_s);
+        QVERIFY(server.url().port() > 0);
+        QVERIFY(!server.initialAdminPassword().isEmpty());
+        QCOMPARE(get(server.url(), {}, u"/healthz"_s).status, 200);
+        const CallOutcome me = get(server.url(), token, u"/v1/me"_s);
+        QCOMPARE(me.status, 200);
+        QVERIFY(QFile::exists(m_dir.filePath(u"server/master.key"_s)));
+
+        // A model against it.
+        ApiClient client;
+        client.setBaseUrl(server.url());
+        client.setToken(token);
+        MeetingListModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setClient(&client);
+        QVERIFY(waitFor(model.schedule({{u"topic"_s, u"Embedded"_s},
+                                        {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
+                                        {u"duration_minutes"_s, 15}}))
+                    .ok);
+        model.refresh();
+        QTRY_COMPARE(model.count(), 1);
+        QCOMPARE(model.get(0).value(u"topic"_s).toString(), u"Embedded"_s);
+    }
+
+    void reusesTheStoredTokenOnTheNextStart()
+    {
+        SecretStore secrets(m_dir.filePath(u"app"_s));
+        secrets.useFallbackOnly();
+        QString first;
+        {
+            EmbeddedServer server(&secrets, m_dir.filePath(u"server"_s));
+            first = startServer(server);
+            QVERIFY(!first.isEmpty());
+        }
+        EmbeddedServer server(&secrets, m_dir.filePath(u"server"_s));
+
+        const QString second = startServer(server);
+
+        QCOMPARE(second, first);
+        QVERIFY(server.initialAdminPassword().isEmpty());
+    }
+
+    void replacesAndRevokesAStoredTokenThatFails()
+    {
+        SecretStore secrets(m_dir.filePath(u"app"_s));
+        secrets.useFallbackOnly();
+        QString old;
+        {
+            EmbeddedServer server(&secrets, m_dir.filePath(u"server"_s));
+            old = startServer(server);
+            QVERIFY(!old.isEmpty());
+        }
+        // The stored entry keeps the old id but its secret no longer authenticates.
+        QFile file(secrets.fallbackFile());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QJsonObject all = QJsonDocument::fromJson(file.readAll()).object();
+        file.close();
+        const QString key = u"embedded-server-token"_s;
+        QJsonObject entry = QJsonDocument::fromJson(all.value(key).toString().toUtf8()).object();
+        QVERIFY(!entry.value(u"id"_s).toString().isEmpty());
+        entry.insert(u"secret"_s, u"qpat_not_valid"_s);
+        all.insert(key, QString::fromUtf8(QJsonDocument(entry).toJson()));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(QJsonDocument(all).toJson());
+        file.close();
+
+        EmbeddedServer server(&secrets, m_dir.filePath(u"server"_s));
+        const QString fresh = startServer(server);
+
+        QVERIFY(!fresh.isEmpty());
+        QVERIFY(fresh != old);
+        QCOMPARE(get(server.url(), fresh, u"/v1/me"_s).status, 200);
+        QCOMPARE(get(server.url(), old, u"/v1/me"_s).status, 401);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_EmbeddedServer)
+#include "tst_embedded_server.moc"

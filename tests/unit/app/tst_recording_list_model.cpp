@@ -1,0 +1,122 @@
+// RecordingListModel against the test build of quorumd, whose media plane captures for real:
+// start, stop, the recording's way to completed with its files, and deletion.
+
+#include "ApiClient.h"
+#include "CallWaiter.h"
+#include "LiveScenario.h"
+#include "RecordingListModel.h"
+
+#include <QAbstractItemModelTester>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace quorum;
+using namespace quorum::testing;
+using namespace Qt::StringLiterals;
+
+class tst_RecordingListModel : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_scratch;
+    std::unique_ptr<LiveScenario> m_live;
+    std::unique_ptr<quorum::ApiClient> m_client;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // The test capture plane reads this script at every start: a capture of two seconds.
+        QVERIFY(m_scratch.isValid());
+        const QString script = m_scratch.filePath(u"capture.json"_s);
+        QFile file(script);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QJsonDocument(QJsonObject{{u"mode"_s, u"ok"_s}, {u"seconds"_s, 2}}).toJson());
+        file.close();
+        qputenv("QUORUM_TEST_CAPTURE_SCRIPT", script.toLocal8Bit());
+
+        m_live = std::make_unique<LiveScenario>(
+            QStringList{u"--media"_s, u"test-capture"_s, u"--rate-limits"_s, u"off"_s,
+                        u"--recording-min-free"_s, u"0"_s, u"--recording-retry-delay"_s, u"0"_s});
+        m_live->server().useTestBuild();
+        QVERIFY2(m_live->start(), m_live->server().standardError().constData());
+        m_client = std::make_unique<quorum::ApiClient>();
+        m_client->setBaseUrl(QUrl(m_live->server().baseUrl()));
+        m_client->setToken(m_live->bearer());
+    }
+
+    void cleanupTestCase()
+    {
+        m_client.reset();
+        m_live.reset();
+        qunsetenv("QUORUM_TEST_CAPTURE_SCRIPT");
+    }
+
+    void recordsStopsAndShowsTheFiles()
+    {
+        const QString meetingId = m_live->createMeeting(false);
+        QJsonObject answer;
+        auto host = m_live->join(u"admin"_s, meetingId, &answer);
+        QCOMPARE(answer.value(u"type"_s).toString(), u"joined"_s);
+        RecordingListModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setClient(m_client.get());
+        model.setMeetingId(meetingId);
+        QTRY_VERIFY(!model.isBusy());
+        QCOMPARE(model.count(), 0);
+
+        const CallOutcome started = waitFor(model.start());
+        QVERIFY2(started.ok, qPrintable(started.message));
+        QTRY_COMPARE(model.count(), 1);
+        QCOMPARE(model.get(0).value(u"state"_s).toString(), u"recording"_s);
+
+        // A second start is refused while one captures, in words.
+        const CallOutcome again = waitFor(model.start());
+        QCOMPARE(again.status, 409);
+        QVERIFY(!again.message.isEmpty());
+
+        QVERIFY(waitFor(model.stop()).ok);
+        const QString recordingId = model.get(0).value(u"id"_s).toString();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                model.refresh();
+                if (!QTest::qWaitFor([&] { return !model.isBusy(); }, 5000))
+                    return false;
+                return model.get(model.indexOf(recordingId)).value(u"state"_s).toString()
+                    == u"completed";
+            }(),
+            60000);
+        const QVariantList files = model.get(0).value(u"files"_s).toList();
+        QVERIFY(!files.isEmpty());
+        const QVariantMap file = files.first().toMap();
+        QVERIFY(file.value(u"size_bytes"_s).toLongLong() > 0);
+        QVERIFY(!file.value(u"url"_s).toString().isEmpty());
+        QVERIFY(!file.value(u"expires_at"_s).toString().isEmpty());
+        QCOMPARE(model.data(model.index(0), model.roleNames().key("progress")).toInt(), 100);
+
+        QVERIFY(waitFor(model.deleteRecording(recordingId)).ok);
+        QCOMPARE(model.count(), 0);
+        model.refresh();
+        QTRY_VERIFY(!model.isBusy());
+        QCOMPARE(model.count(), 0);
+    }
+
+    void aMeetingThatIsNotLiveCannotRecord()
+    {
+        const QString meetingId = m_live->createMeeting(false);
+        RecordingListModel model;
+        model.setClient(m_client.get());
+        model.setMeetingId(meetingId);
+
+        const CallOutcome outcome = waitFor(model.start());
+
+        QCOMPARE(outcome.status, 409);
+        QCOMPARE(outcome.code, u"meeting_not_live"_s);
+        QVERIFY(!outcome.message.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_RecordingListModel)
+#include "tst_recording_list_model.moc"

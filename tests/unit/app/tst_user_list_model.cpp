@@ -1,0 +1,128 @@
+// UserListModel: adding users (with a password or a one-time link), changing roles,
+// disabling, and paging.
+
+#include "ApiClient.h"
+#include "CallWaiter.h"
+#include "QuorumdProcess.h"
+#include "UserListModel.h"
+
+#include <QAbstractItemModelTester>
+#include <QtTest>
+
+using namespace quorum;
+using namespace quorum::testing;
+using namespace Qt::StringLiterals;
+
+class tst_UserListModel : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QuorumdProcess> m_server;
+    std::unique_ptr<quorum::ApiClient> m_client;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_server = std::make_unique<QuorumdProcess>(QStringList{u"--rate-limits"_s, u"off"_s});
+        QVERIFY2(m_server->start(), m_server->standardError().constData());
+        m_client = std::make_unique<quorum::ApiClient>();
+        m_client->setBaseUrl(QUrl(m_server->baseUrl()));
+        m_client->setToken(m_server->token());
+    }
+
+    void cleanupTestCase()
+    {
+        m_client.reset();
+        m_server.reset();
+    }
+
+    void addsChangesAndDisables()
+    {
+        UserListModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setClient(m_client.get());
+        model.refresh();
+        QTRY_COMPARE(model.count(), 1); // the owner
+
+        const CallOutcome linked = waitFor(model.add(u"nina"_s, u"member"_s));
+        QVERIFY2(linked.ok, qPrintable(linked.message));
+        QVERIFY(linked.json.value(u"set_password_url"_s).toString().contains(u"set-password"_s));
+        const CallOutcome withPassword
+            = waitFor(model.add(u"omar"_s, u"admin"_s, u"a long enough password"_s));
+        QVERIFY(withPassword.ok);
+        QCOMPARE(model.count(), 3);
+        const QString ninaId = linked.json.value(u"user"_s).toObject().value(u"id"_s).toString();
+        const int hasPasswordRole = model.roleNames().key("hasPassword");
+        QVERIFY(!model.data(model.index(model.indexOf(ninaId)), hasPasswordRole).toBool());
+
+        QVERIFY(waitFor(model.changeRole(ninaId, u"admin"_s)).ok);
+        QCOMPARE(model.get(model.indexOf(ninaId)).value(u"role"_s).toString(), u"admin"_s);
+
+        QVERIFY(waitFor(model.disable(ninaId)).ok);
+        QVERIFY(model.get(model.indexOf(ninaId)).value(u"disabled"_s).toBool());
+
+        model.refresh();
+        QTRY_VERIFY(!model.isBusy());
+        QCOMPARE(model.count(), 3);
+        QVERIFY(model.get(model.indexOf(ninaId)).value(u"disabled"_s).toBool());
+    }
+
+    void refusalsNameTheirFields_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("password");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("an empty name") << QString() << QString() << u"name"_s;
+        QTest::newRow("a short password") << u"pat"_s << u"short"_s << u"password"_s;
+    }
+
+    void refusalsNameTheirFields()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, password);
+        QFETCH(QString, field);
+        UserListModel model;
+        model.setClient(m_client.get());
+
+        const CallOutcome outcome = waitFor(model.add(name, u"member"_s, password));
+
+        QCOMPARE(outcome.status, 400);
+        QVERIFY2(outcome.fieldErrors.contains(field),
+                 qPrintable(outcome.fieldErrors.keys().join(u',') + outcome.message));
+    }
+
+    void pagesThroughTheUsers()
+    {
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(!m_server->createUser(u"user%1"_s.arg(i), u"default"_s).isEmpty());
+        UserListModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setClient(m_client.get());
+        model.setPageSize(3);
+        model.refresh();
+        QTRY_VERIFY(model.count() >= 3);
+
+        QTRY_VERIFY([&] {
+            if (model.canFetchMore({}))
+                model.fetchMore({});
+            return !model.hasMore();
+        }());
+
+        // Every user once, as one big page shows them.
+        UserListModel whole;
+        whole.setClient(m_client.get());
+        whole.setPageSize(300);
+        whole.refresh();
+        QTRY_VERIFY(whole.count() > 0 && !whole.isBusy());
+        QCOMPARE(model.count(), whole.count());
+        for (int row = 0; row < whole.count(); ++row)
+            QCOMPARE(model.get(row).value(u"id"_s), whole.get(row).value(u"id"_s));
+        QCOMPARE(model.indexOf(model.get(6).value(u"id"_s).toString()), 6);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_UserListModel)
+#include "tst_user_list_model.moc"

@@ -1,0 +1,121 @@
+// WebhookListModel against a real quorumd and a receiver of our own on loopback: the secret
+// shown once, changes, rotation, a test delivery that arrives, and deletion.
+
+#include "ApiClient.h"
+#include "CallWaiter.h"
+#include "QuorumdProcess.h"
+#include "WebhookListModel.h"
+#include "WebhookReceiver.h"
+
+#include <QAbstractItemModelTester>
+#include <QtTest>
+
+using namespace quorum;
+using namespace quorum::testing;
+using namespace Qt::StringLiterals;
+
+class tst_WebhookListModel : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QuorumdProcess> m_server;
+    std::unique_ptr<quorum::ApiClient> m_client;
+    quorum::test::WebhookReceiver m_receiver;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_receiver.listen());
+        m_server = std::make_unique<QuorumdProcess>(
+            QStringList{u"--webhooks-allow-private-networks"_s, u"--rate-limits"_s, u"off"_s});
+        QVERIFY2(m_server->start(), m_server->standardError().constData());
+        m_client = std::make_unique<quorum::ApiClient>();
+        m_client->setBaseUrl(QUrl(m_server->baseUrl()));
+        m_client->setToken(m_server->token());
+    }
+
+    void cleanupTestCase()
+    {
+        m_client.reset();
+        m_server.reset();
+    }
+
+    void createsChangesRotatesTestsAndDeletes()
+    {
+        WebhookListModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setClient(m_client.get());
+        model.refresh();
+        QTRY_VERIFY(!model.isBusy());
+        QCOMPARE(model.count(), 0);
+
+        // The secret comes once, in the answer, and never into the list.
+        const CallOutcome created
+            = waitFor(model.create(QString::fromLatin1(m_receiver.url()), {u"meeting.started"_s}));
+        QVERIFY2(created.ok, qPrintable(created.message));
+        QVERIFY(created.json.value(u"secret"_s).toString().startsWith(u"whsec_"_s));
+        QCOMPARE(model.count(), 1);
+        QVERIFY(!model.get(0).contains(u"secret"_s));
+        const QString id = model.get(0).value(u"id"_s).toString();
+        QCOMPARE(model.get(0).value(u"state"_s).toString(), u"active"_s);
+
+        QVERIFY(waitFor(model.update(id, {{u"enabled"_s, false}})).ok);
+        QCOMPARE(model.get(0).value(u"state"_s).toString(), u"disabled"_s);
+        QVERIFY(waitFor(model.update(id, {{u"enabled"_s, true}})).ok);
+
+        const CallOutcome rotated = waitFor(model.rotateSecret(id));
+        QVERIFY2(rotated.ok, qPrintable(rotated.message));
+        QVERIFY(rotated.json.value(u"secret"_s).toString().startsWith(u"whsec_"_s));
+        QTRY_VERIFY(!model.get(model.indexOf(id))
+                         .value(u"previous_secret_expires_at"_s)
+                         .toString()
+                         .isEmpty());
+
+        m_receiver.clearRequests();
+        QVERIFY(waitFor(model.sendTest(id)).ok);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_receiver.requests().isEmpty(), 15000);
+
+        QVERIFY(waitFor(model.remove(id)).ok);
+        QCOMPARE(model.count(), 0);
+    }
+
+    void aBadTargetIsReportedOnItsField()
+    {
+        WebhookListModel model;
+        model.setClient(m_client.get());
+
+        const CallOutcome outcome = waitFor(model.create(u"not a url"_s, {u"meeting.started"_s}));
+
+        QCOMPARE(outcome.status, 400);
+        QVERIFY2(outcome.fieldErrors.contains(u"url"_s),
+                 qPrintable(outcome.fieldErrors.keys().join(u',')));
+    }
+
+    void pagesThroughManySubscriptions()
+    {
+        WebhookListModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setClient(m_client.get());
+        model.setPageSize(2);
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(waitFor(model.create(QString::fromLatin1(m_receiver.url("/h%1")).arg(i),
+                                         {u"meeting.ended"_s}))
+                        .ok);
+
+        model.refresh();
+        QTRY_VERIFY(model.count() >= 2);
+        QTRY_VERIFY([&] {
+            if (model.canFetchMore({}))
+                model.loadMore();
+            return !model.hasMore();
+        }());
+
+        QCOMPARE(model.count(), 5);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_WebhookListModel)
+#include "tst_webhook_list_model.moc"

@@ -291,6 +291,10 @@ void ApiDispatcher::finish(const AnswerContext &context, ApiResponse &answer) co
         answer.body = problems::withRequestId(answer.body, context.requestId);
     if (context.path.startsWith(u"/v1/") && answer.header("Cache-Control").isEmpty())
         answer.withHeader("Cache-Control", "no-store");
+    // An answer to HEAD has no body (RFC 9110 9.3.2); one written anyway would be read as the
+    // start of the next answer on the connection.
+    if (context.method == "HEAD")
+        answer.body.clear();
 
     const double seconds = context.timer.nsecsElapsed() / 1e9;
     m_services.metrics.observeRequest(context.route, context.method, answer.status, seconds);

@@ -73,12 +73,13 @@ Result<Recording> RecordingLifecycle::refuse(const QString &workspaceId, const Q
     return recording;
 }
 
-Status RecordingLifecycle::stop(const Recording &recording, const QDateTime &at)
+Status RecordingLifecycle::stop(const Recording &recording, const QDateTime &at,
+                                const QString &reason)
 {
     if (const Status stopped = RecordingRepository(m_db).markStopped(recording.id, at); !stopped)
         return stopped;
     return appendEvent(recording, u"recording.stopped"_s, at,
-                       {{u"stopped_at"_s, timerules::formatUtc(at)}});
+                       {{u"stopped_at"_s, timerules::formatUtc(at)}, {u"reason"_s, reason}});
 }
 
 Status RecordingLifecycle::fail(const Recording &recording, const QString &errorCode,
@@ -96,7 +97,7 @@ Status RecordingLifecycle::captured(const Recording &recording, const QJsonObjec
                                     const QDateTime &at)
 {
     if (recording.state == RecordingState::Recording) {
-        if (const Status stopped = stop(recording, at); !stopped)
+        if (const Status stopped = stop(recording, at, u"stopped"_s); !stopped)
             return stopped;
     } else if (recording.state != RecordingState::Processing) {
         return Error{ErrorCode::Conflict, QStringLiteral("The recording has already finished.")};

@@ -28,8 +28,9 @@ public:
     Result<Recording> refuse(const QString &workspaceId, const QString &meetingId,
                              const QString &startedBy, const QString &node, const QDateTime &at,
                              const QString &errorCode, const QString &message);
-    // recording -> processing, with its recording.stopped.
-    Status stop(const Recording &recording, const QDateTime &at);
+    // recording -> processing, with its recording.stopped; `reason` as the socket frame says
+    // it: stopped (a host, or the media plane on its own) or meeting_ended.
+    Status stop(const Recording &recording, const QDateTime &at, const QString &reason);
     // recording or processing -> failed, with its recording.failed.
     Status fail(const Recording &recording, const QString &errorCode, const QString &message,
                 const QDateTime &at);

@@ -99,6 +99,19 @@ void RecordingProcessor::wake()
     });
 }
 
+void RecordingProcessor::cancel(const QString &recordingId)
+{
+    ProcessingRun *run = m_runs.take(recordingId);
+    if (!run)
+        return;
+
+    qCInfo(lcRecording) << "processing of" << recordingId << "cancelled: the recording is gone";
+    m_progress.remove(recordingId);
+    run->disconnect(this);
+    delete run;
+    wake();
+}
+
 void RecordingProcessor::pump()
 {
     if (!m_running)

@@ -60,6 +60,9 @@ public:
     void stop();
     // A job was queued: look for work soon. Calls in a row coalesce into one look.
     void wake();
+    // The recording was deleted: its run, if one is going, stops now (its ffmpeg is killed and
+    // its partial outputs removed) rather than finishing work nobody will see.
+    void cancel(const QString &recordingId);
 
     bool isRunning() const { return m_running; }
     int activeRuns() const { return int(m_runs.size()); }

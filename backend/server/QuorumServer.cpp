@@ -234,6 +234,11 @@ Status QuorumServer::start()
     m_hub->setRecordingQueuedHandler([processor] {
         QMetaObject::invokeMethod(processor, &RecordingProcessor::wake, Qt::QueuedConnection);
     });
+    m_recordings->setRemovedHandler([processor](const QString &recordingId) {
+        QMetaObject::invokeMethod(
+            processor, [processor, recordingId] { processor->cancel(recordingId); },
+            Qt::QueuedConnection);
+    });
     if (const Status started = m_hub->start(); !started)
         return started;
     m_webhookService = std::make_unique<WebhookService>(*m_database, *m_box, *m_clock, *m_audit,

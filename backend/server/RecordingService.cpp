@@ -85,6 +85,9 @@ Status RecordingService::removeRows(const Recording &recording, const QString &a
 
 void RecordingService::removeFiles(const Recording &recording) const
 {
+    if (m_removed)
+        m_removed(recording.id);
+
     // Only ever the recording's own directory, and only one that lies inside the recordings
     // directory.
     if (recording.captureDir.isEmpty() || recording.captureDir.contains(u".."_s)

@@ -5,6 +5,8 @@
 
 #include <QDateTime>
 
+#include <functional>
+
 namespace quorum {
 
 class AuditLog;
@@ -17,6 +19,12 @@ class RecordingService final
 {
 public:
     RecordingService(Database &database, AuditLog &audit, QString recordingsDir);
+
+    // Told (in the deleting thread) of each recording removed, so that its processing stops.
+    void setRemovedHandler(std::function<void(const QString &recordingId)> handler)
+    {
+        m_removed = std::move(handler);
+    }
 
     // Deletes a recording that is not capturing (409 recording_active otherwise) at the
     // `expectedVersion` when given (412 otherwise), audited as recording.deleted by `actorId`.
@@ -33,6 +41,7 @@ private:
     Database &m_database;
     AuditLog &m_audit;
     QString m_recordingsDir;
+    std::function<void(const QString &)> m_removed;
 };
 
 } // namespace quorum

@@ -125,7 +125,7 @@ Status LiveRoom::noteForRecording(Database::WriteTransaction &tx, const Particip
     if (p.state == ParticipantState::Present && !wasPresent) {
         entry.kind = u"joined"_s;
         entry.at = p.admittedAt;
-        entry.detail = {{u"role"_s, participantRoleName(p.role)}};
+        entry.detail = {{u"role"_s, participantRoleName(p.role)}, {u"audio_muted"_s, p.audioMuted}};
     } else if (p.state == ParticipantState::Left && wasPresent) {
         const bool removed = p.leaveReason == LeaveReason::Removed;
         entry.kind = removed ? u"removed"_s : u"left"_s;
@@ -289,10 +289,11 @@ QJsonObject LiveRoom::entryAnswer(const QString &type, const QString &requestId,
         answer.insert(u"id"_s, requestId);
     if (!resumeToken.isEmpty())
         answer.insert(u"resume_token"_s, resumeToken);
-    // Someone in the waiting room sees nobody until admitted.
+    // Someone in the waiting room sees nobody until admitted, and no recording either.
+    const bool present = p.state == ParticipantState::Present;
     answer.insert(u"participants"_s,
-                  p.state == ParticipantState::Present ? roster(seesWaiting(member))
-                                                       : QJsonArray{participantJson(p)});
+                  present ? roster(seesWaiting(member)) : QJsonArray{participantJson(p)});
+    answer.insert(u"recording"_s, present ? recordingJson() : QJsonValue(QJsonValue::Null));
     return answer;
 }
 
@@ -554,7 +555,8 @@ void LiveRoom::announceAdmissions(const QList<QString> &admittedIds)
         QJsonObject admitted{{u"type"_s, u"admitted"_s},
                              {u"participant_id"_s, p.id},
                              {u"state"_s, participantStateName(p.state)},
-                             {u"participants"_s, roster(seesWaiting(member))}};
+                             {u"participants"_s, roster(seesWaiting(member))},
+                             {u"recording"_s, recordingJson()}};
         send(member.session, toFrame(admitted));
         admitToMedia(p.id);
 
@@ -623,7 +625,8 @@ void LiveRoom::addWatcher(SessionRef session, const QString &requestId, bool obs
                            {u"state"_s, meeting ? meetingStateName(meeting->state) : QString()},
                            {u"may_act"_s, rights.mayAct},
                            {u"may_record"_s, rights.mayRecord},
-                           {u"participants"_s, roster(true)}};
+                           {u"participants"_s, roster(true)},
+                           {u"recording"_s, recordingJson()}};
         if (!requestId.isEmpty())
             answer.insert(u"id"_s, requestId);
         send(session, toFrame(answer));
@@ -782,7 +785,9 @@ Status LiveRoom::endMeeting(const QString &reason, const QString &actorUserId,
         // at the same instant. The recording stops first, so the departures are not noted in
         // its timeline as if it still captured.
         if (stopping) {
-            if (const Status stopped = RecordingLifecycle(tx.db()).stop(*stopping, at); !stopped)
+            if (const Status stopped
+                = RecordingLifecycle(tx.db()).stop(*stopping, at, u"meeting_ended"_s);
+                !stopped)
                 return stopped;
         }
         for (const QString &id : std::as_const(m_order)) {
@@ -1499,7 +1504,9 @@ Result<HostActionOutcome> LiveRoom::stopRecording()
     const QDateTime at = now();
     {
         Database::WriteTransaction tx(context().database);
-        if (const Status stopped = RecordingLifecycle(tx.db()).stop(*m_recording, at); !stopped)
+        if (const Status stopped
+            = RecordingLifecycle(tx.db()).stop(*m_recording, at, u"stopped"_s);
+            !stopped)
             return stopped.error();
         if (const Status committed = tx.commit(); !committed)
             return committed.error();
@@ -1563,6 +1570,14 @@ void LiveRoom::recordAutomatically(const Meeting &meeting)
     if (const auto recording = beginRecording({}); !recording)
         qCWarning(lcRoom) << "automatic recording of" << m_meetingId
                           << "failed:" << recording.error().detail;
+}
+
+QJsonValue LiveRoom::recordingJson() const
+{
+    if (!m_recording)
+        return QJsonValue(QJsonValue::Null);
+    return QJsonObject{{u"recording_id"_s, m_recording->id},
+                       {u"started_at"_s, timerules::formatUtc(m_recording->startedAt)}};
 }
 
 void LiveRoom::announceRecordingStopped(const QString &recordingId, const QDateTime &at,

@@ -184,6 +184,8 @@ private:
     void recordAutomatically(const Meeting &meeting);
     // The timeline entry a participant's change makes while a recording captures, if any.
     Status noteForRecording(Database::WriteTransaction &tx, const Participant &p);
+    // The recording capturing now, as entry answers show it: {recording_id, started_at} or null.
+    QJsonValue recordingJson() const;
     void announceRecordingStopped(const QString &recordingId, const QDateTime &at,
                                   const QString &reason);
 

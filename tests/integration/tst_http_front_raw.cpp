@@ -406,6 +406,23 @@ private Q_SLOTS:
         QCOMPARE(requestIds.size(), responses.size());
     }
 
+    void headIsAnsweredWithoutABody()
+    {
+        // A body after the answer to HEAD would be read as the start of the next answer.
+        RawConnection connection(m_server->port());
+        QVERIFY(connection.isConnected());
+        connection.send(head("HEAD /healthz HTTP/1.1", {})
+                        + head("GET /healthz HTTP/1.1", {}, "Connection: close\r\n"));
+
+        QVERIFY(connection.waitClosed());
+        const QList<RawResponse> responses = connection.responses();
+        QCOMPARE(responses.size(), 2);
+        QCOMPARE(responses.at(0).status, 405);
+        QCOMPARE(responses.at(0).header("Content-Length"), QByteArray("0"));
+        QVERIFY(responses.at(0).body.isEmpty());
+        QCOMPARE(responses.at(1).status, 200);
+    }
+
     void pipelinedAnswersWaitForADeferredOne()
     {
         // A wrong passcode during a surge is answered later; the fast request pipelined behind

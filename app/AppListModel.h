@@ -6,7 +6,7 @@ namespace quorum {
 
 // The marketplace: the listed apps of every workspace, each with whether it is installed here
 // (`installed`) and the scopes granted (`grantedScopes`). Workspace admins only.
-class AppListModel final : public PagedListModel
+class AppListModel : public PagedListModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AppListModel)

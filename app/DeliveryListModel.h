@@ -6,7 +6,7 @@ namespace quorum {
 
 // The deliveries of one webhook subscription, newest first as the API orders them, each with
 // its attempt_log.
-class DeliveryListModel final : public PagedListModel
+class DeliveryListModel : public PagedListModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DeliveryListModel)

@@ -1,6 +1,6 @@
 #include "EmbeddedServer.h"
 
-#include "QuorumServer.h"
+#include "server/QuorumServer.h"
 #include "SecretStore.h"
 #include "auth/AuditLog.h"
 #include "auth/Scopes.h"

@@ -7,7 +7,7 @@ namespace quorum {
 // The meetings the caller may read, ordered by start time. `stateFilter` ("SCHEDULED,LIVE")
 // and `hostFilter` go to the API; `searchText` matches topics here, since the API has no
 // text search. The actions answer with an ApiCall whose fieldErrors name the fields to fix.
-class MeetingListModel final : public PagedListModel
+class MeetingListModel : public PagedListModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MeetingListModel)

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "ApiCall.h"
+#include "ApiClient.h"
+
 #include <QAbstractListModel>
 #include <QJsonObject>
 #include <QList>
@@ -9,9 +12,6 @@
 #include <functional>
 
 namespace quorum {
-
-class ApiCall;
-class ApiClient;
 
 // The common part of the app's list models: one API collection read page by page through its
 // cursor (`fetchMore`), refreshed on demand, each item a JSON object whose fields are the roles

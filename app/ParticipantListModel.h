@@ -1,16 +1,15 @@
 #pragma once
 
 #include "PagedListModel.h"
+#include "SignalObserver.h"
 
 namespace quorum {
-
-class SignalObserver;
 
 // The people of one meeting. refresh() reads them through the API (every participant, those
 // who left included); with `live` on, a SignalObserver keeps the rows current instead: the
 // roster (present and waiting people), then each join, update and leave as it happens, until
 // the meeting ends. Host actions go through the REST API.
-class ParticipantListModel final : public PagedListModel
+class ParticipantListModel : public PagedListModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ParticipantListModel)

@@ -6,7 +6,7 @@ namespace quorum {
 
 // The cloud recordings of one meeting: state (recording, processing, completed, failed),
 // progress 0-100, and the files (each with type, format, size_bytes, url, expires_at).
-class RecordingListModel final : public PagedListModel
+class RecordingListModel : public PagedListModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RecordingListModel)

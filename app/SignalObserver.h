@@ -15,7 +15,7 @@ namespace quorum {
 // the roster and every roster event, without being a participant. A dropped socket is opened
 // again after a growing pause (1 s doubling up to 30 s); a refusal, the meeting's end or stop()
 // end the watch for good.
-class SignalObserver final : public QObject
+class SignalObserver : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SignalObserver)

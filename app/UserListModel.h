@@ -6,7 +6,7 @@ namespace quorum {
 
 // The workspace's users (admins and owners only). add() without a password answers with a
 // one-time `set_password_url` in its result, to hand to the new user.
-class UserListModel final : public PagedListModel
+class UserListModel : public PagedListModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(UserListModel)

@@ -6,7 +6,7 @@ namespace quorum {
 
 // The webhook subscriptions the caller's client sees (admins: all of the workspace's). The
 // secret is in the result of create() and rotateSecret() only, once: show it then.
-class WebhookListModel final : public PagedListModel
+class WebhookListModel : public PagedListModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(WebhookListModel)

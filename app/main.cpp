@@ -15,6 +15,7 @@
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QStandardPaths>
+#include <QTimer>
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <cstdio>
@@ -142,17 +143,26 @@ int main(int argc, char *argv[])
     if (engine.rootObjects().isEmpty())
         return 1;
 
+    // The window shows first: the server's start (its database, its token) runs on this thread
+    // and would otherwise hold the first frame back; the pages follow its state.
+    const auto connectToServer = [&] {
+        if (options.embedded)
+            server.start();
+        else if (options.remote.isValid())
+            signIn.signIn(options.remote);
+    };
     auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
-    if (window && options.reportStartup) {
+    if (window) {
         QObject::connect(
             window, &QQuickWindow::frameSwapped, &app,
-            [&clock] { reportMilestone(clock, "first frame"); }, Qt::SingleShotConnection);
+            [&] {
+                if (options.reportStartup)
+                    reportMilestone(clock, "first frame");
+                QTimer::singleShot(0, &app, connectToServer);
+            },
+            Qt::SingleShotConnection);
+    } else {
+        connectToServer();
     }
-
-    // The window is up first; the server starts behind it and the pages follow its state.
-    if (options.embedded)
-        server.start();
-    else if (options.remote.isValid())
-        signIn.signIn(options.remote);
     return QGuiApplication::exec();
 }

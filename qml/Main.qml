@@ -12,6 +12,10 @@ ApplicationWindow {
     required property QtObject remoteSignIn
     required property QtObject secrets
 
+    readonly property alias meetingsPage: meetingsPage
+    readonly property alias livePage: livePage
+    readonly property alias recordingsPage: recordingsPage
+
     // The meeting the Live and Recordings pages show.
     property string currentMeetingId
     property string currentMeetingTopic
@@ -41,7 +45,10 @@ ApplicationWindow {
     palette.highlightedText: Theme.accentText
     palette.placeholderText: Theme.mutedText
     palette.mid: Theme.border
-    palette.dark: Theme.mutedText
+    // Basic fills checked and highlighted buttons with `dark` and writes on them in `brightText`.
+    palette.dark: Theme.accent
+    palette.brightText: Theme.accentText
+    palette.shadow: Theme.border
     palette.light: Theme.surface
     palette.midlight: Theme.border
     palette.toolTipBase: Theme.surface
@@ -107,6 +114,9 @@ ApplicationWindow {
                         width: ListView.view.width
                         text: modelData.label
                         highlighted: ListView.isCurrentItem
+                        font.bold: highlighted
+                        // Basic draws a highlighted delegate on `light`: the accent reads there.
+                        palette.highlightedText: Theme.accent
                         Accessible.name: modelData.label
                         Accessible.role: Accessible.PageTab
                         onClicked: pageList.currentIndex = index
@@ -141,6 +151,8 @@ ApplicationWindow {
             Layout.fillHeight: true
 
             MeetingsPage {
+                id: meetingsPage
+
                 client: root.client
                 onOpenLive: (meetingId, topic) => {
                     root.currentMeetingId = meetingId;
@@ -154,11 +166,15 @@ ApplicationWindow {
                 }
             }
             LiveMeetingPage {
+                id: livePage
+
                 client: root.client
                 meetingId: root.currentMeetingId
                 topic: root.currentMeetingTopic
             }
             RecordingsPage {
+                id: recordingsPage
+
                 client: root.client
                 meetingId: root.currentMeetingId
                 onMeetingChosen: (meetingId, topic) => {

@@ -124,8 +124,8 @@ Dialog {
             if (call !== pending)
                 return;
             if (pending.ok) {
-                root.saved(topic);
                 root.close();
+                root.saved(topic);
                 return;
             }
             fieldErrors = pending.fieldErrors;

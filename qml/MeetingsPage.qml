@@ -44,7 +44,10 @@ Item {
             meetingModel.refresh();
         }
     }
-    Component.onCompleted: meetingModel.refresh()
+    Component.onCompleted: {
+        if (root.client && root.client.hasToken)
+            meetingModel.refresh();
+    }
 
     TextEdit {
         id: clipboardEdit
@@ -82,22 +85,30 @@ Item {
             spacing: Theme.spacing
             Layout.fillWidth: true
 
-            TabBar {
-                id: filterBar
-
+            // Which meetings: one of four buttons, the chosen one filled.
+            Row {
                 objectName: "stateFilterBar"
+                spacing: 0
+                Accessible.role: Accessible.Grouping
                 Accessible.name: qsTr("Which meetings")
-                Layout.preferredWidth: 380
-                onCurrentIndexChanged: meetingModel.stateFilter
-                                       = ["SCHEDULED,LIVE", "LIVE", "ENDED,CANCELLED", ""][currentIndex]
 
                 Repeater {
-                    model: [qsTr("Upcoming"), qsTr("Live"), qsTr("Past"), qsTr("All")]
-                    TabButton {
-                        required property string modelData
+                    model: [{label: qsTr("Upcoming"), states: "SCHEDULED,LIVE"},
+                            {label: qsTr("Live"), states: "LIVE"},
+                            {label: qsTr("Past"), states: "ENDED,CANCELLED"},
+                            {label: qsTr("All"), states: ""}]
+                    Button {
+                        required property var modelData
 
-                        text: modelData
-                        Accessible.name: qsTr("Show %1 meetings").arg(modelData.toLowerCase())
+                        objectName: "filter_" + modelData.label
+                        text: modelData.label
+                        checkable: true
+                        autoExclusive: true
+                        checked: meetingModel.stateFilter === modelData.states
+                        width: 96
+                        Accessible.role: Accessible.RadioButton
+                        Accessible.name: qsTr("Show %1 meetings").arg(modelData.label)
+                        onClicked: meetingModel.stateFilter = modelData.states
                     }
                 }
             }
@@ -145,17 +156,18 @@ Item {
 
             delegate: MeetingDelegate {
                 width: meetingList.width
-                onEditRequested: meetingDialog.openFor(item)
-                onCopyLinkRequested: root.copyText(joinUrl)
-                onOpenLiveRequested: root.openLive(meetingId, topic)
-                onOpenRecordingsRequested: root.openRecordings(meetingId, topic)
-                onCancelRequested: confirmDialog.ask(
+                onEditRequested: item => meetingDialog.openFor(item)
+                onCopyLinkRequested: joinUrl => root.copyText(joinUrl)
+                onOpenLiveRequested: (meetingId, topic) => root.openLive(meetingId, topic)
+                onOpenRecordingsRequested: (meetingId, topic) => root.openRecordings(meetingId,
+                                                                                     topic)
+                onCancelRequested: (meetingId, topic) => confirmDialog.ask(
                     qsTr("Cancel meeting?"),
                     qsTr("“%1” will be cancelled and its join link will stop working.").arg(topic),
                     qsTr("Cancel meeting"),
                     () => root.runAction(meetingModel.cancel(meetingId),
                                          qsTr("Meeting cancelled")))
-                onEndRequested: confirmDialog.ask(
+                onEndRequested: (meetingId, topic) => confirmDialog.ask(
                     qsTr("End meeting for everyone?"),
                     qsTr("Everyone in “%1” will be disconnected.").arg(topic),
                     qsTr("End meeting"),

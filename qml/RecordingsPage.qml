@@ -34,7 +34,10 @@ Item {
             recordingModel.refresh();
         }
     }
-    Component.onCompleted: meetingChoices.refresh()
+    Component.onCompleted: {
+        if (root.client && root.client.hasToken)
+            meetingChoices.refresh();
+    }
 
     // While something is still being processed the list is read again now and then.
     Timer {

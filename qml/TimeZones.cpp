@@ -39,8 +39,13 @@ QStringList TimeZones::names() const
 
 QString TimeZones::systemZone() const
 {
-    const QByteArray id = QTimeZone::systemTimeZoneId();
-    return id.isEmpty() ? u"UTC"_s : QString::fromUtf8(id);
+    // The server knows UTC by that name only, not by its aliases (Etc/UTC, Universal, ...).
+    const QTimeZone zone = QTimeZone::systemTimeZone();
+    const QByteArray id = zone.id();
+    if (id.isEmpty() || (id.startsWith("Etc/") && zone.offsetFromUtc(QDateTime::currentDateTime()) == 0)
+        || id == "Universal" || id == "Zulu" || id == "GMT")
+        return u"UTC"_s;
+    return QString::fromUtf8(id);
 }
 
 QString TimeZones::wallDate(const QString &instant, const QString &zone) const

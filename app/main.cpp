@@ -119,10 +119,9 @@ int main(int argc, char *argv[])
                          if (options.reportStartup)
                              reportMilestone(clock, "server ready");
                      });
-    QObject::connect(&server, &quorum::EmbeddedServer::failed, &client,
-                     [](const QString &message) {
-                         qCCritical(lcApp) << "The embedded server did not start:" << message;
-                     });
+    QObject::connect(&server, &quorum::EmbeddedServer::failed, &client, [](const QString &message) {
+        qCCritical(lcApp) << "The embedded server did not start:" << message;
+    });
     QObject::connect(&signIn, &quorum::RemoteSignIn::signedIn, &client,
                      [&](const QUrl &url, const QString &token) {
                          client.setBaseUrl(url);
@@ -137,8 +136,9 @@ int main(int argc, char *argv[])
         {u"remoteSignIn"_s, QVariant::fromValue(&signIn)},
         {u"secrets"_s, QVariant::fromValue(&secrets)},
     });
-    QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
-                     [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreationFailed, &app,
+        [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
     engine.load(QUrl(u"qrc:/qt/qml/Quorum/Main.qml"_s));
     if (engine.rootObjects().isEmpty())
         return 1;

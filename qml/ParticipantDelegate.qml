@@ -50,6 +50,7 @@ Rectangle {
         ColumnLayout {
             spacing: 2
             Layout.fillWidth: true
+            Layout.minimumWidth: 120
 
             Label {
                 text: root.displayName + (root.isHost ? qsTr("  · host")
@@ -63,6 +64,8 @@ Rectangle {
                 objectName: "micLabel"
                 visible: !root.waiting
                 text: root.micText()
+                elide: Text.ElideRight
+                Layout.fillWidth: true
                 color: !root.item.audio_muted ? Theme.mutedText
                      : root.item.mute_acknowledged ? Theme.success : Theme.warning
                 font.pixelSize: Theme.fontSmall

@@ -14,12 +14,15 @@ Item {
 
     signal meetingChosen(string meetingId, string topic)
 
+    onMeetingIdChanged: meetingBox.follow()
+
     MeetingListModel {
         id: meetingChoices
 
         client: root.client
         stateFilter: "LIVE,ENDED"
         onLoaded: meetingBox.follow()
+        onCountChanged: meetingBox.follow()
     }
     RecordingListModel {
         id: recordingModel

@@ -42,7 +42,8 @@ QString TimeZones::systemZone() const
     // The server knows UTC by that name only, not by its aliases (Etc/UTC, Universal, ...).
     const QTimeZone zone = QTimeZone::systemTimeZone();
     const QByteArray id = zone.id();
-    if (id.isEmpty() || (id.startsWith("Etc/") && zone.offsetFromUtc(QDateTime::currentDateTime()) == 0)
+    if (id.isEmpty()
+        || (id.startsWith("Etc/") && zone.offsetFromUtc(QDateTime::currentDateTime()) == 0)
         || id == "Universal" || id == "Zulu" || id == "GMT")
         return u"UTC"_s;
     return QString::fromUtf8(id);

@@ -77,12 +77,13 @@ QString QmlTestHarness::scheduleMeeting(const QString &topic, int hoursFromNow, 
     const QString start = QDateTime::currentDateTimeUtc()
                               .addSecs(qint64(hoursFromNow) * 3600)
                               .toString(Qt::ISODate);
-    const QJsonObject body{{u"topic"_s, topic},
-                           {u"start_time"_s, start},
-                           {u"duration_minutes"_s, 45},
-                           {u"waiting_room"_s, waitingRoom},
-                           {u"settings"_s, QJsonObject{{u"allow_join_before_host"_s, true},
-                                                       {u"mute_upon_entry"_s, false}}}};
+    const QJsonObject body{
+        {u"topic"_s, topic},
+        {u"start_time"_s, start},
+        {u"duration_minutes"_s, 45},
+        {u"waiting_room"_s, waitingRoom},
+        {u"settings"_s,
+         QJsonObject{{u"allow_join_before_host"_s, true}, {u"mute_upon_entry"_s, false}}}};
     return m_live->api().post(u"/v1/meetings"_s, body).json().value(u"id"_s).toString();
 }
 

@@ -25,7 +25,7 @@ Rectangle {
         if (!item.audio_muted)
             return qsTr("Microphone on");
         return item.mute_acknowledged ? qsTr("Muted, confirmed by their app")
-                                      : qsTr("Mute requested, not confirmed yet");
+                                      : qsTr("Mute sent, not confirmed yet");
     }
 
     objectName: "participant_" + displayName

@@ -1,0 +1,168 @@
+// The desktop app `quorum`: the embedded server (unless told otherwise), the API client the
+// pages share, and the Qt Quick window of the Quorum QML module.
+
+#include "ApiClient.h"
+#include "EmbeddedServer.h"
+#include "RemoteSignIn.h"
+#include "SecretStore.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QGuiApplication>
+#include <QLoggingCategory>
+#include <QQmlApplicationEngine>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QStandardPaths>
+#include <QTimer>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <cstdio>
+
+Q_IMPORT_QML_PLUGIN(QuorumPlugin)
+Q_IMPORT_QML_PLUGIN(Quorum_BackendPlugin)
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcApp, "quorum.app")
+
+struct Options
+{
+    int port = 0;
+    bool embedded = true;
+    bool keychain = true;
+    bool reportStartup = false;
+    QUrl remote;
+    QString dataDir;
+};
+
+// Reads the command line; exits with a message on a wrong value.
+Options parseOptions(const QGuiApplication &app)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Quorum: schedule and run video meetings."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption port(u"port"_s, u"Port of the embedded server (0: any free one)."_s,
+                                  u"N"_s, u"0"_s);
+    const QCommandLineOption noEmbedded(u"no-embedded-server"_s,
+                                        u"Do not start the server inside the app."_s);
+    const QCommandLineOption server(u"server"_s, u"Sign in to the Quorum server at URL."_s,
+                                    u"URL"_s);
+    const QCommandLineOption dataDir(u"data-dir"_s, u"Where the app keeps its data."_s, u"DIR"_s);
+    const QCommandLineOption noKeychain(u"no-keychain"_s,
+                                        u"Keep secrets in a file of the data directory."_s);
+    const QCommandLineOption report(u"report-startup"_s,
+                                    u"Print when the server is ready and the first frame shown."_s);
+    parser.addOptions({port, noEmbedded, server, dataDir, noKeychain, report});
+    parser.process(app);
+
+    Options options;
+    bool portOk = false;
+    options.port = parser.value(port).toInt(&portOk);
+    if (!portOk || options.port < 0 || options.port > 65535) {
+        std::fprintf(stderr, "quorum: --port takes a number from 0 to 65535\n");
+        std::exit(2);
+    }
+    options.remote = QUrl(parser.value(server), QUrl::StrictMode);
+    if (parser.isSet(server) && (!options.remote.isValid() || options.remote.host().isEmpty())) {
+        std::fprintf(stderr, "quorum: --server takes an address such as https://quorum.example\n");
+        std::exit(2);
+    }
+    options.embedded = !parser.isSet(noEmbedded) && !parser.isSet(server);
+    options.keychain = !parser.isSet(noKeychain);
+    options.reportStartup = parser.isSet(report);
+    options.dataDir = parser.isSet(dataDir)
+        ? QDir(parser.value(dataDir)).absolutePath()
+        : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return options;
+}
+
+// One line on stdout with the time since main() began, for tests/bench/app_startup.sh.
+void reportMilestone(const QElapsedTimer &clock, const char *what)
+{
+    std::printf("quorum: %s after %lld ms\n", what, static_cast<long long>(clock.elapsed()));
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QElapsedTimer clock;
+    clock.start();
+
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setApplicationName(u"Quorum"_s);
+    QGuiApplication::setOrganizationName(u"Quorum"_s);
+    QGuiApplication::setApplicationVersion(QStringLiteral(QUORUM_VERSION));
+    const Options options = parseOptions(app);
+
+    // Basic draws every control from the palette, which the light and dark themes set.
+    QQuickStyle::setStyle(u"Basic"_s);
+
+    quorum::SecretStore secrets(options.dataDir);
+    if (!options.keychain)
+        secrets.useFallbackOnly();
+    quorum::ApiClient client;
+    quorum::EmbeddedServer server(&secrets, QDir(options.dataDir).filePath(u"server"_s));
+    quorum::RemoteSignIn signIn(&secrets);
+    server.setPort(options.port);
+
+    QObject::connect(&server, &quorum::EmbeddedServer::ready, &client,
+                     [&](const QUrl &url, const QString &token) {
+                         client.setBaseUrl(url);
+                         client.setToken(token);
+                         if (options.reportStartup)
+                             reportMilestone(clock, "server ready");
+                     });
+    QObject::connect(&server, &quorum::EmbeddedServer::failed, &client, [](const QString &message) {
+        qCCritical(lcApp) << "The embedded server did not start:" << message;
+    });
+    QObject::connect(&signIn, &quorum::RemoteSignIn::signedIn, &client,
+                     [&](const QUrl &url, const QString &token) {
+                         client.setBaseUrl(url);
+                         client.setToken(token);
+                     });
+
+    QQmlApplicationEngine engine;
+    engine.addImportPath(u"qrc:/qt/qml"_s);
+    engine.setInitialProperties({
+        {u"client"_s, QVariant::fromValue(&client)},
+        {u"embeddedServer"_s, QVariant::fromValue(options.embedded ? &server : nullptr)},
+        {u"remoteSignIn"_s, QVariant::fromValue(&signIn)},
+        {u"secrets"_s, QVariant::fromValue(&secrets)},
+    });
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreationFailed, &app,
+        [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
+    engine.load(QUrl(u"qrc:/qt/qml/Quorum/Main.qml"_s));
+    if (engine.rootObjects().isEmpty())
+        return 1;
+
+    // The window shows first: the server's start (its database, its token) runs on this thread
+    // and would otherwise hold the first frame back; the pages follow its state.
+    const auto connectToServer = [&] {
+        if (options.embedded)
+            server.start();
+        else if (options.remote.isValid())
+            signIn.signIn(options.remote);
+    };
+    auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
+    if (window) {
+        QObject::connect(
+            window, &QQuickWindow::frameSwapped, &app,
+            [&] {
+                if (options.reportStartup)
+                    reportMilestone(clock, "first frame");
+                QTimer::singleShot(0, &app, connectToServer);
+            },
+            Qt::SingleShotConnection);
+    } else {
+        connectToServer();
+    }
+    return QGuiApplication::exec();
+}

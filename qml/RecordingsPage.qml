@@ -1,0 +1,176 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Quorum.Backend
+
+// The cloud recordings of a meeting: progress while they are made, then their files with
+// size and expiry, to open or download, and deletion.
+Item {
+    id: root
+
+    property QtObject client
+    property string meetingId
+    readonly property alias recordings: recordingModel
+
+    signal meetingChosen(string meetingId, string topic)
+
+    onMeetingIdChanged: meetingBox.follow()
+
+    MeetingListModel {
+        id: meetingChoices
+
+        client: root.client
+        stateFilter: "LIVE,ENDED"
+        onLoaded: meetingBox.follow()
+        onCountChanged: meetingBox.follow()
+    }
+    RecordingListModel {
+        id: recordingModel
+
+        client: root.client
+        meetingId: root.meetingId
+    }
+    Connections {
+        target: root.client
+        function onTokenChanged() {
+            meetingChoices.refresh();
+            recordingModel.refresh();
+        }
+    }
+    Component.onCompleted: {
+        if (root.client && root.client.hasToken)
+            meetingChoices.refresh();
+    }
+
+    // While something is still being processed the list is read again now and then.
+    Timer {
+        interval: 3000
+        repeat: true
+        running: root.visible && root.meetingId !== "" && !recordingModel.busy
+                 && processing.visible
+        onTriggered: recordingModel.refresh()
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: Theme.spacingHuge
+        spacing: Theme.spacingLarge
+
+        PageHeader {
+            title: qsTr("Recordings")
+            subtitle: qsTr("Recordings stay downloadable until their links expire.")
+            busy: recordingModel.busy || meetingChoices.busy
+            Layout.fillWidth: true
+
+            Button {
+                text: qsTr("Refresh")
+                enabled: root.meetingId !== ""
+                Accessible.name: qsTr("Refresh the recordings")
+                onClicked: recordingModel.refresh()
+            }
+        }
+
+        RowLayout {
+            spacing: Theme.spacing
+
+            Label {
+                text: qsTr("Meeting")
+                color: Theme.text
+            }
+            ComboBox {
+                id: meetingBox
+
+                // Shows the meeting the window chose, once the list has it.
+                function follow() {
+                    const row = meetingChoices.indexOf(root.meetingId);
+                    if (row >= 0)
+                        currentIndex = row;
+                }
+
+                objectName: "meetingBox"
+                model: meetingChoices
+                textRole: "topic"
+                displayText: currentIndex < 0 ? qsTr("Choose a meeting") : currentText
+                Accessible.name: qsTr("Meeting whose recordings are shown")
+                Layout.preferredWidth: 360
+                onActivated: index => {
+                    const meeting = meetingChoices.get(index);
+                    root.meetingChosen(meeting.id, meeting.topic);
+                }
+            }
+        }
+
+        ProblemBanner {
+            message: recordingModel.error
+            canRetry: true
+            Layout.fillWidth: true
+            onRetry: recordingModel.refresh()
+        }
+        ProblemBanner {
+            id: actionProblem
+
+            objectName: "actionProblem"
+            Layout.fillWidth: true
+        }
+
+        ListView {
+            id: recordingList
+
+            objectName: "recordingList"
+            clip: true
+            spacing: Theme.spacing
+            model: recordingModel
+            activeFocusOnTab: true
+            keyNavigationEnabled: true
+            Accessible.role: Accessible.List
+            Accessible.name: qsTr("Recordings")
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            ScrollBar.vertical: ScrollBar {}
+
+            delegate: RecordingDelegate {
+                width: recordingList.width
+                onDeleteRequested: recordingId => confirmDialog.ask(
+                    qsTr("Delete recording?"),
+                    qsTr("Its files will be deleted for good, links included."),
+                    qsTr("Delete"), () => {
+                        const call = recordingModel.deleteRecording(recordingId);
+                        call.finished.connect(() => {
+                            actionProblem.message = call.ok ? "" : call.message;
+                        });
+                    })
+            }
+
+            EmptyState {
+                anchors.centerIn: parent
+                width: Math.min(parent.width, 420)
+                visible: recordingModel.count === 0 && !recordingModel.busy
+                title: root.meetingId === "" ? qsTr("No meeting chosen")
+                                             : qsTr("No recordings of this meeting")
+                hint: root.meetingId === "" ? qsTr("Choose a meeting above.")
+                                            : qsTr("Start one from the meeting's live view.")
+            }
+        }
+        Label {
+            id: processing
+
+            visible: {
+                for (let row = 0; row < recordingModel.count; ++row) {
+                    const state = recordingModel.get(row).state;
+                    if (state === "processing" || state === "recording")
+                        return true;
+                }
+                return false;
+            }
+            text: qsTr("This list refreshes while recordings are being processed.")
+            color: Theme.mutedText
+            font.pixelSize: Theme.fontSmall
+        }
+    }
+
+    ConfirmDialog {
+        id: confirmDialog
+
+        objectName: "recordingConfirmDialog"
+    }
+}

@@ -1,0 +1,160 @@
+#include "QmlTestHarness.h"
+
+#include "LiveScenario.h"
+// quorum::ApiClient, the app's; tests/integration has an ApiClient.h of its own.
+#include "PagedListModel.h"
+#include "SignalClient.h"
+
+#include <QDateTime>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace quorum::testing {
+
+namespace {
+
+// The test-capture plane records two seconds of ffmpeg's test pattern, and processing retries
+// at once, so that recordings complete within seconds.
+const QStringList kServerFlags{u"--media"_s,
+                               u"test-capture"_s,
+                               u"--rate-limits"_s,
+                               u"off"_s,
+                               u"--recording-retry-delay"_s,
+                               u"0"_s,
+                               u"--recording-min-free"_s,
+                               u"0"_s};
+
+QTemporaryDir &scratch()
+{
+    static QTemporaryDir dir;
+    return dir;
+}
+
+} // namespace
+
+QmlTestHarness::QmlTestHarness(QObject *parent)
+    : QObject(parent)
+{
+    const QString script = scratch().filePath(u"capture.json"_s);
+    QFile file(script);
+    if (file.open(QIODevice::WriteOnly))
+        file.write(R"({"mode": "ok", "seconds": 2})");
+    file.close();
+    qputenv("QUORUM_TEST_CAPTURE_SCRIPT", script.toLocal8Bit());
+
+    m_live = std::make_unique<LiveScenario>(kServerFlags);
+    m_live->server().useTestBuild();
+    if (!m_live->start()) {
+        m_problem = QString::fromUtf8(m_live->server().standardError());
+        return;
+    }
+    m_client = std::make_unique<quorum::ApiClient>();
+    m_client->setBaseUrl(QUrl(m_live->server().baseUrl()));
+    m_client->setToken(m_live->bearer());
+}
+
+QmlTestHarness::~QmlTestHarness()
+{
+    leaveAll();
+}
+
+QObject *QmlTestHarness::client() const
+{
+    return m_client.get();
+}
+
+QString QmlTestHarness::scheduleMeeting(const QString &topic, int hoursFromNow, bool waitingRoom)
+{
+    const QString start = QDateTime::currentDateTimeUtc()
+                              .addSecs(qint64(hoursFromNow) * 3600)
+                              .toString(Qt::ISODate);
+    const QJsonObject body{
+        {u"topic"_s, topic},
+        {u"start_time"_s, start},
+        {u"duration_minutes"_s, 45},
+        {u"waiting_room"_s, waitingRoom},
+        {u"settings"_s,
+         QJsonObject{{u"allow_join_before_host"_s, true}, {u"mute_upon_entry"_s, false}}}};
+    return m_live->api().post(u"/v1/meetings"_s, body).json().value(u"id"_s).toString();
+}
+
+QString QmlTestHarness::join(const QString &user, const QString &meetingId)
+{
+    QJsonObject answer;
+    std::unique_ptr<SignalClient> client = m_live->join(user, meetingId, &answer);
+    if (!client)
+        return {};
+    m_clients.insert(user, client.release());
+    return answer.value(u"participant_id"_s).toString();
+}
+
+void QmlTestHarness::acknowledgeMutes(const QString &user)
+{
+    if (SignalClient *client = m_clients.value(user))
+        client->ackMuteRequestsAfter(0);
+}
+
+bool QmlTestHarness::received(const QString &user, const QString &type, int timeoutMs)
+{
+    SignalClient *client = m_clients.value(user);
+    return client && !client->waitFor(type, timeoutMs).isEmpty();
+}
+
+bool QmlTestHarness::disconnected(const QString &user, int timeoutMs)
+{
+    SignalClient *client = m_clients.value(user);
+    return client && client->waitForClosed(timeoutMs);
+}
+
+void QmlTestHarness::leaveAll()
+{
+    qDeleteAll(m_clients);
+    m_clients.clear();
+}
+
+int QmlTestHarness::post(const QString &path, const QVariantMap &body)
+{
+    return m_live->api().post(path, QJsonObject::fromVariantMap(body)).status;
+}
+
+QString QmlTestHarness::waitForRecording(const QString &meetingId, const QString &states,
+                                         int timeoutMs)
+{
+    const QStringList wanted = states.split(u',');
+    QDeadlineTimer deadline(timeoutMs);
+    QString state;
+    do {
+        const QJsonArray recordings = m_live->api()
+                                          .get(u"/v1/meetings/%1/recordings"_s.arg(meetingId))
+                                          .json()
+                                          .value(u"recordings"_s)
+                                          .toArray();
+        state = recordings.isEmpty() ? QString()
+                                     : recordings.first().toObject().value(u"state"_s).toString();
+        if (wanted.contains(state))
+            return state;
+        QTest::qWait(200);
+    } while (!deadline.hasExpired());
+    return state;
+}
+
+QString QmlTestHarness::screenshot(QQuickItem *item, const QString &name)
+{
+    if (!item || !item->window())
+        return {};
+    const QDir dir(QStringLiteral(QUORUM_SCREENSHOT_DIR));
+    dir.mkpath(u"."_s);
+    const QString path = dir.filePath(name + u".png"_s);
+    return item->window()->grabWindow().save(path) ? path : QString();
+}
+
+} // namespace quorum::testing

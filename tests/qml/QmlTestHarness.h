@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+#include <QVariantMap>
+
+#include <memory>
+
+class QQuickItem;
+
+namespace quorum {
+class ApiClient;
+}
+
+namespace quorum::testing {
+
+class LiveScenario;
+class SignalClient;
+
+// What the QML tests reach as `harness`: a real quorumd (the test build, with the test-capture
+// media plane), the app's ApiClient signed in to it as the admin, signalling clients that
+// join as test users, and screenshots of the pages.
+class QmlTestHarness final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(QmlTestHarness)
+    Q_PROPERTY(QObject *client READ client CONSTANT)
+    Q_PROPERTY(bool ready READ isReady CONSTANT)
+    Q_PROPERTY(QString problem READ problem CONSTANT)
+
+public:
+    explicit QmlTestHarness(QObject *parent = nullptr);
+    ~QmlTestHarness() override;
+
+    QObject *client() const;
+    bool isReady() const { return m_problem.isEmpty(); }
+    QString problem() const { return m_problem; }
+
+    // A scheduled meeting of the admin's, starting in `hoursFromNow`; its id.
+    Q_INVOKABLE QString scheduleMeeting(const QString &topic, int hoursFromNow = 24,
+                                        bool waitingRoom = false);
+    // Joins `user` (admin, bob, carol, dave, erin) to the meeting over a real socket; their
+    // participant id, or empty. A waiting room keeps non-hosts waiting.
+    Q_INVOKABLE QString join(const QString &user, const QString &meetingId);
+    // The user's client acknowledges mute requests from now on.
+    Q_INVOKABLE void acknowledgeMutes(const QString &user);
+    // Whether the user's client got a frame of this type within the timeout.
+    Q_INVOKABLE bool received(const QString &user, const QString &type, int timeoutMs = 5000);
+    // Whether the server closed the user's socket within the timeout.
+    Q_INVOKABLE bool disconnected(const QString &user, int timeoutMs = 5000);
+    // Closes every test client.
+    Q_INVOKABLE void leaveAll();
+    // A PATCH/POST through the admin's bearer, for setting scenes up: the answer's status.
+    Q_INVOKABLE int post(const QString &path, const QVariantMap &body = {});
+    // The recording's state once it is one of `states`, or after the timeout.
+    Q_INVOKABLE QString waitForRecording(const QString &meetingId, const QString &states,
+                                         int timeoutMs = 30000);
+    // Saves a picture of the item's window as build/app-screenshots/<name>.png; its path.
+    Q_INVOKABLE QString screenshot(QQuickItem *item, const QString &name);
+
+private:
+    std::unique_ptr<LiveScenario> m_live;
+    std::unique_ptr<quorum::ApiClient> m_client;
+    QHash<QString, SignalClient *> m_clients;
+    QString m_problem;
+};
+
+} // namespace quorum::testing

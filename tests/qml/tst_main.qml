@@ -1,0 +1,65 @@
+import QtQuick
+import QtTest
+import Quorum
+
+// The window: the side bar answers the keyboard, Ctrl+<n> opens a page, the theme toggles.
+Item {
+    id: root
+
+    Component {
+        id: windowComponent
+
+        Main {}
+    }
+
+    TestCase {
+        id: testCase
+
+        property var window: null
+
+        name: "Main"
+        when: windowShown
+
+        function init() {
+            window = windowComponent.createObject(null, {
+                client: harness.client, embeddedServer: null, remoteSignIn: null, secrets: null
+            });
+            verify(window);
+            window.requestActivate();
+            tryVerify(() => window.active, 3000);
+        }
+
+        function cleanup() {
+            window.destroy();
+            window = null;
+            Theme.dark = false;
+        }
+
+        function test_arrow_keys_walk_the_side_bar() {
+            const pageList = findChild(window.contentItem, "pageList");
+            tryVerify(() => pageList.activeFocus, 3000, "the side bar has the keyboard first");
+            compare(pageList.currentIndex, 0);
+            keyClick(Qt.Key_Down);
+            compare(pageList.currentIndex, 1);
+            verify(window.livePage.visible);
+            keyClick(Qt.Key_Up);
+            verify(window.meetingsPage.visible);
+        }
+
+        function test_control_and_a_number_open_that_page() {
+            keySequence("Ctrl+3");
+            tryVerify(() => window.recordingsPage.visible, 1000);
+            keySequence("Ctrl+1");
+            tryVerify(() => window.meetingsPage.visible, 1000);
+        }
+
+        function test_the_switch_toggles_the_theme() {
+            const themeSwitch = findChild(window.contentItem, "themeSwitch");
+            const before = Theme.dark;
+            const colourBefore = window.color.toString();
+            mouseClick(themeSwitch);
+            compare(Theme.dark, !before);
+            verify(window.color.toString() !== colourBefore, "the window takes the other colours");
+        }
+    }
+}

@@ -1504,8 +1504,7 @@ Result<HostActionOutcome> LiveRoom::stopRecording()
     const QDateTime at = now();
     {
         Database::WriteTransaction tx(context().database);
-        if (const Status stopped
-            = RecordingLifecycle(tx.db()).stop(*m_recording, at, u"stopped"_s);
+        if (const Status stopped = RecordingLifecycle(tx.db()).stop(*m_recording, at, u"stopped"_s);
             !stopped)
             return stopped.error();
         if (const Status committed = tx.commit(); !committed)

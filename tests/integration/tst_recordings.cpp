@@ -118,6 +118,7 @@ private Q_SLOTS:
     void aProcessingFailureFailsTheRecording();
     void aCaptureFailureFailsTheRecording();
     void deletingARecordingRemovesItsFilesAndLinks();
+    void deletingAProcessingRecordingStopsItsFfmpeg();
     void recordingsAreReadOnlyByThoseWhoMayReadTheMeeting();
     void aRestartInTheMiddleOfProcessingStillCompletes();
     void retentionDeletesOldRecordingsWithTheirFiles();
@@ -236,6 +237,9 @@ void RecordingsTest::wholeLifecyclePublishesThreeFilesThatDownloadAndProbe()
     QJsonObject carolAnswer;
     auto carol = m_live->join(u"carol"_s, meetingId, &carolAnswer);
     QCOMPARE(carolAnswer.value(u"type"_s).toString(), u"joined"_s);
+    // Who arrives while it records is told at once, not only by the next recording_stopped.
+    QCOMPARE(carolAnswer.value(u"recording"_s).toObject().value(u"recording_id"_s).toString(),
+             recordingId);
     carol->send({{u"type"_s, u"leave"_s}});
     QVERIFY(carol->waitForClosed());
     QTest::qWait(1200); // at least a second of capture
@@ -416,8 +420,11 @@ void RecordingsTest::theMeetingsEndStopsTheRecording()
 
     DatabaseReader database(m_live->server().dataDir());
     QStringList order;
-    for (const EventRow &event : database.events(meetingId))
+    for (const EventRow &event : database.events(meetingId)) {
         order << event.type;
+        if (event.type == u"recording.stopped")
+            QCOMPARE(event.data.value(u"reason"_s).toString(), u"meeting_ended"_s);
+    }
     const qsizetype stoppedAt = order.indexOf(u"recording.stopped"_s);
     QVERIFY(stoppedAt >= 0);
     QVERIFY(stoppedAt < order.indexOf(u"participant.left"_s));
@@ -572,6 +579,43 @@ void RecordingsTest::aCaptureFailureFailsTheRecording()
     const QJsonObject failed = waitForState(second, {u"completed"_s, u"failed"_s});
     QCOMPARE(failed.value(u"state"_s).toString(), u"failed"_s);
     QCOMPARE(failed.value(u"error_code"_s).toString(), u"capture_failed"_s);
+}
+
+// The ffmpeg children of the server, by their pids.
+static QStringList ffmpegChildrenOf(qint64 pid)
+{
+    QProcess pgrep;
+    pgrep.start(u"pgrep"_s, {u"-P"_s, QString::number(pid), u"-x"_s, u"ffmpeg"_s});
+    if (!pgrep.waitForFinished(5000))
+        return {};
+    return QString::fromLatin1(pgrep.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
+}
+
+void RecordingsTest::deletingAProcessingRecordingStopsItsFfmpeg()
+{
+    const auto restore = captureWith({{u"mode"_s, u"ok"_s}, {u"seconds"_s, 90}});
+    std::unique_ptr<SignalClient> host;
+    const QString meetingId = liveMeeting(&host);
+    QVERIFY(!meetingId.isEmpty());
+    const QString recordingId = startRecording(meetingId);
+    QVERIFY(!recordingId.isEmpty());
+    QCOMPARE(m_live->api().post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status,
+             202);
+
+    // Processing has begun: the server's own ffmpeg transcodes.
+    const qint64 pid = m_live->server().processId();
+    QJsonObject midway;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (midway = m_live->api().get(u"/v1/recordings/"_s + recordingId).json(),
+         midway.value(u"progress"_s).toInt() > 0 || midway.value(u"state"_s) != u"processing"_s),
+        60000);
+    QCOMPARE(midway.value(u"state"_s).toString(), u"processing"_s);
+    QVERIFY(!ffmpegChildrenOf(pid).isEmpty());
+
+    QCOMPARE(m_live->api().del(u"/v1/recordings/"_s + recordingId).status, 204);
+    // At once, not when the run would have ended (seconds later for 90 s of media).
+    QTRY_VERIFY_WITH_TIMEOUT(ffmpegChildrenOf(pid).isEmpty(), 1500);
+    QCOMPARE(m_live->api().get(u"/v1/recordings/"_s + recordingId).status, 404);
 }
 
 void RecordingsTest::deletingARecordingRemovesItsFilesAndLinks()

@@ -5,16 +5,21 @@ BUILD_DIR   ?= build
 ASAN_DIR    ?= build-asan
 JOBS        ?= 2
 QUORUM_ARGS ?=
+QUORUM_APP_ARGS ?=
 
 CMAKE_CONFIGURE = cmake -S . -G Ninja -Wno-dev
 CTEST           = ctest --output-on-failure --timeout 300 -j $(JOBS)
 
-.PHONY: run test package deps-run deps-package deps-test build build-asan test-release \
+.PHONY: run app test package deps-run deps-package deps-test build build-asan test-release \
         test-sanitize check-format format bench clean
 
 ## run: install what is missing, build, and serve on http://127.0.0.1:8080
 run: deps-run build
 	exec $(BUILD_DIR)/bin/quorumd $(QUORUM_ARGS)
+
+## app: the desktop app for hosts with its embedded server (still being built: issue 7)
+app: deps-run build
+	exec $(BUILD_DIR)/bin/quorum $(QUORUM_APP_ARGS)
 
 ## test: the whole matrix: formatting, every suite on the release build, and the unit and
 ## integration suites again under AddressSanitizer and UndefinedBehaviorSanitizer

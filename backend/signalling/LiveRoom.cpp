@@ -533,7 +533,7 @@ void LiveRoom::arrive(const Arrival &arrival)
     broadcast(joinedFrame, admitNow ? Audience::Everyone : Audience::Hosts, p.id);
     announceAdmissions(admitted);
     if (wentLive)
-        recordAutomaticallySoon(*wentLive);
+        recordAutomatically(*wentLive);
 }
 
 Status LiveRoom::admitMember(Database::WriteTransaction &tx, const Member &member,
@@ -1339,7 +1339,7 @@ Result<HostActionOutcome> LiveRoom::runHostAction(const HostAction &action)
         publish();
         announceAdmissions({admitted.id});
         if (*live)
-            recordAutomaticallySoon(**live);
+            recordAutomatically(**live);
         outcome.participant = admitted;
         return outcome;
     }
@@ -1537,17 +1537,6 @@ void LiveRoom::handOverCapture(const Recording &recording)
         u"The media plane could not finish the capture: %1"_s.arg(stopped.error().detail), now());
     if (!failed || !tx.commit())
         qCWarning(lcRoom) << "could not store the failed recording" << recording.id;
-}
-
-void LiveRoom::recordAutomaticallySoon(const Meeting &meeting)
-{
-    // After the caller's transaction is gone: the recording writes transactions of its own.
-    SignalHub *hub = &m_hub;
-    const QString meetingId = m_meetingId;
-    QTimer::singleShot(0, hub->m_anchor, [hub, meetingId, meeting] {
-        if (LiveRoom *room = hub->m_state->room(meetingId))
-            room->recordAutomatically(meeting);
-    });
 }
 
 void LiveRoom::recordAutomatically(const Meeting &meeting)

@@ -179,8 +179,7 @@ private:
     Result<Recording> beginRecording(const QString &startedBy);
     // Tells the media plane to finish a capture; if it cannot, the recording fails now.
     void handOverCapture(const Recording &recording);
-    // auto_recording: cloud, once the meeting has gone LIVE (soon: from the event loop).
-    void recordAutomaticallySoon(const Meeting &meeting);
+    // auto_recording: cloud, once the meeting has gone LIVE (and that change is committed).
     void recordAutomatically(const Meeting &meeting);
     // The timeline entry a participant's change makes while a recording captures, if any.
     Status noteForRecording(Database::WriteTransaction &tx, const Participant &p);

@@ -296,6 +296,10 @@ Status Database::WriteTransaction::commit()
     if (!commit->exec())
         return sqlError(*commit, "commit");
     m_active = false;
+    // Committed: the writers' lock goes now, not when this object goes out of scope, so the
+    // same scope may write again (a second transaction there would otherwise wait forever).
+    if (m_lock.owns_lock())
+        m_lock.unlock();
 
     // The rows are visible to every connection now; the listener only posts, so the writers'
     // lock is held no longer for it.

@@ -91,19 +91,6 @@ Status RecordingRepository::insert(const Recording &r)
                 "inserting a recording");
 }
 
-Result<std::optional<Recording>> RecordingRepository::activeForMeeting(const QString &meetingId)
-{
-    QSqlQuery query(m_db);
-    query.prepare(
-        QStringLiteral("SELECT %1 FROM recordings WHERE meeting_id = ? AND state = 'recording'")
-            .arg(kColumns));
-    if (const Status ok = exec(query, {meetingId}, "reading a meeting's active recording"); !ok)
-        return ok.error();
-    if (!query.next())
-        return std::optional<Recording>();
-    return std::optional<Recording>(readRecording(query));
-}
-
 Status RecordingRepository::markStopped(const QString &id, const QDateTime &at)
 {
     QSqlQuery query(m_db);

@@ -32,8 +32,6 @@ public:
 
     // ---- lifecycle (the hub) ----
     Status insert(const Recording &recording);
-    // The meeting's recording in state `recording`, if any.
-    Result<std::optional<Recording>> activeForMeeting(const QString &meetingId);
     // recording -> processing at `at`. NotFound when it is not in state `recording`.
     Status markStopped(const QString &id, const QDateTime &at);
     // Any state but completed and failed -> failed. NotFound when already final or gone.

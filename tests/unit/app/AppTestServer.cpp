@@ -53,7 +53,8 @@ std::unique_ptr<quorum::ApiClient> AppTestServer::clientWith(const QString &toke
     return clientOf(QUrl(server().baseUrl()), token);
 }
 
-std::unique_ptr<quorum::ApiClient> AppTestServer::clientOf(const QUrl &baseUrl, const QString &token)
+std::unique_ptr<quorum::ApiClient> AppTestServer::clientOf(const QUrl &baseUrl,
+                                                           const QString &token)
 {
     auto client = std::make_unique<quorum::ApiClient>();
     client->setBaseUrl(baseUrl);

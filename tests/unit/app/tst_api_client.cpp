@@ -68,8 +68,10 @@ private Q_SLOTS:
 
     void eachPostIsItsOwnIdempotentRequest()
     {
-        const CallOutcome first = waitFor(m_app->client()->post(u"/v1/meetings"_s, AppTestServer::meetingInput(u"A"_s)));
-        const CallOutcome second = waitFor(m_app->client()->post(u"/v1/meetings"_s, AppTestServer::meetingInput(u"A"_s)));
+        const CallOutcome first = waitFor(
+            m_app->client()->post(u"/v1/meetings"_s, AppTestServer::meetingInput(u"A"_s)));
+        const CallOutcome second = waitFor(
+            m_app->client()->post(u"/v1/meetings"_s, AppTestServer::meetingInput(u"A"_s)));
 
         QCOMPARE(first.status, 201);
         QCOMPARE(second.status, 201);
@@ -78,12 +80,13 @@ private Q_SLOTS:
 
     void aStaleEtagIsRefusedInWords()
     {
-        const CallOutcome created
-            = waitFor(m_app->client()->post(u"/v1/meetings"_s, AppTestServer::meetingInput(u"B"_s)));
+        const CallOutcome created = waitFor(
+            m_app->client()->post(u"/v1/meetings"_s, AppTestServer::meetingInput(u"B"_s)));
         const QString path = u"/v1/meetings/"_s + created.json.value(u"id"_s).toString();
         QVERIFY(waitFor(m_app->client()->patch(path, {{u"topic"_s, u"B2"_s}}, "\"v1\"")).ok);
 
-        const CallOutcome stale = waitFor(m_app->client()->patch(path, {{u"topic"_s, u"B3"_s}}, "\"v1\""));
+        const CallOutcome stale
+            = waitFor(m_app->client()->patch(path, {{u"topic"_s, u"B3"_s}}, "\"v1\""));
 
         QCOMPARE(stale.status, 412);
         QVERIFY(stale.message.contains(u"changed"_s));

@@ -8,7 +8,6 @@
 #include "OAuthFlow.h"
 #include "QuorumdProcess.h"
 
-#include <QAbstractItemModelTester>
 #include <QJsonArray>
 #include <QtTest>
 

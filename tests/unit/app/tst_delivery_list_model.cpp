@@ -7,7 +7,6 @@
 #include "WebhookListModel.h"
 #include "WebhookReceiver.h"
 
-#include <QAbstractItemModelTester>
 #include <QtTest>
 
 using namespace quorum;

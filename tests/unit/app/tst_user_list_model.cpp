@@ -7,7 +7,6 @@
 #include "QuorumdProcess.h"
 #include "UserListModel.h"
 
-#include <QAbstractItemModelTester>
 #include <QtTest>
 
 using namespace quorum;

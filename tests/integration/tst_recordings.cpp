@@ -137,6 +137,10 @@ private:
     QString startRecording(const QString &meetingId);
     // POST /v1/meetings/{id}/recordings:stop by the admin; the status.
     int stopRecording(const QString &meetingId);
+    // Records in a new LIVE meeting (hosted in `host`), stops, and waits until the processing of
+    // the recording has made progress (or ended); the recording as then seen, in `midway`.
+    void stopAndWaitForProgress(std::unique_ptr<SignalClient> *host, QString *recordingId,
+                                QJsonObject *midway);
 
     // Captures follow `script` until what this returns goes out of scope.
     [[nodiscard]] auto captureWith(const QJsonObject &script)
@@ -207,6 +211,22 @@ QString RecordingsTest::startRecording(const QString &meetingId)
 int RecordingsTest::stopRecording(const QString &meetingId)
 {
     return m_live->api().post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status;
+}
+
+void RecordingsTest::stopAndWaitForProgress(std::unique_ptr<SignalClient> *host,
+                                            QString *recordingId, QJsonObject *midway)
+{
+    const QString meetingId = liveMeeting(host);
+    QVERIFY(!meetingId.isEmpty());
+    *recordingId = startRecording(meetingId);
+    QVERIFY(!recordingId->isEmpty());
+    QCOMPARE(stopRecording(meetingId), 202);
+
+    const QString path = u"/v1/recordings/"_s + *recordingId;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (*midway = m_live->api().get(path).json(),
+         midway->value(u"progress"_s).toInt() > 0 || midway->value(u"state"_s) != u"processing"_s),
+        60000);
 }
 
 void RecordingsTest::wholeLifecyclePublishesThreeFilesThatDownloadAndProbe()
@@ -595,20 +615,14 @@ void RecordingsTest::deletingAProcessingRecordingStopsItsFfmpeg()
 {
     const auto restore = captureWith({{u"mode"_s, u"ok"_s}, {u"seconds"_s, 90}});
     std::unique_ptr<SignalClient> host;
-    const QString meetingId = liveMeeting(&host);
-    QVERIFY(!meetingId.isEmpty());
-    const QString recordingId = startRecording(meetingId);
-    QVERIFY(!recordingId.isEmpty());
-    QCOMPARE(m_live->api().post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status,
-             202);
+    QString recordingId;
+    QJsonObject midway;
+    stopAndWaitForProgress(&host, &recordingId, &midway);
+    if (QTest::currentTestFailed())
+        return;
 
     // Processing has begun: the server's own ffmpeg transcodes.
     const qint64 pid = m_live->server().processId();
-    QJsonObject midway;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        (midway = m_live->api().get(u"/v1/recordings/"_s + recordingId).json(),
-         midway.value(u"progress"_s).toInt() > 0 || midway.value(u"state"_s) != u"processing"_s),
-        60000);
     QCOMPARE(midway.value(u"state"_s).toString(), u"processing"_s);
     QVERIFY(!ffmpegChildrenOf(pid).isEmpty());
 
@@ -700,18 +714,13 @@ void RecordingsTest::aRestartInTheMiddleOfProcessingStillCompletes()
     const auto restore = captureWith({{u"mode"_s, u"ok"_s}, {u"seconds"_s, 90}});
 
     std::unique_ptr<SignalClient> host;
-    const QString meetingId = liveMeeting(&host);
-    QVERIFY(!meetingId.isEmpty());
-    const QString recordingId = startRecording(meetingId);
-    QVERIFY(!recordingId.isEmpty());
-    QCOMPARE(stopRecording(meetingId), 202);
+    QString recordingId;
+    QJsonObject midway;
+    stopAndWaitForProgress(&host, &recordingId, &midway);
+    if (QTest::currentTestFailed())
+        return;
 
     // Killed while ffmpeg transcodes: progress has begun but not finished.
-    QJsonObject midway;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        (midway = m_live->api().get(u"/v1/recordings/"_s + recordingId).json(),
-         midway.value(u"progress"_s).toInt() > 0 || midway.value(u"state"_s) != u"processing"_s),
-        60000);
     QCOMPARE(midway.value(u"state"_s).toString(), u"processing"_s);
     QVERIFY(midway.value(u"progress"_s).toInt() < 100);
     host.reset();

@@ -3,6 +3,7 @@
 
 #include "ApiCall.h"
 #include "ApiClient.h"
+#include "AppTestServer.h"
 #include "CallWaiter.h"
 #include "QuorumdProcess.h"
 
@@ -18,35 +19,20 @@ class tst_ApiClient : public QObject
     Q_OBJECT
 
 private:
-    QJsonObject meetingInput(const QString &topic) const
-    {
-        return {{u"topic"_s, topic},
-                {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
-                {u"duration_minutes"_s, 30}};
-    }
-
-    std::unique_ptr<QuorumdProcess> m_server;
-    std::unique_ptr<ApiClient> m_client;
+    std::unique_ptr<AppTestServer> m_app;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_server = std::make_unique<QuorumdProcess>(QStringList{u"--rate-limits"_s, u"off"_s});
-        QVERIFY2(m_server->start(), m_server->standardError().constData());
-        m_client = std::make_unique<ApiClient>();
-        m_client->setBaseUrl(QUrl(m_server->baseUrl()));
-        m_client->setToken(m_server->token());
+        m_app = std::make_unique<AppTestServer>();
+        QVERIFY2(m_app->start(), m_app->standardError().constData());
     }
 
-    void cleanupTestCase()
-    {
-        m_client.reset();
-        m_server.reset();
-    }
+    void cleanupTestCase() { m_app.reset(); }
 
     void aSuccessCarriesTheJsonBody()
     {
-        const CallOutcome me = waitFor(m_client->get(u"/v1/me"_s));
+        const CallOutcome me = waitFor(m_app->client()->get(u"/v1/me"_s));
         QVERIFY(me.ok);
         QCOMPARE(me.status, 200);
         QVERIFY(!me.json.isEmpty());
@@ -56,10 +42,10 @@ private Q_SLOTS:
     {
         QTest::addColumn<QJsonObject>("input");
         QTest::addColumn<QString>("field");
-        QJsonObject noTopic = meetingInput(u"x"_s);
+        QJsonObject noTopic = AppTestServer::meetingInput(u"x"_s);
         noTopic.insert(u"topic"_s, QString());
         QTest::newRow("an empty topic is reported on topic") << noTopic << u"topic"_s;
-        QJsonObject tooLong = meetingInput(u"x"_s);
+        QJsonObject tooLong = AppTestServer::meetingInput(u"x"_s);
         tooLong.insert(u"duration_minutes"_s, 5000);
         QTest::newRow("a day-long duration is reported on duration_minutes")
             << tooLong << u"duration_minutes"_s;
@@ -70,7 +56,7 @@ private Q_SLOTS:
         QFETCH(QJsonObject, input);
         QFETCH(QString, field);
 
-        const CallOutcome outcome = waitFor(m_client->post(u"/v1/meetings"_s, input));
+        const CallOutcome outcome = waitFor(m_app->client()->post(u"/v1/meetings"_s, input));
 
         QVERIFY(!outcome.ok);
         QCOMPARE(outcome.status, 400);
@@ -82,8 +68,10 @@ private Q_SLOTS:
 
     void eachPostIsItsOwnIdempotentRequest()
     {
-        const CallOutcome first = waitFor(m_client->post(u"/v1/meetings"_s, meetingInput(u"A"_s)));
-        const CallOutcome second = waitFor(m_client->post(u"/v1/meetings"_s, meetingInput(u"A"_s)));
+        const CallOutcome first = waitFor(
+            m_app->client()->post(u"/v1/meetings"_s, AppTestServer::meetingInput(u"A"_s)));
+        const CallOutcome second = waitFor(
+            m_app->client()->post(u"/v1/meetings"_s, AppTestServer::meetingInput(u"A"_s)));
 
         QCOMPARE(first.status, 201);
         QCOMPARE(second.status, 201);
@@ -92,12 +80,13 @@ private Q_SLOTS:
 
     void aStaleEtagIsRefusedInWords()
     {
-        const CallOutcome created
-            = waitFor(m_client->post(u"/v1/meetings"_s, meetingInput(u"B"_s)));
+        const CallOutcome created = waitFor(
+            m_app->client()->post(u"/v1/meetings"_s, AppTestServer::meetingInput(u"B"_s)));
         const QString path = u"/v1/meetings/"_s + created.json.value(u"id"_s).toString();
-        QVERIFY(waitFor(m_client->patch(path, {{u"topic"_s, u"B2"_s}}, "\"v1\"")).ok);
+        QVERIFY(waitFor(m_app->client()->patch(path, {{u"topic"_s, u"B2"_s}}, "\"v1\"")).ok);
 
-        const CallOutcome stale = waitFor(m_client->patch(path, {{u"topic"_s, u"B3"_s}}, "\"v1\""));
+        const CallOutcome stale
+            = waitFor(m_app->client()->patch(path, {{u"topic"_s, u"B3"_s}}, "\"v1\""));
 
         QCOMPARE(stale.status, 412);
         QVERIFY(stale.message.contains(u"changed"_s));
@@ -121,12 +110,10 @@ private Q_SLOTS:
         QFETCH(QString, path);
         QFETCH(int, status);
         QFETCH(QString, words);
-        ApiClient client;
-        client.setBaseUrl(QUrl(m_server->baseUrl()));
-        client.setToken(token.isEmpty() ? m_server->token() : token);
-        QSignalSpy unauthorized(&client, &ApiClient::unauthorized);
+        const auto client = m_app->clientWith(token.isEmpty() ? m_app->server().token() : token);
+        QSignalSpy unauthorized(client.get(), &ApiClient::unauthorized);
 
-        const CallOutcome outcome = waitFor(client.get(path));
+        const CallOutcome outcome = waitFor(client->get(path));
 
         QCOMPARE(outcome.status, status);
         QVERIFY2(outcome.message.contains(words), qPrintable(outcome.message));

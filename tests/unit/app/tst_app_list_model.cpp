@@ -3,11 +3,11 @@
 
 #include "ApiClient.h"
 #include "AppListModel.h"
+#include "AppTestServer.h"
 #include "CallWaiter.h"
 #include "OAuthFlow.h"
 #include "QuorumdProcess.h"
 
-#include <QAbstractItemModelTester>
 #include <QJsonArray>
 #include <QtTest>
 
@@ -20,24 +20,20 @@ class tst_AppListModel : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<QuorumdProcess> m_server;
-    std::unique_ptr<quorum::ApiClient> m_client;
+    std::unique_ptr<AppTestServer> m_app;
     QString m_appId;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_server = std::make_unique<QuorumdProcess>(QStringList{u"--rate-limits"_s, u"off"_s});
-        QVERIFY2(m_server->start(), m_server->standardError().constData());
-        m_client = std::make_unique<quorum::ApiClient>();
-        m_client->setBaseUrl(QUrl(m_server->baseUrl()));
-        m_client->setToken(m_server->token());
+        m_app = std::make_unique<AppTestServer>();
+        QVERIFY2(m_app->start(), m_app->standardError().constData());
 
         // Listed by another workspace's admin, so it is not installed here yet.
-        m_server->createWorkspace(u"vendor"_s);
-        m_server->createUser(u"val"_s, u"vendor"_s, u"admin"_s);
+        m_app->server().createWorkspace(u"vendor"_s);
+        m_app->server().createUser(u"val"_s, u"vendor"_s, u"admin"_s);
         const auto app = OAuthFlow::registerApp(
-            m_server->baseUrl(), m_server->token(u"val"_s, u"vendor"_s),
+            m_app->server().baseUrl(), m_app->server().token(u"val"_s, u"vendor"_s),
             {{u"name"_s, u"Calendar sync"_s},
              {u"client_type"_s, u"confidential"_s},
              {u"redirect_uris"_s, QJsonArray{u"https://calendar.example/callback"_s}},
@@ -48,18 +44,12 @@ private Q_SLOTS:
         QVERIFY(!m_appId.isEmpty());
     }
 
-    void cleanupTestCase()
-    {
-        m_client.reset();
-        m_server.reset();
-    }
+    void cleanupTestCase() { m_app.reset(); }
 
     void installsWithSomeScopesAndUninstalls()
     {
         AppListModel model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setClient(m_client.get());
+        m_app->attach(model);
         model.refresh();
         QTRY_VERIFY(model.indexOf(m_appId) >= 0);
         const int installedRole = model.roleNames().key("installed");
@@ -78,7 +68,7 @@ private Q_SLOTS:
     void aScopeTheAppNeverAskedIsRefused()
     {
         AppListModel model;
-        model.setClient(m_client.get());
+        model.setClient(m_app->client());
 
         const CallOutcome outcome = waitFor(model.install(m_appId, {u"webhook.write"_s}));
 
@@ -89,12 +79,10 @@ private Q_SLOTS:
 
     void membersMayNotSeeTheMarketplace()
     {
-        m_server->createUser(u"mia"_s, u"default"_s);
-        quorum::ApiClient member;
-        member.setBaseUrl(QUrl(m_server->baseUrl()));
-        member.setToken(m_server->token(u"mia"_s));
+        m_app->server().createUser(u"mia"_s, u"default"_s);
+        const auto member = m_app->clientWith(m_app->server().token(u"mia"_s));
         AppListModel model;
-        model.setClient(&member);
+        model.setClient(member.get());
 
         model.refresh();
 

@@ -1,13 +1,12 @@
 // DeliveryListModel: a test delivery shows with its attempts, and a redelivery adds another.
 
 #include "ApiClient.h"
+#include "AppTestServer.h"
 #include "CallWaiter.h"
 #include "DeliveryListModel.h"
-#include "QuorumdProcess.h"
 #include "WebhookListModel.h"
 #include "WebhookReceiver.h"
 
-#include <QAbstractItemModelTester>
 #include <QtTest>
 
 using namespace quorum;
@@ -19,32 +18,24 @@ class tst_DeliveryListModel : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<QuorumdProcess> m_server;
-    std::unique_ptr<quorum::ApiClient> m_client;
+    std::unique_ptr<AppTestServer> m_app;
     quorum::test::WebhookReceiver m_receiver;
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_receiver.listen());
-        m_server = std::make_unique<QuorumdProcess>(
-            QStringList{u"--webhooks-allow-private-networks"_s, u"--rate-limits"_s, u"off"_s});
-        QVERIFY2(m_server->start(), m_server->standardError().constData());
-        m_client = std::make_unique<quorum::ApiClient>();
-        m_client->setBaseUrl(QUrl(m_server->baseUrl()));
-        m_client->setToken(m_server->token());
+        m_app = std::make_unique<AppTestServer>(AppTestServer::usualFlags()
+                                                << u"--webhooks-allow-private-networks"_s);
+        QVERIFY2(m_app->start(), m_app->standardError().constData());
     }
 
-    void cleanupTestCase()
-    {
-        m_client.reset();
-        m_server.reset();
-    }
+    void cleanupTestCase() { m_app.reset(); }
 
     void showsDeliveriesAndRedelivers()
     {
         WebhookListModel webhooks;
-        webhooks.setClient(m_client.get());
+        webhooks.setClient(m_app->client());
         const CallOutcome created = waitFor(
             webhooks.create(QString::fromLatin1(m_receiver.url()), {u"meeting.started"_s}));
         QVERIFY(created.ok);
@@ -53,19 +44,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!m_receiver.requests().isEmpty(), 15000);
 
         DeliveryListModel model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setClient(m_client.get());
+        m_app->attach(model);
         model.setWebhookId(webhookId);
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                model.refresh();
-                if (!QTest::qWaitFor([&] { return !model.isBusy(); }, 5000))
-                    return false;
-                return model.count() == 1
-                    && model.get(0).value(u"state"_s).toString() == u"succeeded";
-            }(),
-            15000);
+        const auto delivered = [&] {
+            return model.count() == 1 && model.get(0).value(u"state"_s).toString() == u"succeeded";
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(AppTestServer::refreshedUntil(model, delivered), 15000);
         QCOMPARE(model.get(0).value(u"event"_s).toString(), u"webhook.test"_s);
         QCOMPARE(model.data(model.index(0), model.roleNames().key("lastStatus")).toInt(), 200);
         QVERIFY(!model.get(0).value(u"attempt_log"_s).toList().isEmpty());
@@ -82,7 +66,7 @@ private Q_SLOTS:
     void anUnknownSubscriptionIsAnError()
     {
         DeliveryListModel model;
-        model.setClient(m_client.get());
+        model.setClient(m_app->client());
         model.setWebhookId(u"wh_nothing"_s);
 
         QTRY_VERIFY(!model.error().isEmpty());

@@ -3,12 +3,12 @@
 // stored one that no longer works; the models work against it.
 
 #include "ApiClient.h"
+#include "AppTestServer.h"
 #include "CallWaiter.h"
 #include "EmbeddedServer.h"
 #include "MeetingListModel.h"
 #include "SecretStore.h"
 
-#include <QAbstractItemModelTester>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -32,12 +32,24 @@ private:
         return server.token();
     }
 
+    // The app's keychain in the data dir, kept in its fallback file.
+    std::unique_ptr<SecretStore> secretStore()
+    {
+        auto secrets = std::make_unique<SecretStore>(m_dir.filePath(u"app"_s));
+        secrets->useFallbackOnly();
+        return secrets;
+    }
+
+    // Starts a server on the data dir and stops it again; the token it handed out.
+    QString tokenOfOneStart(SecretStore &secrets)
+    {
+        EmbeddedServer server(&secrets, m_dir.filePath(u"server"_s));
+        return startServer(server);
+    }
+
     CallOutcome get(const QUrl &url, const QString &token, const QString &path)
     {
-        ApiClient client;
-        client.setBaseUrl(url);
-        client.setToken(token);
-        return waitFor(client.get(path));
+        return waitFor(AppTestServer::clientOf(url, token)->get(path));
     }
 
     QTemporaryDir m_dir;
@@ -47,9 +59,8 @@ private Q_SLOTS:
 
     void servesAndHandsOutAWorkingToken()
     {
-        SecretStore secrets(m_dir.filePath(u"app"_s));
-        secrets.useFallbackOnly();
-        EmbeddedServer server(&secrets, m_dir.filePath(u"server"_s));
+        const auto secrets = secretStore();
+        EmbeddedServer server(secrets.get(), m_dir.filePath(u"server"_s));
 
         const QString token = startServer(server);
 
@@ -64,17 +75,13 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(m_dir.filePath(u"server/master.key"_s)));
 
         // A model against it.
-        ApiClient client;
-        client.setBaseUrl(server.url());
-        client.setToken(token);
+        const auto client = AppTestServer::clientOf(server.url(), token);
         MeetingListModel model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setClient(&client);
-        QVERIFY(waitFor(model.schedule({{u"topic"_s, u"Embedded"_s},
-                                        {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
-                                        {u"duration_minutes"_s, 15}}))
-                    .ok);
+        AppTestServer::watch(model);
+        model.setClient(client.get());
+        QVERIFY(
+            waitFor(model.schedule(AppTestServer::meetingInput(u"Embedded"_s, 15).toVariantMap()))
+                .ok);
         model.refresh();
         QTRY_COMPARE(model.count(), 1);
         QCOMPARE(model.get(0).value(u"topic"_s).toString(), u"Embedded"_s);
@@ -82,15 +89,10 @@ private Q_SLOTS:
 
     void reusesTheStoredTokenOnTheNextStart()
     {
-        SecretStore secrets(m_dir.filePath(u"app"_s));
-        secrets.useFallbackOnly();
-        QString first;
-        {
-            EmbeddedServer server(&secrets, m_dir.filePath(u"server"_s));
-            first = startServer(server);
-            QVERIFY(!first.isEmpty());
-        }
-        EmbeddedServer server(&secrets, m_dir.filePath(u"server"_s));
+        const auto secrets = secretStore();
+        const QString first = tokenOfOneStart(*secrets);
+        QVERIFY(!first.isEmpty());
+        EmbeddedServer server(secrets.get(), m_dir.filePath(u"server"_s));
 
         const QString second = startServer(server);
 
@@ -100,16 +102,11 @@ private Q_SLOTS:
 
     void replacesAndRevokesAStoredTokenThatFails()
     {
-        SecretStore secrets(m_dir.filePath(u"app"_s));
-        secrets.useFallbackOnly();
-        QString old;
-        {
-            EmbeddedServer server(&secrets, m_dir.filePath(u"server"_s));
-            old = startServer(server);
-            QVERIFY(!old.isEmpty());
-        }
+        const auto secrets = secretStore();
+        const QString old = tokenOfOneStart(*secrets);
+        QVERIFY(!old.isEmpty());
         // The stored entry keeps the old id but its secret no longer authenticates.
-        QFile file(secrets.fallbackFile());
+        QFile file(secrets->fallbackFile());
         QVERIFY(file.open(QIODevice::ReadOnly));
         QJsonObject all = QJsonDocument::fromJson(file.readAll()).object();
         file.close();
@@ -122,7 +119,7 @@ private Q_SLOTS:
         file.write(QJsonDocument(all).toJson());
         file.close();
 
-        EmbeddedServer server(&secrets, m_dir.filePath(u"server"_s));
+        EmbeddedServer server(secrets.get(), m_dir.filePath(u"server"_s));
         const QString fresh = startServer(server);
 
         QVERIFY(!fresh.isEmpty());

@@ -2,11 +2,10 @@
 // topic, and its actions, with QAbstractItemModelTester watching every change.
 
 #include "ApiClient.h"
+#include "AppTestServer.h"
 #include "CallWaiter.h"
 #include "MeetingListModel.h"
-#include "QuorumdProcess.h"
 
-#include <QAbstractItemModelTester>
 #include <QtTest>
 
 using namespace quorum;
@@ -18,20 +17,16 @@ class tst_MeetingListModel : public QObject
     Q_OBJECT
 
 private:
-    QVariantMap input(const QString &topic) const
+    static QVariantMap input(const QString &topic)
     {
-        return {{u"topic"_s, topic},
-                {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
-                {u"duration_minutes"_s, 30}};
+        return AppTestServer::meetingInput(topic).toVariantMap();
     }
 
     std::unique_ptr<MeetingListModel> freshModel()
     {
         auto model = std::make_unique<MeetingListModel>();
-        model->setClient(m_client.get());
+        m_app->attach(*model);
         model->setPageSize(2);
-        m_tester = std::make_unique<QAbstractItemModelTester>(
-            model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         return model;
     }
 
@@ -43,33 +38,23 @@ private:
         return topics;
     }
 
-    std::unique_ptr<QuorumdProcess> m_server;
-    std::unique_ptr<ApiClient> m_client;
-    std::unique_ptr<QAbstractItemModelTester> m_tester;
+    std::unique_ptr<AppTestServer> m_app;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_server = std::make_unique<QuorumdProcess>(QStringList{u"--rate-limits"_s, u"off"_s});
-        QVERIFY2(m_server->start(), m_server->standardError().constData());
-        m_client = std::make_unique<ApiClient>();
-        m_client->setBaseUrl(QUrl(m_server->baseUrl()));
-        m_client->setToken(m_server->token());
+        m_app = std::make_unique<AppTestServer>();
+        QVERIFY2(m_app->start(), m_app->standardError().constData());
 
         // Five meetings through the model's own action.
         MeetingListModel scheduler;
-        scheduler.setClient(m_client.get());
+        scheduler.setClient(m_app->client());
         for (const QString &topic :
              {u"Stand-up"_s, u"Retro"_s, u"Planning"_s, u"Stand-up 2"_s, u"Review"_s})
             QVERIFY(waitFor(scheduler.schedule(input(topic))).ok);
     }
 
-    void cleanupTestCase()
-    {
-        m_tester.reset();
-        m_client.reset();
-        m_server.reset();
-    }
+    void cleanupTestCase() { m_app.reset(); }
 
     void fillsAndPagesThroughTheCursor()
     {
@@ -80,11 +65,7 @@ private Q_SLOTS:
         QTRY_VERIFY(model->count() >= 2);
         // The view (here the model tester) may ask for the next page too: keep asking until
         // the cursor runs out.
-        QTRY_VERIFY([&] {
-            if (model->canFetchMore({}))
-                model->fetchMore({});
-            return !model->hasMore();
-        }());
+        QTRY_VERIFY(AppTestServer::pagedToTheEnd(*model));
 
         QCOMPARE(model->count(), 5);
         QVERIFY(!model->isBusy());
@@ -184,8 +165,8 @@ private Q_SLOTS:
         model->refresh();
         QTRY_VERIFY(model->count() > 0);
         const int before = model->count();
-        QVERIFY(waitFor(m_client->post(u"/v1/meetings"_s,
-                                       QJsonObject::fromVariantMap(input(u"Elsewhere"_s))))
+        QVERIFY(waitFor(m_app->client()->post(u"/v1/meetings"_s,
+                                              AppTestServer::meetingInput(u"Elsewhere"_s)))
                     .ok);
 
         model->refresh();

@@ -2,12 +2,12 @@
 // over real sockets show in the rows at once, and the host actions reach the clients.
 
 #include "ApiClient.h"
+#include "AppTestServer.h"
 #include "CallWaiter.h"
 #include "LiveScenario.h"
 #include "ParticipantListModel.h"
 #include "SignalObserver.h"
 
-#include <QAbstractItemModelTester>
 #include <QtTest>
 
 using namespace quorum;
@@ -24,45 +24,41 @@ private:
         return model.get(model.indexOf(participantId)).value(u"display_name"_s).toString();
     }
 
-    std::unique_ptr<LiveScenario> m_live;
-    std::unique_ptr<quorum::ApiClient> m_client;
+    // The model on the admin's client, watched, following `meetingId` live.
+    void observe(ParticipantListModel &model, const QString &meetingId)
+    {
+        m_app->attach(model);
+        model.setMeetingId(meetingId);
+        model.setLive(true);
+    }
+
+    std::unique_ptr<AppTestServer> m_app;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_live = std::make_unique<LiveScenario>();
-        QVERIFY2(m_live->start(), m_live->server().standardError().constData());
-        m_client = std::make_unique<quorum::ApiClient>();
-        m_client->setBaseUrl(QUrl(m_live->server().baseUrl()));
-        m_client->setToken(m_live->bearer());
+        m_app = std::make_unique<AppTestServer>(QStringList{}, AppTestServer::Kind::Live);
+        QVERIFY2(m_app->start(), m_app->standardError().constData());
     }
 
-    void cleanupTestCase()
-    {
-        m_client.reset();
-        m_live.reset();
-    }
+    void cleanupTestCase() { m_app.reset(); }
 
     void followsJoinsMutesAndLeaves()
     {
-        const QString meetingId = m_live->createMeeting(false, true);
+        const QString meetingId = m_app->live().createMeeting(false, true);
         QVERIFY(!meetingId.isEmpty());
         ParticipantListModel model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setClient(m_client.get());
-        model.setMeetingId(meetingId);
-        model.setLive(true);
+        observe(model, meetingId);
         QTRY_VERIFY(model.observer()->isObserving());
         QVERIFY(model.observer()->mayAct());
         QCOMPARE(model.count(), 0);
 
         // Bob and Carol join: their rows appear.
         QJsonObject answer;
-        auto bob = m_live->join(u"bob"_s, meetingId, &answer);
+        auto bob = m_app->live().join(u"bob"_s, meetingId, &answer);
         QCOMPARE(answer.value(u"type"_s).toString(), u"joined"_s);
         const QString bobId = answer.value(u"participant_id"_s).toString();
-        auto carol = m_live->join(u"carol"_s, meetingId, &answer);
+        auto carol = m_app->live().join(u"carol"_s, meetingId, &answer);
         const QString carolId = answer.value(u"participant_id"_s).toString();
         QTRY_COMPARE(model.count(), 2);
         QVERIFY(!displayNameOf(model, bobId).isEmpty());
@@ -93,19 +89,15 @@ private Q_SLOTS:
 
     void theWaitingRoomShowsAndAdmits()
     {
-        const QString meetingId = m_live->createMeeting(true);
+        const QString meetingId = m_app->live().createMeeting(true);
         QJsonObject answer;
-        auto host = m_live->join(u"admin"_s, meetingId, &answer);
+        auto host = m_app->live().join(u"admin"_s, meetingId, &answer);
         QCOMPARE(answer.value(u"type"_s).toString(), u"joined"_s);
         ParticipantListModel model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setClient(m_client.get());
-        model.setMeetingId(meetingId);
-        model.setLive(true);
+        observe(model, meetingId);
         QTRY_COMPARE(model.count(), 1);
 
-        auto dave = m_live->join(u"dave"_s, meetingId, &answer);
+        auto dave = m_app->live().join(u"dave"_s, meetingId, &answer);
         QCOMPARE(answer.value(u"type"_s).toString(), u"waiting"_s);
         const QString daveId = answer.value(u"participant_id"_s).toString();
         QTRY_COMPARE(model.get(model.indexOf(daveId)).value(u"state"_s).toString(), u"waiting"_s);
@@ -124,16 +116,12 @@ private Q_SLOTS:
 
     void muteAllReachesEveryone()
     {
-        const QString meetingId = m_live->createMeeting(false, true);
+        const QString meetingId = m_app->live().createMeeting(false, true);
         QJsonObject answer;
-        auto erin = m_live->join(u"erin"_s, meetingId, &answer);
+        auto erin = m_app->live().join(u"erin"_s, meetingId, &answer);
         const QString erinId = answer.value(u"participant_id"_s).toString();
         ParticipantListModel model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setClient(m_client.get());
-        model.setMeetingId(meetingId);
-        model.setLive(true);
+        observe(model, meetingId);
         QTRY_COMPARE(model.count(), 1);
 
         QVERIFY(waitFor(model.muteAll()).ok);
@@ -144,15 +132,13 @@ private Q_SLOTS:
 
     void refreshReadsEveryoneThroughTheApi()
     {
-        const QString meetingId = m_live->createMeeting(false, true);
+        const QString meetingId = m_app->live().createMeeting(false, true);
         QJsonObject answer;
-        auto bob = m_live->join(u"bob"_s, meetingId, &answer);
+        auto bob = m_app->live().join(u"bob"_s, meetingId, &answer);
         bob->send({{u"type"_s, u"leave"_s}});
         QVERIFY(bob->waitForClosed());
         ParticipantListModel model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setClient(m_client.get());
+        m_app->attach(model);
         model.setMeetingId(meetingId);
 
         model.refresh();
@@ -164,7 +150,7 @@ private Q_SLOTS:
     void aRefusedObservationIsAnError()
     {
         ParticipantListModel model;
-        model.setClient(m_client.get());
+        model.setClient(m_app->client());
         model.setMeetingId(u"mtg_doesnotexist"_s);
         model.setLive(true);
 

@@ -2,11 +2,11 @@
 // start, stop, the recording's way to completed with its files, and deletion.
 
 #include "ApiClient.h"
+#include "AppTestServer.h"
 #include "CallWaiter.h"
 #include "LiveScenario.h"
 #include "RecordingListModel.h"
 
-#include <QAbstractItemModelTester>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -21,8 +21,7 @@ class tst_RecordingListModel : public QObject
 
 private:
     QTemporaryDir m_scratch;
-    std::unique_ptr<LiveScenario> m_live;
-    std::unique_ptr<quorum::ApiClient> m_client;
+    std::unique_ptr<AppTestServer> m_app;
 
 private Q_SLOTS:
     void initTestCase()
@@ -36,33 +35,28 @@ private Q_SLOTS:
         file.close();
         qputenv("QUORUM_TEST_CAPTURE_SCRIPT", script.toLocal8Bit());
 
-        m_live = std::make_unique<LiveScenario>(
+        m_app = std::make_unique<AppTestServer>(
             QStringList{u"--media"_s, u"test-capture"_s, u"--rate-limits"_s, u"off"_s,
-                        u"--recording-min-free"_s, u"0"_s, u"--recording-retry-delay"_s, u"0"_s});
-        m_live->server().useTestBuild();
-        QVERIFY2(m_live->start(), m_live->server().standardError().constData());
-        m_client = std::make_unique<quorum::ApiClient>();
-        m_client->setBaseUrl(QUrl(m_live->server().baseUrl()));
-        m_client->setToken(m_live->bearer());
+                        u"--recording-min-free"_s, u"0"_s, u"--recording-retry-delay"_s, u"0"_s},
+            AppTestServer::Kind::Live);
+        m_app->server().useTestBuild();
+        QVERIFY2(m_app->start(), m_app->standardError().constData());
     }
 
     void cleanupTestCase()
     {
-        m_client.reset();
-        m_live.reset();
+        m_app.reset();
         qunsetenv("QUORUM_TEST_CAPTURE_SCRIPT");
     }
 
     void recordsStopsAndShowsTheFiles()
     {
-        const QString meetingId = m_live->createMeeting(false);
+        const QString meetingId = m_app->live().createMeeting(false);
         QJsonObject answer;
-        auto host = m_live->join(u"admin"_s, meetingId, &answer);
+        auto host = m_app->live().join(u"admin"_s, meetingId, &answer);
         QCOMPARE(answer.value(u"type"_s).toString(), u"joined"_s);
         RecordingListModel model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setClient(m_client.get());
+        m_app->attach(model);
         model.setMeetingId(meetingId);
         QTRY_VERIFY(!model.isBusy());
         QCOMPARE(model.count(), 0);
@@ -79,15 +73,11 @@ private Q_SLOTS:
 
         QVERIFY(waitFor(model.stop()).ok);
         const QString recordingId = model.get(0).value(u"id"_s).toString();
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                model.refresh();
-                if (!QTest::qWaitFor([&] { return !model.isBusy(); }, 5000))
-                    return false;
-                return model.get(model.indexOf(recordingId)).value(u"state"_s).toString()
-                    == u"completed";
-            }(),
-            60000);
+        const auto completed = [&] {
+            return model.get(model.indexOf(recordingId)).value(u"state"_s).toString()
+                == u"completed";
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(AppTestServer::refreshedUntil(model, completed), 60000);
         const QVariantList files = model.get(0).value(u"files"_s).toList();
         QVERIFY(!files.isEmpty());
         const QVariantMap file = files.first().toMap();
@@ -105,9 +95,9 @@ private Q_SLOTS:
 
     void aMeetingThatIsNotLiveCannotRecord()
     {
-        const QString meetingId = m_live->createMeeting(false);
+        const QString meetingId = m_app->live().createMeeting(false);
         RecordingListModel model;
-        model.setClient(m_client.get());
+        model.setClient(m_app->client());
         model.setMeetingId(meetingId);
 
         const CallOutcome outcome = waitFor(model.start());

@@ -2,6 +2,7 @@
 // server restarts, and a refused observation that stays refused.
 
 #include "ApiClient.h"
+#include "AppTestServer.h"
 #include "CallWaiter.h"
 #include "QuorumdProcess.h"
 #include "SignalObserver.h"
@@ -28,14 +29,10 @@ private Q_SLOTS:
         m_server = std::make_unique<quorum::testing::QuorumdProcess>();
         QVERIFY2(m_server->start(), m_server->standardError().constData());
         m_token = m_server->token();
-        quorum::ApiClient api;
-        api.setBaseUrl(QUrl(m_server->baseUrl()));
-        api.setToken(m_token);
-        const quorum::testing::CallOutcome created
-            = quorum::testing::waitFor(api.post(u"/v1/meetings"_s,
-                                                {{u"topic"_s, u"Observed"_s},
-                                                 {u"start_time"_s, u"2030-05-04T09:00:00Z"_s},
-                                                 {u"duration_minutes"_s, 30}}));
+        const auto api
+            = quorum::testing::AppTestServer::clientOf(QUrl(m_server->baseUrl()), m_token);
+        const quorum::testing::CallOutcome created = quorum::testing::waitFor(api->post(
+            u"/v1/meetings"_s, quorum::testing::AppTestServer::meetingInput(u"Observed"_s)));
         QCOMPARE(created.status, 201);
         m_meetingId = created.json.value(u"id"_s).toString();
     }

@@ -2,11 +2,11 @@
 // disabling, and paging.
 
 #include "ApiClient.h"
+#include "AppTestServer.h"
 #include "CallWaiter.h"
 #include "QuorumdProcess.h"
 #include "UserListModel.h"
 
-#include <QAbstractItemModelTester>
 #include <QtTest>
 
 using namespace quorum;
@@ -18,31 +18,21 @@ class tst_UserListModel : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<QuorumdProcess> m_server;
-    std::unique_ptr<quorum::ApiClient> m_client;
+    std::unique_ptr<AppTestServer> m_app;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_server = std::make_unique<QuorumdProcess>(QStringList{u"--rate-limits"_s, u"off"_s});
-        QVERIFY2(m_server->start(), m_server->standardError().constData());
-        m_client = std::make_unique<quorum::ApiClient>();
-        m_client->setBaseUrl(QUrl(m_server->baseUrl()));
-        m_client->setToken(m_server->token());
+        m_app = std::make_unique<AppTestServer>();
+        QVERIFY2(m_app->start(), m_app->standardError().constData());
     }
 
-    void cleanupTestCase()
-    {
-        m_client.reset();
-        m_server.reset();
-    }
+    void cleanupTestCase() { m_app.reset(); }
 
     void addsChangesAndDisables()
     {
         UserListModel model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setClient(m_client.get());
+        m_app->attach(model);
         model.refresh();
         QTRY_COMPARE(model.count(), 1); // the owner
 
@@ -84,7 +74,7 @@ private Q_SLOTS:
         QFETCH(QString, password);
         QFETCH(QString, field);
         UserListModel model;
-        model.setClient(m_client.get());
+        model.setClient(m_app->client());
 
         const CallOutcome outcome = waitFor(model.add(name, u"member"_s, password));
 
@@ -96,24 +86,18 @@ private Q_SLOTS:
     void pagesThroughTheUsers()
     {
         for (int i = 0; i < 4; ++i)
-            QVERIFY(!m_server->createUser(u"user%1"_s.arg(i), u"default"_s).isEmpty());
+            QVERIFY(!m_app->server().createUser(u"user%1"_s.arg(i), u"default"_s).isEmpty());
         UserListModel model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setClient(m_client.get());
+        m_app->attach(model);
         model.setPageSize(3);
         model.refresh();
         QTRY_VERIFY(model.count() >= 3);
 
-        QTRY_VERIFY([&] {
-            if (model.canFetchMore({}))
-                model.fetchMore({});
-            return !model.hasMore();
-        }());
+        QTRY_VERIFY(AppTestServer::pagedToTheEnd(model));
 
         // Every user once, as one big page shows them.
         UserListModel whole;
-        whole.setClient(m_client.get());
+        whole.setClient(m_app->client());
         whole.setPageSize(300);
         whole.refresh();
         QTRY_VERIFY(whole.count() > 0 && !whole.isBusy());

@@ -2,12 +2,11 @@
 // shown once, changes, rotation, a test delivery that arrives, and deletion.
 
 #include "ApiClient.h"
+#include "AppTestServer.h"
 #include "CallWaiter.h"
-#include "QuorumdProcess.h"
 #include "WebhookListModel.h"
 #include "WebhookReceiver.h"
 
-#include <QAbstractItemModelTester>
 #include <QtTest>
 
 using namespace quorum;
@@ -19,34 +18,24 @@ class tst_WebhookListModel : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<QuorumdProcess> m_server;
-    std::unique_ptr<quorum::ApiClient> m_client;
+    std::unique_ptr<AppTestServer> m_app;
     quorum::test::WebhookReceiver m_receiver;
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_receiver.listen());
-        m_server = std::make_unique<QuorumdProcess>(
-            QStringList{u"--webhooks-allow-private-networks"_s, u"--rate-limits"_s, u"off"_s});
-        QVERIFY2(m_server->start(), m_server->standardError().constData());
-        m_client = std::make_unique<quorum::ApiClient>();
-        m_client->setBaseUrl(QUrl(m_server->baseUrl()));
-        m_client->setToken(m_server->token());
+        m_app = std::make_unique<AppTestServer>(AppTestServer::usualFlags()
+                                                << u"--webhooks-allow-private-networks"_s);
+        QVERIFY2(m_app->start(), m_app->standardError().constData());
     }
 
-    void cleanupTestCase()
-    {
-        m_client.reset();
-        m_server.reset();
-    }
+    void cleanupTestCase() { m_app.reset(); }
 
     void createsChangesRotatesTestsAndDeletes()
     {
         WebhookListModel model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setClient(m_client.get());
+        m_app->attach(model);
         model.refresh();
         QTRY_VERIFY(!model.isBusy());
         QCOMPARE(model.count(), 0);
@@ -84,7 +73,7 @@ private Q_SLOTS:
     void aBadTargetIsReportedOnItsField()
     {
         WebhookListModel model;
-        model.setClient(m_client.get());
+        model.setClient(m_app->client());
 
         const CallOutcome outcome = waitFor(model.create(u"not a url"_s, {u"meeting.started"_s}));
 
@@ -96,9 +85,7 @@ private Q_SLOTS:
     void pagesThroughManySubscriptions()
     {
         WebhookListModel model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setClient(m_client.get());
+        m_app->attach(model);
         model.setPageSize(2);
         for (int i = 0; i < 5; ++i)
             QVERIFY(waitFor(model.create(QString::fromLatin1(m_receiver.url("/h%1")).arg(i),
@@ -107,11 +94,7 @@ private Q_SLOTS:
 
         model.refresh();
         QTRY_VERIFY(model.count() >= 2);
-        QTRY_VERIFY([&] {
-            if (model.canFetchMore({}))
-                model.loadMore();
-            return !model.hasMore();
-        }());
+        QTRY_VERIFY(AppTestServer::pagedToTheEnd(model));
 
         QCOMPARE(model.count(), 5);
     }

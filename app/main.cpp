@@ -40,7 +40,7 @@ struct Options
 };
 
 // Reads the command line; exits with a message on a wrong value.
-Options parseOptions(const QGuiApplication &app)
+Options parseOptions(const QCoreApplication &app)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Quorum: schedule and run video meetings."_s);
@@ -94,6 +94,19 @@ int main(int argc, char *argv[])
 {
     QElapsedTimer clock;
     clock.start();
+
+    // Help and the version need no display; without one the GUI would abort before printing
+    // them, so they are answered by a console application.
+    for (int i = 1; i < argc; ++i) {
+        const QByteArrayView arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v"
+            || arg == "--version") {
+            QCoreApplication console(argc, argv);
+            QCoreApplication::setApplicationName(u"quorum"_s);
+            QCoreApplication::setApplicationVersion(QStringLiteral(QUORUM_VERSION));
+            parseOptions(console); // prints and exits
+        }
+    }
 
     QGuiApplication app(argc, argv);
     QGuiApplication::setApplicationName(u"Quorum"_s);

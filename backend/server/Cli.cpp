@@ -157,8 +157,12 @@ Status openContext(CommandContext &context)
     if (!password)
         return password.error();
     if (!password->isEmpty())
-        err() << "Created workspace 'default' with owner 'admin' (password: " << *password
-              << "). Keep it safe; it is shown only once." << Qt::endl;
+        err() << "No Quorum data was in " << context.settings.dataDir
+              << ": created it, with workspace 'default' and owner 'admin' (password: " << *password
+              << "). Keep it safe; it is shown only once.\n"
+              << "If your server keeps its data elsewhere, this is not its database: pass the "
+                 "server's --data-dir."
+              << Qt::endl;
     return success();
 }
 

@@ -223,6 +223,23 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
             return Error{ErrorCode::InvalidParameter,
                          u"The configuration file %1 does not exist."_s.arg(configFile)};
         ini = std::make_unique<QSettings>(configFile, QSettings::IniFormat);
+        if (ini->status() != QSettings::NoError)
+            return Error{ErrorCode::InvalidParameter,
+                         u"The configuration file %1 cannot be read."_s.arg(configFile)};
+        // A misspelt key, or keys under a [section], would otherwise be ignored in silence and
+        // the server would run on defaults its operator never chose.
+        QStringList unknown;
+        for (const QString &key : ini->allKeys()) {
+            const bool known = std::any_of(m_options.cbegin(), m_options.cend(),
+                                           [&key](const Option &o) { return o.name == key; });
+            if (!known)
+                unknown << key;
+        }
+        if (!unknown.isEmpty())
+            return Error{ErrorCode::InvalidParameter,
+                         u"The configuration file %1 has keys quorumd does not know: %2 (keys are "
+                         "the flags' names, without a [section]; see quorumd --help)."_s.arg(
+                             configFile, unknown.join(u", "_s))};
     }
 
     // flag > environment > INI file

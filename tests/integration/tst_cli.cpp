@@ -537,6 +537,32 @@ private Q_SLOTS:
         QVERIFY(!daemon.process.readAllStandardError().isEmpty());
     }
 
+    void aConfigFileWithAnUnknownKeyIsRefused_data()
+    {
+        QTest::addColumn<QByteArray>("contents");
+        QTest::addColumn<QByteArray>("named");
+        QTest::newRow("a misspelt key") << QByteArray("lisen=127.0.0.1:0\n") << QByteArray("lisen");
+        QTest::newRow("a key under a section")
+            << QByteArray("[server]\nlisten=127.0.0.1:0\n") << QByteArray("server/listen");
+    }
+
+    void aConfigFileWithAnUnknownKeyIsRefused()
+    {
+        QFETCH(QByteArray, contents);
+        QFETCH(QByteArray, named);
+        QTemporaryDir dataDir;
+        const QString file = writeFile(dataDir.filePath(u"quorum.ini"_s), contents);
+        QVERIFY(!file.isEmpty());
+        DirectDaemon daemon;
+        QVERIFY(!daemon.start(
+            {u"--data-dir"_s, dataDir.path(), u"--listen"_s, u"127.0.0.1:0"_s, u"--config"_s, file},
+            cleanEnvironment()));
+        QVERIFY(daemon.waitForExit());
+        QVERIFY(daemon.process.exitCode() != 0);
+        const QByteArray error = daemon.process.readAllStandardError();
+        QVERIFY2(error.contains(named), error.constData());
+    }
+
     void sigtermStopsTheServerWithExitCodeZero()
     {
         QTemporaryDir dataDir;

@@ -39,6 +39,10 @@ source_dir="$(cd "$(dirname "$0")/../.." && pwd)"
 case "${1:-}" in
 --build-dir)
     build_dir="$(cd "${2:?--build-dir DIR}" && pwd)"
+    # A build configured with the desktop app must package it.
+    if grep -qx 'QUORUM_BUILD_APP:BOOL=ON' "$build_dir/CMakeCache.txt"; then
+        with_app=yes
+    fi
     step "cpack in $build_dir"
     rm -f "$build_dir"/packages/quorum[-_]*
     (cd "$build_dir" && cpack >/dev/null)
@@ -54,6 +58,11 @@ case "${1:-}" in
     tgz="${2:?usage: $0 DEB TGZ}"
     ;;
 esac
+# Packages made before: the app is expected if the .deb says it holds it.
+if [ -z "${with_app:-}" ] && dpkg-deb -c "$deb" | grep -q '/usr/bin/quorum$'; then
+    with_app=yes
+fi
+with_app="${with_app:-no}"
 [ -f "$deb" ] || fail "no .deb: $deb"
 [ -f "$tgz" ] || fail "no .tar.gz: $tgz"
 
@@ -135,7 +144,14 @@ if ! dpkg -i "$deb" >"$work/dpkg.log" 2>&1; then
 fi
 dpkg-query -W -f='${Status}' quorum | grep -qx 'install ok installed' || fail "not installed"
 dpkg -L quorum >"$work/installed"
-for file in /usr/bin/quorumd "$CONF" "$UNIT"; do
+expected=(/usr/bin/quorumd "$CONF" "$UNIT")
+# A build with the desktop app packages it, with its menu entry, icon and AppStream data.
+if [ "$with_app" = yes ]; then
+    expected+=(/usr/bin/quorum /usr/share/applications/org.quorum.Quorum.desktop
+        /usr/share/icons/hicolor/scalable/apps/org.quorum.Quorum.svg
+        /usr/share/metainfo/org.quorum.Quorum.metainfo.xml)
+fi
+for file in "${expected[@]}"; do
     [ -f "$file" ] || fail "$file is missing"
     grep -qx "$file" "$work/installed" || fail "$file is not in dpkg -L quorum"
 done
@@ -149,7 +165,7 @@ IFS=: read -r _ _ uid _ _ home shell < <(getent passwd quorum) || fail "no user 
 [ "$uid" -lt 1000 ] || fail "quorum is no system user (uid $uid)"
 [ "$home" = "$DATA" ] || fail "quorum's home is $home"
 case "$shell" in */nologin | */false) ;; *) fail "quorum can log in ($shell)" ;; esac
-[ "$(stat -c '%U:%G %a' "$DATA")" = "quorum:quorum 750" ] ||
+[ "$(stat -c '%U:%G %a' "$DATA")" = "quorum:quorum 700" ] ||
     fail "$DATA is $(stat -c '%U:%G %a' "$DATA")"
 
 # Where systemd runs (not in CI's container), the postinst started the service; it gives way

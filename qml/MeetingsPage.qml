@@ -163,7 +163,8 @@ Item {
                                                                                      topic)
                 onCancelRequested: (meetingId, topic) => confirmDialog.ask(
                     qsTr("Cancel meeting?"),
-                    qsTr("“%1” will be cancelled and its join link will stop working.").arg(topic),
+                    qsTr("“%1” will be cancelled and its join link will stop working.")
+                        .arg(topic),
                     qsTr("Cancel meeting"),
                     () => root.runAction(meetingModel.cancel(meetingId),
                                          qsTr("Meeting cancelled")))

@@ -14,6 +14,7 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QStandardPaths>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -30,6 +31,17 @@ const QString kWorkspace = u"default"_s;
 const QString kOwner = u"admin"_s;
 
 } // namespace
+
+// What a start on the server's thread hands back to the app's thread.
+struct EmbeddedServer::Outcome
+{
+    QString error;
+    QString token;
+    // The token entry to keep in the SecretStore when the token is new.
+    QString entryToStore;
+    QString initialAdminPassword;
+    quint16 port = 0;
+};
 
 EmbeddedServer::EmbeddedServer(SecretStore *secrets, QString dataDir, QObject *parent)
     : QObject(parent)
@@ -48,9 +60,9 @@ EmbeddedServer::~EmbeddedServer()
 
 QUrl EmbeddedServer::url() const
 {
-    if (!m_server)
+    if (m_listeningPort == 0)
         return {};
-    return QUrl(u"http://127.0.0.1:%1"_s.arg(m_server->port()));
+    return QUrl(u"http://127.0.0.1:%1"_s.arg(m_listeningPort));
 }
 
 void EmbeddedServer::setPort(int port)
@@ -63,8 +75,22 @@ void EmbeddedServer::setPort(int port)
 
 void EmbeddedServer::start()
 {
-    if (m_server)
+    if (m_thread)
         return;
+
+    if (!std::exchange(m_error, QString()).isEmpty())
+        Q_EMIT errorChanged();
+    m_thread = std::make_unique<QThread>();
+    m_thread->setObjectName(u"embedded-server"_s);
+    m_thread->start();
+    m_secrets->read(kTokenKey, this,
+                    [this](const QString &stored) { startOnServerThread(stored); });
+}
+
+void EmbeddedServer::startOnServerThread(const QString &storedToken)
+{
+    if (!m_thread)
+        return; // stopped while the keychain answered
 
     Settings settings;
     settings.listenAddress = QHostAddress::LocalHost;
@@ -77,60 +103,114 @@ void EmbeddedServer::start()
     settings.media = u"builtin"_s;
     settings.publicUrlDefaulted = true;
     settings.advertiseUrlDefaulted = true;
-    QDir().mkpath(m_dataDir);
+    // The app's own requests are short; closing it should not wait long for them.
+    settings.shutdownGraceSeconds = 2;
 
-    m_server = std::make_unique<QuorumServer>(settings);
-    if (const Status started = m_server->start(); !started) {
-        m_server.reset();
-        return fail(tr("The built-in server did not start: %1").arg(started.error().detail));
+    // The server belongs to its thread from here on: that thread runs it and, when it
+    // finishes, deletes it.
+    m_server = new QuorumServer(settings);
+    m_server->moveToThread(m_thread.get());
+    connect(m_thread.get(), &QThread::finished, m_server, &QObject::deleteLater);
+
+    QuorumServer *server = m_server;
+    QMetaObject::invokeMethod(server, [this, server, storedToken] {
+        Outcome outcome;
+        if (const Status started = server->start(); !started) {
+            outcome.error = tr("The built-in server did not start: %1").arg(started.error().detail);
+        } else {
+            outcome = obtainToken(*server, storedToken);
+            outcome.port = server->port();
+            outcome.initialAdminPassword = server->initialAdminPassword();
+        }
+        QMetaObject::invokeMethod(this, [this, outcome] { finishStart(outcome); });
+    });
+}
+
+void EmbeddedServer::finishStart(const Outcome &outcome)
+{
+    if (!m_thread)
+        return;
+    if (!outcome.error.isEmpty()) {
+        stop();
+        return fail(outcome.error);
     }
-    m_initialAdminPassword = m_server->initialAdminPassword();
-    qCInfo(lcEmbedded) << "built-in server on port" << m_server->port();
 
-    m_secrets->read(kTokenKey, this, [this](const QString &stored) { obtainToken(stored); });
+    if (!outcome.entryToStore.isEmpty())
+        m_secrets->write(kTokenKey, outcome.entryToStore, this);
+    m_listeningPort = outcome.port;
+    m_token = outcome.token;
+    m_initialAdminPassword = outcome.initialAdminPassword;
+    m_running = true;
+    qCInfo(lcEmbedded) << "built-in server on port" << m_listeningPort;
+    Q_EMIT runningChanged();
+    Q_EMIT ready(url(), m_token);
 }
 
 void EmbeddedServer::stop()
 {
-    if (!m_server)
+    if (!m_thread)
         return;
-    m_server.reset();
+
+    if (QuorumServer *server = std::exchange(m_server, nullptr)) {
+        QThread *thread = m_thread.get();
+        QMetaObject::invokeMethod(server, [server, thread] {
+            connect(server, &QuorumServer::stopped, thread, &QThread::quit, Qt::DirectConnection);
+            server->stop();
+        });
+    } else {
+        m_thread->quit();
+    }
+    // Bounded by the server's grace period (2 s).
+    if (m_thread->wait(QDeadlineTimer(5000))) {
+        m_thread.reset();
+    } else {
+        // Destroying a running QThread aborts the process: this one is left to the exit.
+        qCWarning(lcEmbedded) << "the built-in server did not stop within 5 s";
+        (void)m_thread.release();
+    }
+    m_listeningPort = 0;
     m_token.clear();
     if (std::exchange(m_running, false))
         Q_EMIT runningChanged();
 }
 
-void EmbeddedServer::obtainToken(const QString &stored)
+EmbeddedServer::Outcome EmbeddedServer::obtainToken(const QuorumServer &server,
+                                                    const QString &stored)
 {
-    if (!m_server)
-        return;
     const QJsonObject saved = QJsonDocument::fromJson(stored.toUtf8()).object();
     const QString oldId = saved.value("id"_L1).toString();
     const QString oldSecret = saved.value("secret"_L1).toString();
+    Outcome outcome;
 
     // A connection of our own to the server's database, as `quorumd token create` opens one.
     SystemClock clock;
     Database::Options options;
-    options.sqlitePath = m_server->settings().sqlitePath();
+    options.sqlitePath = server.settings().sqlitePath();
     Database database(options);
-    if (const Status opened = database.open(); !opened)
-        return fail(
-            tr("The built-in server's database cannot be read: %1").arg(opened.error().detail));
+    if (const Status opened = database.open(); !opened) {
+        outcome.error
+            = tr("The built-in server's database cannot be read: %1").arg(opened.error().detail);
+        return outcome;
+    }
     AuditLog audit(database, clock);
     TokenService tokens(database, clock, audit);
 
     DirectoryRepository directory(database.connection());
     const auto workspace = directory.workspaceByName(kWorkspace);
     const auto owner = workspace ? directory.userByName(workspace->id, kOwner) : std::nullopt;
-    if (!owner)
-        return fail(tr("The built-in server has no owner account."));
+    if (!owner) {
+        outcome.error = tr("The built-in server has no owner account.");
+        return outcome;
+    }
 
     if (!oldSecret.isEmpty()) {
         const auto credential = tokens.authenticate(oldSecret.toUtf8());
         if (credential && credential->userId == owner->id) {
-            m_token = oldSecret;
-        } else if (!oldId.isEmpty()) {
-            // Gone stale (expired, revoked, another data dir): make sure it stays dead.
+            outcome.token = oldSecret;
+            return outcome;
+        }
+        // Gone stale (expired, revoked, another data dir): make sure it stays dead.
+        if (!oldId.isEmpty()) {
             if (const Status revoked = tokens.revoke(owner->id, oldId, owner->id, QString());
                 !revoked)
                 qCDebug(lcEmbedded)
@@ -138,19 +218,16 @@ void EmbeddedServer::obtainToken(const QString &stored)
         }
     }
 
-    if (m_token.isEmpty()) {
-        auto created = tokens.createPersonal(owner->id, u"Quorum desktop app"_s, scopes::all(), 0,
-                                             owner->id, QString());
-        if (!created)
-            return fail(tr("No token for the built-in server: %1").arg(created.error().detail));
-        m_token = created->secret;
-        const QJsonObject entry{{"id"_L1, created->record.id}, {"secret"_L1, m_token}};
-        m_secrets->write(kTokenKey, QString::fromUtf8(QJsonDocument(entry).toJson()), this);
+    auto created = tokens.createPersonal(owner->id, u"Quorum desktop app"_s, scopes::all(), 0,
+                                         owner->id, QString());
+    if (!created) {
+        outcome.error = tr("No token for the built-in server: %1").arg(created.error().detail);
+        return outcome;
     }
-
-    m_running = true;
-    Q_EMIT runningChanged();
-    Q_EMIT ready(url(), m_token);
+    outcome.token = created->secret;
+    const QJsonObject entry{{"id"_L1, created->record.id}, {"secret"_L1, outcome.token}};
+    outcome.entryToStore = QString::fromUtf8(QJsonDocument(entry).toJson());
+    return outcome;
 }
 
 void EmbeddedServer::fail(const QString &message)

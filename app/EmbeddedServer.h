@@ -6,6 +6,8 @@
 
 #include <memory>
 
+class QThread;
+
 namespace quorum {
 
 class QuorumServer;
@@ -15,7 +17,8 @@ class SecretStore;
 // its data under the app's data directory, and a personal access token for the workspace's
 // owner minted the way `quorumd token create` does, so the app talks to its own server at once.
 // The token is kept in the SecretStore and reused across starts while it still works; a new
-// one replaces it otherwise, and the old one is revoked.
+// one replaces it otherwise, and the old one is revoked. The server lives on a thread of its
+// own, so its start (database, migrations, keys) and its work never hold the window back.
 class EmbeddedServer final : public QObject
 {
     Q_OBJECT
@@ -44,8 +47,10 @@ public:
     // The owner's token; empty until ready().
     QString token() const { return m_token; }
 
-    // Starts the server and obtains the token; ends in ready() or failed().
+    // Starts the server and obtains the token, off this thread; returns at once and ends in
+    // ready() or failed().
     Q_INVOKABLE void start();
+    // Lets the requests in flight finish (a few seconds at most), then stops the server.
     Q_INVOKABLE void stop();
 
 Q_SIGNALS:
@@ -56,12 +61,20 @@ Q_SIGNALS:
     void failed(const QString &message);
 
 private:
-    void obtainToken(const QString &stored);
+    struct Outcome;
+
+    // The owner's token (the stored one while it works); runs on the server's thread.
+    static Outcome obtainToken(const QuorumServer &server, const QString &stored);
+    void startOnServerThread(const QString &storedToken);
+    void finishStart(const Outcome &outcome);
     void fail(const QString &message);
 
     SecretStore *m_secrets;
     QString m_dataDir;
-    std::unique_ptr<QuorumServer> m_server;
+    std::unique_ptr<QThread> m_thread;
+    // Made, run and deleted on m_thread; set while that thread runs.
+    QuorumServer *m_server = nullptr;
+    quint16 m_listeningPort = 0;
     QString m_token;
     QString m_error;
     QString m_initialAdminPassword;

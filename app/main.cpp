@@ -141,6 +141,10 @@ int main(int argc, char *argv[])
                          client.setToken(token);
                      });
 
+    // The server starts on its own thread while the window loads.
+    if (options.embedded)
+        server.start();
+
     QQmlApplicationEngine engine;
     engine.addImportPath(u"qrc:/qt/qml"_s);
     engine.setInitialProperties({
@@ -156,12 +160,9 @@ int main(int argc, char *argv[])
     if (engine.rootObjects().isEmpty())
         return 1;
 
-    // The window shows first: the server's start (its database, its token) runs on this thread
-    // and would otherwise hold the first frame back; the pages follow its state.
-    const auto connectToServer = [&] {
-        if (options.embedded)
-            server.start();
-        else if (options.remote.isValid())
+    // A remote sign-in opens the browser: the window shows first.
+    const auto signInRemotely = [&] {
+        if (!options.embedded && options.remote.isValid())
             signIn.signIn(options.remote);
     };
     auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
@@ -171,11 +172,11 @@ int main(int argc, char *argv[])
             [&] {
                 if (options.reportStartup)
                     reportMilestone(clock, "first frame");
-                QTimer::singleShot(0, &app, connectToServer);
+                QTimer::singleShot(0, &app, signInRemotely);
             },
             Qt::SingleShotConnection);
     } else {
-        connectToServer();
+        signInRemotely();
     }
     return QGuiApplication::exec();
 }

@@ -1,6 +1,7 @@
 // EmbeddedServer: the server inside the app starts on a free loopback port, serves /healthz,
 // hands the app a working owner token, reuses it across starts and replaces (and revokes) a
-// stored one that no longer works; the models work against it.
+// stored one that no longer works; the models work against it. It starts off the caller's
+// thread and stops cleanly.
 
 #include "ApiClient.h"
 #include "AppTestServer.h"
@@ -9,8 +10,11 @@
 #include "MeetingListModel.h"
 #include "SecretStore.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
+#include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 using namespace quorum;
@@ -85,6 +89,49 @@ private Q_SLOTS:
         model.refresh();
         QTRY_COMPARE(model.count(), 1);
         QCOMPARE(model.get(0).value(u"topic"_s).toString(), u"Embedded"_s);
+    }
+
+    // The window's thread keeps drawing while the server creates its database, runs the
+    // migrations and hashes the owner's first password: a 5 ms timer keeps ticking. Then stop()
+    // closes the port, and the same object starts again.
+    void startsWithoutHoldingTheCallersThreadAndStopsCleanly()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        SecretStore secrets(dir.filePath(u"app"_s));
+        secrets.useFallbackOnly();
+        EmbeddedServer server(&secrets, dir.filePath(u"server"_s));
+        QElapsedTimer sinceLastTick;
+        qint64 longestGap = 0;
+        QTimer ticker;
+        ticker.setInterval(5);
+        connect(&ticker, &QTimer::timeout, this,
+                [&] { longestGap = std::max(longestGap, sinceLastTick.restart()); });
+        QSignalSpy ready(&server, &EmbeddedServer::ready);
+        QElapsedTimer startTime;
+
+        startTime.start();
+        sinceLastTick.start();
+        ticker.start();
+        server.start();
+        QVERIFY2(ready.wait(20000), qPrintable(server.error()));
+        ticker.stop();
+
+        qInfo("the first start took %lld ms; the caller's longest pause was %lld ms",
+              static_cast<long long>(startTime.elapsed()), static_cast<long long>(longestGap));
+        QVERIFY2(longestGap < 150, "the caller's thread was held up while the server started");
+        const QUrl url = server.url();
+        QCOMPARE(get(url, {}, u"/healthz"_s).status, 200);
+
+        server.stop();
+
+        QVERIFY(!server.isRunning());
+        QVERIFY(server.url().isEmpty());
+        QTcpSocket probe;
+        probe.connectToHost(QHostAddress::LocalHost, quint16(url.port()));
+        QVERIFY(!probe.waitForConnected(2000));
+        QVERIFY(!startServer(server).isEmpty());
+        QCOMPARE(get(server.url(), {}, u"/healthz"_s).status, 200);
     }
 
     void reusesTheStoredTokenOnTheNextStart()

@@ -1,5 +1,6 @@
 #include "EmbeddedServer.h"
 
+#include "ApiClient.h"
 #include "SecretStore.h"
 #include "auth/AuditLog.h"
 #include "auth/Scopes.h"
@@ -144,6 +145,15 @@ void EmbeddedServer::finishStart(const Outcome &outcome)
     qCInfo(lcEmbedded) << "built-in server on port" << m_listeningPort;
     Q_EMIT runningChanged();
     Q_EMIT ready(url(), m_token);
+}
+
+bool EmbeddedServer::connectClient(ApiClient *client) const
+{
+    if (!client || !m_running)
+        return false;
+    client->setBaseUrl(url());
+    client->setToken(m_token);
+    return true;
 }
 
 void EmbeddedServer::stop()

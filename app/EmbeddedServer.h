@@ -10,6 +10,7 @@ class QThread;
 
 namespace quorum {
 
+class ApiClient;
 class QuorumServer;
 class SecretStore;
 
@@ -52,6 +53,9 @@ public:
     Q_INVOKABLE void start();
     // Lets the requests in flight finish (a few seconds at most), then stops the server.
     Q_INVOKABLE void stop();
+    // Points the client at this server with the owner's token (the way back from a remote
+    // server); whether the server was running to do so.
+    Q_INVOKABLE bool connectClient(quorum::ApiClient *client) const;
 
 Q_SIGNALS:
     void runningChanged();

@@ -4,10 +4,15 @@
 
 #include <QCryptographicHash>
 #include <QDesktopServices>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QOAuth2AuthorizationCodeFlow>
 #include <QOAuthHttpServerReplyHandler>
 #include <QRandomGenerator>
+#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -68,6 +73,7 @@ private:
 RemoteSignIn::RemoteSignIn(SecretStore *secrets, QObject *parent)
     : QObject(parent)
     , m_secrets(secrets)
+    , m_network(new QNetworkAccessManager(this))
 { }
 
 RemoteSignIn::~RemoteSignIn() = default;
@@ -83,6 +89,69 @@ void RemoteSignIn::signIn(const QUrl &serverUrl, const QString &scope)
         Q_EMIT errorChanged();
     }
 
+    const quint64 attempt = m_attempt;
+    m_secrets->read(secretPrefix() + u":refresh"_s, this,
+                    [this, attempt, scope](const QString &refreshToken) {
+                        if (attempt != m_attempt)
+                            return;
+                        if (refreshToken.isEmpty())
+                            startBrowserFlow(scope);
+                        else
+                            refresh(refreshToken, scope);
+                    });
+}
+
+QString RemoteSignIn::secretPrefix() const
+{
+    return u"remote:"_s + m_serverUrl.toString(QUrl::RemovePath);
+}
+
+void RemoteSignIn::refresh(const QString &refreshToken, const QString &scope)
+{
+    QNetworkRequest request(m_serverUrl.resolved(QUrl(u"/oauth/token"_s)));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/x-www-form-urlencoded");
+    request.setTransferTimeout(15000);
+    QUrlQuery form;
+    form.addQueryItem(u"grant_type"_s, u"refresh_token"_s);
+    form.addQueryItem(u"refresh_token"_s, refreshToken);
+    form.addQueryItem(u"client_id"_s, kClientId);
+    QNetworkReply *reply = m_network->post(request, form.toString(QUrl::FullyEncoded).toUtf8());
+
+    const quint64 attempt = m_attempt;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, attempt, scope] {
+        reply->deleteLater();
+        if (attempt != m_attempt)
+            return;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 0)
+            return finish(
+                tr("%1 cannot be reached: %2").arg(m_serverUrl.host(), reply->errorString()));
+
+        const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+        const QString access = answer.value("access_token"_L1).toString();
+        if (status != 200 || access.isEmpty()) {
+            // Expired, revoked or rotated elsewhere: the user signs in again.
+            qCInfo(lcSignIn) << "the stored refresh token was refused:"
+                             << answer.value("error"_L1).toString();
+            m_secrets->remove(secretPrefix() + u":refresh"_s, this);
+            return startBrowserFlow(scope);
+        }
+        keepTokens(access, answer.value("refresh_token"_L1).toString());
+        finish({});
+        Q_EMIT signedIn(m_serverUrl, access);
+    });
+}
+
+void RemoteSignIn::keepTokens(const QString &access, const QString &refresh)
+{
+    m_secrets->write(secretPrefix() + u":access"_s, access, this);
+    if (!refresh.isEmpty())
+        m_secrets->write(secretPrefix() + u":refresh"_s, refresh, this);
+}
+
+void RemoteSignIn::startBrowserFlow(const QString &scope)
+{
+    const QUrl serverUrl = m_serverUrl;
     m_flow = new Flow(this);
     if (!m_flow->isListening())
         return finish(tr("No local port is free for the sign-in's answer."));
@@ -98,9 +167,7 @@ void RemoteSignIn::signIn(const QUrl &serverUrl, const QString &scope)
     });
     connect(m_flow, &QAbstractOAuth::granted, this, [this] {
         const QString access = m_flow->token();
-        const QString prefix = u"remote:"_s + m_serverUrl.toString(QUrl::RemovePath);
-        m_secrets->write(prefix + u":access"_s, access, this);
-        m_secrets->write(prefix + u":refresh"_s, m_flow->refreshToken(), this);
+        keepTokens(access, m_flow->refreshToken());
         finish({});
         Q_EMIT signedIn(m_serverUrl, access);
     });
@@ -124,6 +191,7 @@ void RemoteSignIn::signIn(const QUrl &serverUrl, const QString &scope)
 
 void RemoteSignIn::cancel()
 {
+    ++m_attempt;
     if (m_flow) {
         m_flow->disconnect(this);
         m_flow->deleteLater();

@@ -2,6 +2,8 @@
 
 #include <QObject>
 #include <QUrl>
+
+class QNetworkAccessManager;
 #include <QtQml/qqmlregistration.h>
 
 namespace quorum {
@@ -12,7 +14,9 @@ class SecretStore;
 // OAuth 2 authorization code flow with PKCE (S256), the system browser for the user's sign-in
 // and consent, and a redirect listener on 127.0.0.1 (any free port, path /callback). Qt 6.4
 // has no PKCE of its own, so the challenge and the verifier go in through the flow's
-// parameter hook. The tokens are kept in the SecretStore under the server's address.
+// parameter hook. The tokens are kept in the SecretStore under the server's address, and the
+// next sign-in to that server uses its refresh token first (rotating it), so the browser opens
+// again only when the server no longer takes it.
 class RemoteSignIn final : public QObject
 {
     Q_OBJECT
@@ -33,7 +37,8 @@ public:
     // Whether signIn() opens the system browser (tests take browserUrl() instead).
     void setOpensBrowser(bool opens) { m_opensBrowser = opens; }
 
-    // Starts the flow for these scopes (space-separated; every scope when empty).
+    // Signs in for these scopes (space-separated; every scope when empty): with the stored
+    // refresh token of this server when it still works, through the browser otherwise.
     Q_INVOKABLE void signIn(const QUrl &serverUrl, const QString &scope = {});
     Q_INVOKABLE void cancel();
 
@@ -45,11 +50,19 @@ Q_SIGNALS:
     void signedIn(const QUrl &serverUrl, const QString &accessToken);
 
 private:
+    // Where the server's tokens are kept: prefix + ":access" / ":refresh".
+    QString secretPrefix() const;
+    void refresh(const QString &refreshToken, const QString &scope);
+    void startBrowserFlow(const QString &scope);
+    void keepTokens(const QString &access, const QString &refresh);
     void finish(const QString &error);
 
     SecretStore *m_secrets;
     class Flow;
     Flow *m_flow = nullptr;
+    QNetworkAccessManager *m_network;
+    // Counts the attempts: an answer to one that was cancelled or replaced is dropped.
+    quint64 m_attempt = 0;
     QUrl m_serverUrl;
     QString m_error;
     bool m_busy = false;

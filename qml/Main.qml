@@ -15,6 +15,7 @@ ApplicationWindow {
     readonly property alias meetingsPage: meetingsPage
     readonly property alias livePage: livePage
     readonly property alias recordingsPage: recordingsPage
+    readonly property alias serverPage: serverPage
 
     // The meeting the Live and Recordings pages show.
     property string currentMeetingId
@@ -191,8 +192,11 @@ ApplicationWindow {
                 hint: qsTr("Installed apps and the workspace's users will be managed here.")
             }
             ServerPage {
+                id: serverPage
+
                 client: root.client
                 embeddedServer: root.embeddedServer
+                remoteSignIn: root.remoteSignIn
                 secrets: root.secrets
             }
         }

@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Quorum
 
 // One recording: its state and progress, then each file with its size and the expiry of its
 // link.
@@ -39,7 +40,7 @@ Rectangle {
     }
 
     function when(instant: string): string {
-        return instant ? new Date(instant).toLocaleString(Qt.locale(), "d MMM yyyy, HH:mm") : "";
+        return instant ? TimeZones.local(instant) : "";
     }
 
     function fileName(file: var): string {

@@ -67,6 +67,15 @@ QString TimeZones::describe(const QString &instant, const QString &zone) const
     return tr("%1 (%2)").arg(QLocale().toString(moment, u"ddd d MMM yyyy, HH:mm"_s), zone);
 }
 
+QString TimeZones::local(const QString &instant) const
+{
+    const QDateTime moment = QDateTime::fromString(instant, Qt::ISODateWithMs).toLocalTime();
+    if (!moment.isValid())
+        return {};
+    return QLocale().toString(moment, u"d MMM yyyy, HH:mm"_s) + u' '
+        + moment.timeZoneAbbreviation();
+}
+
 bool TimeZones::isValidWallTime(const QString &date, const QString &time) const
 {
     return QDate::fromString(date, u"yyyy-MM-dd"_s).isValid()

@@ -28,6 +28,8 @@ public:
     Q_INVOKABLE QString wallTime(const QString &instant, const QString &zone) const;
     // A readable start, e.g. "Sat 4 May 2030, 09:00 (Europe/Berlin)".
     Q_INVOKABLE QString describe(const QString &instant, const QString &zone) const;
+    // An instant in the computer's own zone, e.g. "4 May 2030, 09:00 CEST".
+    Q_INVOKABLE QString local(const QString &instant) const;
     // Whether "yyyy-MM-dd" and "HH:mm" form a real moment.
     Q_INVOKABLE bool isValidWallTime(const QString &date, const QString &time) const;
 };

@@ -3,6 +3,8 @@
 #include "LiveScenario.h"
 // quorum::ApiClient, the app's; tests/integration has an ApiClient.h of its own.
 #include "PagedListModel.h"
+#include "RemoteSignIn.h"
+#include "SecretStore.h"
 #include "SignalClient.h"
 
 #include <QDateTime>
@@ -60,6 +62,18 @@ QmlTestHarness::QmlTestHarness(QObject *parent)
     m_client = std::make_unique<quorum::ApiClient>();
     m_client->setBaseUrl(QUrl(m_live->server().baseUrl()));
     m_client->setToken(m_live->bearer());
+
+    m_secrets = std::make_unique<quorum::SecretStore>(scratch().filePath(u"app"_s));
+    m_secrets->useFallbackOnly();
+    m_remoteSignIn = std::make_unique<quorum::RemoteSignIn>(m_secrets.get());
+    m_remoteSignIn->setOpensBrowser(false);
+    connect(m_remoteSignIn.get(), &quorum::RemoteSignIn::browserUrl, this,
+            [this](const QUrl &url) { m_lastBrowserUrl = url.toString(); });
+}
+
+QObject *QmlTestHarness::remoteSignIn() const
+{
+    return m_remoteSignIn.get();
 }
 
 QmlTestHarness::~QmlTestHarness()

@@ -11,7 +11,9 @@ class QQuickItem;
 
 namespace quorum {
 class ApiClient;
-}
+class RemoteSignIn;
+class SecretStore;
+} // namespace quorum
 
 namespace quorum::testing {
 
@@ -28,6 +30,7 @@ class QmlTestHarness final : public QObject
     Q_PROPERTY(QObject *client READ client CONSTANT)
     Q_PROPERTY(bool ready READ isReady CONSTANT)
     Q_PROPERTY(QString problem READ problem CONSTANT)
+    Q_PROPERTY(QObject *remoteSignIn READ remoteSignIn CONSTANT)
 
 public:
     explicit QmlTestHarness(QObject *parent = nullptr);
@@ -56,12 +59,19 @@ public:
     // The recording's state once it is one of `states`, or after the timeout.
     Q_INVOKABLE QString waitForRecording(const QString &meetingId, const QString &states,
                                          int timeoutMs = 30000);
+    // A RemoteSignIn that never opens a browser (its secrets in a scratch file), and the
+    // authorization page its last sign-in would have shown there.
+    QObject *remoteSignIn() const;
+    Q_INVOKABLE QString lastBrowserUrl() const { return m_lastBrowserUrl; }
     // Saves a picture of the item's window as build/app-screenshots/<name>.png; its path.
     Q_INVOKABLE QString screenshot(QQuickItem *item, const QString &name);
 
 private:
     std::unique_ptr<LiveScenario> m_live;
     std::unique_ptr<quorum::ApiClient> m_client;
+    std::unique_ptr<quorum::SecretStore> m_secrets;
+    std::unique_ptr<quorum::RemoteSignIn> m_remoteSignIn;
+    QString m_lastBrowserUrl;
     QHash<QString, SignalClient *> m_clients;
     QString m_problem;
 };

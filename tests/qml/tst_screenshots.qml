@@ -49,7 +49,8 @@ Item {
                 verify(harness.join(user, liveId) !== "");
 
             window = windowComponent.createObject(null, {
-                client: harness.client, embeddedServer: null, remoteSignIn: null, secrets: null
+                client: harness.client, embeddedServer: null, remoteSignIn: harness.remoteSignIn,
+                secrets: null
             });
             verify(window);
             window.width = 1200;
@@ -122,11 +123,15 @@ Item {
             Theme.dark = false;
         }
 
-        function test_5_other_pages() {
+        function test_5_server() {
             window.showPage("server");
+            const page = window.serverPage;
+            page.refresh();
+            tryVerify(() => !page.status.busy && !page.audit.busy && page.audit.count > 0, 5000);
             shoot("server-light");
-            window.showPage("webhooks");
-            shoot("webhooks-light");
+            Theme.dark = true;
+            shoot("server-dark");
+            Theme.dark = false;
             window.showPage("meetings");
         }
     }

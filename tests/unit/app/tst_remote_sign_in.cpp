@@ -1,7 +1,9 @@
 // RemoteSignIn against a real quorumd: the authorization request carries an S256 challenge,
 // a signed-in browser session approves it (driven over HTTP by OAuthFlow instead of a
 // browser), the loopback listener receives the code, and the token exchange with the
-// verifier yields an access token that works and is kept in the SecretStore.
+// verifier yields an access token that works and is kept in the SecretStore. The next sign-in
+// uses the stored refresh token without the browser; a refused one sends the user to the
+// browser again.
 
 #include "ApiClient.h"
 #include "CallWaiter.h"
@@ -25,6 +27,52 @@ class tst_RemoteSignIn : public QObject
     Q_OBJECT
 
 private:
+    // Reads one secret of the store.
+    QString storedSecret(SecretStore &secrets, const QString &key)
+    {
+        QString stored;
+        bool read = false;
+        secrets.read(u"remote:"_s + QUrl(m_server->baseUrl()).toString(QUrl::RemovePath) + key,
+                     this, [&](const QString &value) {
+                         stored = value;
+                         read = true;
+                     });
+        if (!QTest::qWaitFor([&] { return read; }, 5000))
+            return u"(not read)"_s;
+        return stored;
+    }
+
+    // Signs in through "the browser" (hana approves over HTTP); the access token, or empty.
+    QString signInThroughTheBrowser(RemoteSignIn &signIn)
+    {
+        QSignalSpy browser(&signIn, &RemoteSignIn::browserUrl);
+        QSignalSpy signedIn(&signIn, &RemoteSignIn::signedIn);
+        signIn.signIn(QUrl(m_server->baseUrl()));
+        if (!QTest::qWaitFor([&] { return !browser.isEmpty(); }, 10000))
+            return {};
+        const QUrlQuery query(browser.first().first().toUrl());
+        OAuthFlow flow(m_server->baseUrl());
+        const QByteArray cookie = flow.signIn(u"default"_s, u"hana"_s);
+        QList<QPair<QString, QString>> parameters;
+        for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded))
+            parameters.append({name, value});
+        const ApiReply approved = flow.decide(parameters, cookie);
+        QNetworkAccessManager browserNetwork;
+        QNetworkReply *followed = browserNetwork.get(
+            QNetworkRequest(QUrl(QString::fromUtf8(approved.header("Location")))));
+        const bool arrived = QTest::qWaitFor([&] { return !signedIn.isEmpty(); }, 15000);
+        followed->deleteLater();
+        return arrived ? signedIn.first().at(1).toString() : QString();
+    }
+
+    int statusWith(const QString &token)
+    {
+        quorum::ApiClient client;
+        client.setBaseUrl(QUrl(m_server->baseUrl()));
+        client.setToken(token);
+        return waitFor(client.get(u"/v1/me"_s)).status;
+    }
+
     std::unique_ptr<QuorumdProcess> m_server;
     QTemporaryDir m_dir;
 
@@ -99,9 +147,56 @@ private Q_SLOTS:
         QCOMPARE(stored, token);
     }
 
+    void theNextSignInUsesTheStoredRefreshTokenWithoutTheBrowser()
+    {
+        QTemporaryDir dir;
+        SecretStore secrets(dir.filePath(u"app"_s));
+        secrets.useFallbackOnly();
+        RemoteSignIn signIn(&secrets);
+        signIn.setOpensBrowser(false);
+        QVERIFY(!signInThroughTheBrowser(signIn).isEmpty());
+        const QString firstRefresh = storedSecret(secrets, u":refresh"_s);
+        QVERIFY(!firstRefresh.isEmpty());
+        QSignalSpy browser(&signIn, &RemoteSignIn::browserUrl);
+        QSignalSpy signedIn(&signIn, &RemoteSignIn::signedIn);
+
+        signIn.signIn(QUrl(m_server->baseUrl()));
+
+        QTRY_COMPARE_WITH_TIMEOUT(signedIn.size(), 1, 10000);
+        QCOMPARE(browser.size(), 0);
+        QVERIFY(signIn.error().isEmpty());
+        const QString access = signedIn.first().at(1).toString();
+        QCOMPARE(statusWith(access), 200);
+        QCOMPARE(storedSecret(secrets, u":access"_s), access);
+        const QString rotated = storedSecret(secrets, u":refresh"_s);
+        QVERIFY(!rotated.isEmpty());
+        QVERIFY(rotated != firstRefresh);
+    }
+
+    void aRefusedRefreshTokenSendsTheUserToTheBrowserAgain()
+    {
+        QTemporaryDir dir;
+        SecretStore secrets(dir.filePath(u"app"_s));
+        secrets.useFallbackOnly();
+        bool written = false;
+        secrets.write(u"remote:"_s + QUrl(m_server->baseUrl()).toString(QUrl::RemovePath)
+                          + u":refresh"_s,
+                      u"qrt_not_a_token"_s, this, [&](bool) { written = true; });
+        QTRY_VERIFY(written);
+        RemoteSignIn signIn(&secrets);
+        signIn.setOpensBrowser(false);
+
+        const QString access = signInThroughTheBrowser(signIn);
+
+        QVERIFY(!access.isEmpty());
+        QCOMPARE(statusWith(access), 200);
+        QVERIFY(storedSecret(secrets, u":refresh"_s) != u"qrt_not_a_token"_s);
+    }
+
     void aDeniedConsentEndsTheAttemptWithAnError()
     {
-        SecretStore secrets(m_dir.filePath(u"app"_s));
+        QTemporaryDir dir;
+        SecretStore secrets(dir.filePath(u"app"_s));
         secrets.useFallbackOnly();
         RemoteSignIn signIn(&secrets);
         signIn.setOpensBrowser(false);

@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLockFile>
 #include <QLoggingCategory>
 #include <QStandardPaths>
 #include <QThread>
@@ -117,7 +118,13 @@ void EmbeddedServer::startOnServerThread(const QString &storedToken)
     QMetaObject::invokeMethod(server, [this, server, storedToken] {
         Outcome outcome;
         if (const Status started = server->start(); !started) {
-            outcome.error = tr("The built-in server did not start: %1").arg(started.error().detail);
+            // The usual cause: a second copy of the app on the same data.
+            QLockFile probe(QDir(server->settings().dataDir).filePath(u"quorumd.lock"_s));
+            outcome.error = probe.tryLock(0)
+                ? tr("The built-in server did not start: %1").arg(started.error().detail)
+                : tr("Quorum is already open: another Quorum window (or a quorumd) uses %1. "
+                     "Close it first, or start this one with its own --data-dir.")
+                      .arg(server->settings().dataDir);
         } else {
             outcome = obtainToken(*server, storedToken);
             outcome.port = server->port();

@@ -16,6 +16,7 @@ Rectangle {
     readonly property string meetingState: item.state
     readonly property bool upcoming: meetingState === "SCHEDULED"
     readonly property bool isLive: meetingState === "LIVE"
+    readonly property int actionWidth: 110
 
     signal editRequested(var item)
     signal copyLinkRequested(string joinUrl)
@@ -65,12 +66,15 @@ Rectangle {
         anchors.margins: Theme.spacingLarge
         spacing: Theme.spacingLarge
 
+        // Yields its width to the actions: a long topic is elided rather than pushing them out.
         ColumnLayout {
             spacing: Theme.spacingSmall
             Layout.fillWidth: true
+            Layout.preferredWidth: 100
 
             RowLayout {
                 spacing: Theme.spacing
+                Layout.fillWidth: true
 
                 Label {
                     objectName: "topicLabel"
@@ -79,7 +83,7 @@ Rectangle {
                     font.bold: true
                     color: Theme.text
                     elide: Text.ElideRight
-                    Layout.maximumWidth: root.width * 0.45
+                    Layout.minimumWidth: 40
                 }
                 Rectangle {
                     radius: height / 2
@@ -98,6 +102,9 @@ Rectangle {
                         font.bold: root.isLive
                     }
                 }
+                Item {
+                    Layout.fillWidth: true
+                }
             }
             Label {
                 text: root.details()
@@ -107,10 +114,13 @@ Rectangle {
             }
         }
 
+        // The actions sit in slots of one width, so that each lines up from row to row: End
+        // takes Cancel's place and the live view is always last.
         Button {
             visible: root.upcoming || root.isLive
             text: qsTr("Copy link")
             flat: true
+            Layout.preferredWidth: root.actionWidth
             Accessible.name: qsTr("Copy the join link of %1").arg(root.topic)
             onClicked: root.copyLinkRequested(root.joinUrl)
         }
@@ -118,33 +128,47 @@ Rectangle {
             objectName: "editButton"
             visible: root.upcoming
             text: qsTr("Edit")
+            Layout.preferredWidth: root.actionWidth
             Accessible.name: qsTr("Edit %1").arg(root.topic)
             onClicked: root.editRequested(root.item)
+        }
+        Item {
+            visible: root.isLive
+            Layout.preferredWidth: root.actionWidth
         }
         Button {
             objectName: "cancelMeetingButton"
             visible: root.upcoming
             text: qsTr("Cancel")
+            Layout.preferredWidth: root.actionWidth
             Accessible.name: qsTr("Cancel %1").arg(root.topic)
             onClicked: root.cancelRequested(root.meetingId, root.topic)
         }
         Button {
-            objectName: "openLiveButton"
-            visible: root.upcoming || root.isLive
-            text: root.isLive ? qsTr("Open live view") : qsTr("Watch")
-            highlighted: root.isLive
-            Accessible.name: qsTr("Open the live view of %1").arg(root.topic)
-            onClicked: root.openLiveRequested(root.meetingId, root.topic)
-        }
-        Button {
             visible: root.isLive
             text: qsTr("End")
+            Layout.preferredWidth: root.actionWidth
             Accessible.name: qsTr("End %1 for everyone").arg(root.topic)
             onClicked: root.endRequested(root.meetingId, root.topic)
         }
         Button {
+            objectName: "openLiveButton"
+            visible: root.upcoming || root.isLive
+            text: qsTr("Live view")
+            highlighted: root.isLive
+            Layout.preferredWidth: root.actionWidth
+            Accessible.name: root.isLive ? qsTr("Open the live view of %1").arg(root.topic)
+                                         : qsTr("Watch %1 from the live view: who waits, who "
+                                                + "joins").arg(root.topic)
+            ToolTip.visible: hovered
+            ToolTip.text: root.isLive ? qsTr("Who is in the meeting, and the host's controls")
+                                      : qsTr("Who joins once it starts, and the host's controls")
+            onClicked: root.openLiveRequested(root.meetingId, root.topic)
+        }
+        Button {
             visible: root.meetingState === "ENDED"
             text: qsTr("Recordings")
+            Layout.preferredWidth: root.actionWidth
             Accessible.name: qsTr("Recordings of %1").arg(root.topic)
             onClicked: root.openRecordingsRequested(root.meetingId, root.topic)
         }

@@ -58,8 +58,33 @@ Dialog {
         formProblem.message = "";
     }
 
+    // The server's objection to a field, in a host's words where the dialog knows them (the
+    // server's own sentences are written for the API's developers).
     function errorOf(field: string): string {
-        return fieldErrors[field] !== undefined ? fieldErrors[field] : "";
+        const message = fieldErrors[field];
+        if (message === undefined)
+            return "";
+        switch (field) {
+        case "topic":
+            if (message.includes("empty"))
+                return qsTr("Give the meeting a topic.");
+            if (message.includes("at most"))
+                return qsTr("A topic can have at most 200 characters.");
+            if (message.includes("line break"))
+                return qsTr("A topic is one line, without line breaks or tabs.");
+            break;
+        case "start_time":
+            if (message.includes("in the past"))
+                return qsTr("This time has already passed; choose a later one.");
+            break;
+        case "timezone":
+            return qsTr("Choose a time zone from the list.");
+        case "duration_minutes":
+            return qsTr("A meeting lasts from 1 minute to 24 hours (1440 minutes).");
+        case "passcode":
+            return qsTr("A passcode has 1 to 10 characters: letters, digits, @ _ * or -.");
+        }
+        return message;
     }
 
     function input(): var {
@@ -168,6 +193,9 @@ Dialog {
         TextField {
             id: topicField
 
+            // A field the server objected to is outlined in red.
+            palette.mid: root.errorOf("topic") !== "" ? Theme.danger : Theme.border
+
             objectName: "topicField"
             placeholderText: qsTr("Weekly planning")
             selectByMouse: true
@@ -201,6 +229,8 @@ Dialog {
             TextField {
                 id: dateField
 
+                palette.mid: root.errorOf("start_time") !== "" ? Theme.danger : Theme.border
+
                 objectName: "dateField"
                 placeholderText: "2030-05-04"
                 inputMask: "9999-99-99"
@@ -209,6 +239,8 @@ Dialog {
             }
             TextField {
                 id: timeField
+
+                palette.mid: root.errorOf("start_time") !== "" ? Theme.danger : Theme.border
 
                 objectName: "timeField"
                 placeholderText: "09:30"
@@ -258,6 +290,8 @@ Dialog {
             SpinBox {
                 id: durationBox
 
+                palette.mid: root.errorOf("duration_minutes") !== "" ? Theme.danger : Theme.border
+
                 objectName: "durationBox"
                 from: 1
                 to: 1440
@@ -268,8 +302,10 @@ Dialog {
             TextField {
                 id: passcodeField
 
+                palette.mid: root.errorOf("passcode") !== "" ? Theme.danger : Theme.border
+
                 objectName: "passcodeField"
-                placeholderText: qsTr("Up to 10 letters or digits")
+                placeholderText: qsTr("1 to 10 letters, digits, @ _ * -")
                 selectByMouse: true
                 Accessible.name: qsTr("Passcode")
                 Layout.fillWidth: true

@@ -152,10 +152,18 @@ Item {
             Accessible.name: qsTr("Meetings")
             Layout.fillWidth: true
             Layout.fillHeight: true
-            ScrollBar.vertical: ScrollBar {}
+            // Always shown when the list is longer than the page: a cut-off last row then
+            // reads as "more below".
+            ScrollBar.vertical: ScrollBar {
+                id: meetingScrollBar
+
+                policy: meetingList.contentHeight > meetingList.height ? ScrollBar.AlwaysOn
+                                                                       : ScrollBar.AsNeeded
+            }
 
             delegate: MeetingDelegate {
-                width: meetingList.width
+                width: meetingList.width - (meetingScrollBar.policy === ScrollBar.AlwaysOn
+                                            ? meetingScrollBar.width + Theme.spacingSmall : 0)
                 onEditRequested: item => meetingDialog.openFor(item)
                 onCopyLinkRequested: joinUrl => root.copyText(joinUrl)
                 onOpenLiveRequested: (meetingId, topic) => root.openLive(meetingId, topic)

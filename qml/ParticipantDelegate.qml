@@ -53,8 +53,8 @@ Rectangle {
             Layout.minimumWidth: 120
 
             Label {
-                text: root.displayName + (root.isHost ? qsTr("  · host")
-                                                      : root.isCoHost ? qsTr("  · co-host") : "")
+                text: root.displayName + (root.isHost ? qsTr(" · host")
+                                                      : root.isCoHost ? qsTr(" · co-host") : "")
                 color: Theme.text
                 font.bold: root.isHost || root.isCoHost
                 elide: Text.ElideRight

@@ -87,8 +87,8 @@ Rectangle {
             Label {
                 visible: root.item.duration_seconds > 0
                 text: root.item.duration_seconds < 60
-                      ? qsTr("%n s", "", Math.round(root.item.duration_seconds))
-                      : qsTr("%n min", "", Math.round(root.item.duration_seconds / 60))
+                      ? qsTr("· %n s long", "", Math.round(root.item.duration_seconds))
+                      : qsTr("· %n min long", "", Math.round(root.item.duration_seconds / 60))
                 color: Theme.mutedText
             }
             Item {

@@ -58,7 +58,8 @@ Item {
 
         PageHeader {
             title: qsTr("Recordings")
-            subtitle: qsTr("Recordings stay downloadable until their links expire.")
+            subtitle: qsTr("Links are renewed each time this list is read; the server deletes "
+                           + "recordings after its retention period (30 days unless set).")
             busy: recordingModel.busy || meetingChoices.busy
             Layout.fillWidth: true
 

@@ -117,9 +117,12 @@ private Q_SLOTS:
         QVERIFY2(ready.wait(20000), qPrintable(server.error()));
         ticker.stop();
 
+        const qint64 startMs = startTime.elapsed();
         qInfo("the first start took %lld ms; the caller's longest pause was %lld ms",
-              static_cast<long long>(startTime.elapsed()), static_cast<long long>(longestGap));
-        QVERIFY2(longestGap < 150, "the caller's thread was held up while the server started");
+              static_cast<long long>(startMs), static_cast<long long>(longestGap));
+        // Run on the caller's thread, the start would be one pause as long as itself.
+        QVERIFY2(longestGap * 2 < startMs,
+                 "the caller's thread was held up while the server started");
         const QUrl url = server.url();
         QCOMPARE(get(url, {}, u"/healthz"_s).status, 200);
 
@@ -132,6 +135,22 @@ private Q_SLOTS:
         QVERIFY(!probe.waitForConnected(2000));
         QVERIFY(!startServer(server).isEmpty());
         QCOMPARE(get(server.url(), {}, u"/healthz"_s).status, 200);
+    }
+
+    void aSecondCopyOnTheSameDataSaysTheAppIsAlreadyOpen()
+    {
+        const auto secrets = secretStore();
+        EmbeddedServer first(secrets.get(), m_dir.filePath(u"server"_s));
+        QVERIFY(!startServer(first).isEmpty());
+        EmbeddedServer second(secrets.get(), m_dir.filePath(u"server"_s));
+        QSignalSpy failed(&second, &EmbeddedServer::failed);
+
+        second.start();
+
+        QVERIFY(failed.wait(20000));
+        QVERIFY2(second.error().contains(u"already open"_s), qPrintable(second.error()));
+        QVERIFY(!second.isRunning());
+        QCOMPARE(get(first.url(), {}, u"/healthz"_s).status, 200);
     }
 
     void reusesTheStoredTokenOnTheNextStart()

@@ -10,16 +10,27 @@ QUORUM_APP_ARGS ?=
 CMAKE_CONFIGURE = cmake -S . -G Ninja -Wno-dev
 CTEST           = ctest --output-on-failure --timeout 300 -j $(JOBS)
 
-.PHONY: run app test package deps-run deps-package deps-test build build-asan test-release \
+.PHONY: run app server test package deps-run deps-package deps-test build build-asan test-release \
         test-sanitize check-format format bench clean
 
-## run: install what is missing, build, and serve on http://127.0.0.1:8080
+## run: install what is missing, build, and start Quorum: the desktop app with its embedded
+## server where a display exists, the headless quorumd on http://127.0.0.1:8080 otherwise
 run: deps-run build
-	exec $(BUILD_DIR)/bin/quorumd $(QUORUM_ARGS)
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		echo "Starting the desktop app (make server runs the headless quorumd instead)"; \
+		exec $(BUILD_DIR)/bin/quorum $(QUORUM_APP_ARGS); \
+	else \
+		echo "No display: starting the headless quorumd (make app needs a display)"; \
+		exec $(BUILD_DIR)/bin/quorumd $(QUORUM_ARGS); \
+	fi
 
-## app: the desktop app for hosts with its embedded server (still being built: issue 7)
+## app: the desktop app for hosts with its embedded server
 app: deps-run build
 	exec $(BUILD_DIR)/bin/quorum $(QUORUM_APP_ARGS)
+
+## server: the headless quorumd on http://127.0.0.1:8080, display or not
+server: deps-run build
+	exec $(BUILD_DIR)/bin/quorumd $(QUORUM_ARGS)
 
 ## test: the whole matrix: formatting, every suite on the release build, and the unit and
 ## integration suites again under AddressSanitizer and UndefinedBehaviorSanitizer

@@ -15,6 +15,7 @@ ApplicationWindow {
     readonly property alias meetingsPage: meetingsPage
     readonly property alias livePage: livePage
     readonly property alias recordingsPage: recordingsPage
+    readonly property alias peoplePage: peoplePage
 
     // The meeting the Live and Recordings pages show.
     property string currentMeetingId
@@ -186,9 +187,10 @@ ApplicationWindow {
                 title: qsTr("Webhooks")
                 hint: qsTr("Webhook subscriptions and their deliveries will be managed here.")
             }
-            PlaceholderPage {
-                title: qsTr("Apps and users")
-                hint: qsTr("Installed apps and the workspace's users will be managed here.")
+            PeoplePage {
+                id: peoplePage
+
+                client: root.client
             }
             ServerPage {
                 client: root.client

@@ -72,7 +72,7 @@ Dialog {
         Label {
             objectName: "shownOnceNote"
             text: qsTr("The link is shown only now and works once. If it gets lost or expires, "
-                       + "make a new one with “New link” in the user's row.")
+                       + "make a new one from the user's row.")
             color: Theme.warning
             wrapMode: Text.Wrap
             Layout.fillWidth: true

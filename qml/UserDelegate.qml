@@ -118,6 +118,17 @@ Rectangle {
             }
         }
 
+        // Before the role, so that the role boxes and Disable buttons stay in their columns.
+        Button {
+            objectName: "newLinkButton"
+            text: qsTr("New set-password link")
+            flat: true
+            // Basic writes a flat button's text in windowText: the accent marks it as an action.
+            palette.windowText: Theme.accent
+            visible: !root.item.has_password && !root.disabled
+            Accessible.name: qsTr("A new set-password link for %1").arg(root.name)
+            onClicked: root.passwordLinkRequested(root.item)
+        }
         Label {
             text: qsTr("Role")
             color: Theme.mutedText
@@ -135,13 +146,6 @@ Rectangle {
                 if (root.roleValues[index] !== root.role)
                     root.roleChangeRequested(root.item, root.roleValues[index]);
             }
-        }
-        Button {
-            objectName: "newLinkButton"
-            text: qsTr("New link")
-            visible: !root.item.has_password && !root.disabled
-            Accessible.name: qsTr("A new set-password link for %1").arg(root.name)
-            onClicked: root.passwordLinkRequested(root.item)
         }
         Button {
             objectName: "disableButton"

@@ -405,10 +405,14 @@ Item {
             tryVerify(() => findChild(add, "nameError").text !== "", 5000);
             shoot("users-add-error-light");
             add.close();
-            findChild(people, "passwordLinkDialog").show(
-                "grace.hopper", "http://127.0.0.1:8080/set-password?token=Xr4t9LmQ2vBn8KsW");
+            // Dark first: a modal dialog keeps the palette it opened with, and a host cannot
+            // reach the theme switch while one is open anyway.
             Theme.dark = true;
+            const link = findChild(people, "passwordLinkDialog");
+            link.show("grace.hopper",
+                      "http://127.0.0.1:8080/set-password?token=Xr4t9LmQ2vBn8KsW");
             shoot("users-link-dark");
+            link.close();
             Theme.dark = false;
             window.destroy();
         }

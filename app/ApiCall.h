@@ -25,6 +25,8 @@ class ApiCall : public QObject
     Q_PROPERTY(int status READ status NOTIFY finished)
     Q_PROPERTY(QString code READ code NOTIFY finished)
     Q_PROPERTY(QString message READ message NOTIFY finished)
+    // The server's own sentence about the problem, e.g. why a change is refused.
+    Q_PROPERTY(QString detail READ detail NOTIFY finished)
     Q_PROPERTY(QVariantMap fieldErrors READ fieldErrors NOTIFY finished)
     Q_PROPERTY(QVariant result READ result NOTIFY finished)
 

@@ -150,7 +150,7 @@ void PagedListModel::request(const QString &cursor)
         if (!call->ok()) {
             qCWarning(lcModels) << "loading" << path() << "failed:" << call->status()
                                 << call->code();
-            setError(call->message());
+            setError(call->message(), call->status());
             return;
         }
         setError({});
@@ -255,11 +255,12 @@ ApiCall *PagedListModel::track(ApiCall *call, std::function<void(ApiCall *)> onS
     return call;
 }
 
-void PagedListModel::setError(const QString &error)
+void PagedListModel::setError(const QString &error, int status)
 {
-    if (m_error == error)
+    if (m_error == error && m_errorStatus == status)
         return;
     m_error = error;
+    m_errorStatus = status;
     Q_EMIT errorChanged();
 }
 

@@ -25,6 +25,9 @@ class PagedListModel : public QAbstractListModel
     Q_PROPERTY(quorum::ApiClient *client READ client WRITE setClient NOTIFY clientChanged)
     Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
     Q_PROPERTY(QString error READ error NOTIFY errorChanged)
+    // The HTTP status of the failed read behind `error` (403: the caller may not see the list),
+    // 0 when there is no error or the server was not reached.
+    Q_PROPERTY(int errorStatus READ errorStatus NOTIFY errorChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
     Q_PROPERTY(bool hasMore READ hasMore NOTIFY hasMoreChanged)
     Q_PROPERTY(int pageSize READ pageSize WRITE setPageSize NOTIFY pageSizeChanged)
@@ -36,6 +39,7 @@ public:
     void setClient(ApiClient *client);
     bool isBusy() const { return m_pending > 0; }
     QString error() const { return m_error; }
+    int errorStatus() const { return m_errorStatus; }
     int count() const { return int(m_rows.size()); }
     bool hasMore() const { return !m_nextCursor.isEmpty(); }
     int pageSize() const { return m_pageSize; }
@@ -85,7 +89,7 @@ protected:
     void applyFilter();
     // Tracks an action's call in busy, and runs `onSuccess` when it worked.
     ApiCall *track(ApiCall *call, std::function<void(ApiCall *)> onSuccess = {});
-    void setError(const QString &error);
+    void setError(const QString &error, int status = 0);
     // A call that fails at once because the model has no client.
     ApiCall *failedCall();
     // The ETag a PATCH or DELETE of this item sends (`"v<version>"`), empty when unknown.
@@ -102,6 +106,7 @@ private:
     QList<QJsonObject> m_rows; // those accepted
     QString m_nextCursor;
     QString m_error;
+    int m_errorStatus = 0;
     int m_pending = 0;
     int m_pageSize = 50;
     int m_generation = 0; // answers to an older refresh are dropped

@@ -39,6 +39,13 @@ ApiCall *UserListModel::disable(const QString &userId)
                  [this](ApiCall *call) { upsert(call->json()); });
 }
 
+ApiCall *UserListModel::newPasswordLink(const QString &userId)
+{
+    if (!client())
+        return failedCall();
+    return track(client()->post(u"/v1/users/%1/password-link"_s.arg(userId)));
+}
+
 QString UserListModel::path() const
 {
     return u"/v1/users"_s;

@@ -20,6 +20,8 @@ public:
                                      const QString &password = {});
     Q_INVOKABLE quorum::ApiCall *changeRole(const QString &userId, const QString &role);
     Q_INVOKABLE quorum::ApiCall *disable(const QString &userId);
+    // A fresh one-time `set_password_url` in the result; the user's older links stop working.
+    Q_INVOKABLE quorum::ApiCall *newPasswordLink(const QString &userId);
 
 protected:
     QString path() const override;

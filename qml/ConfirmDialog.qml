@@ -9,12 +9,15 @@ Dialog {
     property string message
     property string confirmText: qsTr("Confirm")
     property var action: null
+    // Runs when the host keeps things as they are; set after ask(), which clears it.
+    property var keepAction: null
 
     function ask(title: string, message: string, confirmText: string, action: var) {
         root.title = title;
         root.message = message;
         root.confirmText = confirmText;
         root.action = action;
+        root.keepAction = null;
         open();
     }
 
@@ -50,5 +53,10 @@ Dialog {
         if (root.action)
             root.action();
         root.action = null;
+    }
+    onRejected: {
+        if (root.keepAction)
+            root.keepAction();
+        root.keepAction = null;
     }
 }

@@ -15,7 +15,11 @@ ApplicationWindow {
     readonly property alias meetingsPage: meetingsPage
     readonly property alias livePage: livePage
     readonly property alias recordingsPage: recordingsPage
+<<<<<<< HEAD
     readonly property alias serverPage: serverPage
+=======
+    readonly property alias peoplePage: peoplePage
+>>>>>>> h-people
 
     // The meeting the Live and Recordings pages show.
     property string currentMeetingId
@@ -187,9 +191,10 @@ ApplicationWindow {
                 title: qsTr("Webhooks")
                 hint: qsTr("Webhook subscriptions and their deliveries will be managed here.")
             }
-            PlaceholderPage {
-                title: qsTr("Apps and users")
-                hint: qsTr("Installed apps and the workspace's users will be managed here.")
+            PeoplePage {
+                id: peoplePage
+
+                client: root.client
             }
             ServerPage {
                 id: serverPage

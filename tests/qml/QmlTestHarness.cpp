@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QQmlEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QTemporaryDir>
@@ -170,5 +171,51 @@ QString QmlTestHarness::screenshot(QQuickItem *item, const QString &name)
     const QString path = dir.filePath(name + u".png"_s);
     return item->window()->grabWindow().save(path) ? path : QString();
 }
+
+// --- Apps and users (tst_people.qml) ---
+
+QString QmlTestHarness::registerApp(const QString &name, const QString &description,
+                                    const QStringList &scopes, bool byVendor)
+{
+    if (byVendor && m_vendorToken.isEmpty()) {
+        m_live->server().createWorkspace(u"vendor"_s);
+        m_live->server().createUser(u"vera"_s, u"vendor"_s, u"admin"_s);
+        m_vendorToken = m_live->server().token(u"vera"_s, u"vendor"_s);
+    }
+    const QJsonObject app{{u"name"_s, name},
+                          {u"description"_s, description},
+                          {u"client_type"_s, u"confidential"_s},
+                          {u"redirect_uris"_s, QJsonArray{u"https://apps.example/callback"_s}},
+                          {u"scopes"_s, QJsonArray::fromStringList(scopes)},
+                          {u"listed"_s, true}};
+    testing::ApiClient registrar(m_live->server().baseUrl(),
+                                 byVendor ? m_vendorToken : m_live->bearer());
+    return registrar.post(u"/v1/apps"_s, app).json().value(u"id"_s).toString();
+}
+
+QVariantMap QmlTestHarness::getJson(const QString &path)
+{
+    const ApiReply reply = m_live->api().get(path);
+    return reply.status == 200 ? reply.json().toVariantMap() : QVariantMap();
+}
+
+int QmlTestHarness::patch(const QString &path, const QVariantMap &body)
+{
+    return m_live->api().patch(path, QJsonObject::fromVariantMap(body)).status;
+}
+
+QObject *QmlTestHarness::memberClient()
+{
+    if (!m_memberClient && m_live) {
+        m_memberClient = std::make_unique<quorum::ApiClient>();
+        m_memberClient->setBaseUrl(QUrl(m_live->server().baseUrl()));
+        m_memberClient->setToken(m_live->bearer(u"bob"_s));
+        // Returned to QML, which would otherwise take it over and collect it.
+        QQmlEngine::setObjectOwnership(m_memberClient.get(), QQmlEngine::CppOwnership);
+    }
+    return m_memberClient.get();
+}
+
+// --- end of apps and users ---
 
 } // namespace quorum::testing

@@ -66,6 +66,19 @@ public:
     // Saves a picture of the item's window as build/app-screenshots/<name>.png; its path.
     Q_INVOKABLE QString screenshot(QQuickItem *item, const QString &name);
 
+    // --- Apps and users (tst_people.qml) ---
+    // Registers an app asking for `scopes`, listed in the marketplace; by the admin's own
+    // workspace, or by a vendor workspace of its own when `byVendor`. Its id, or empty.
+    Q_INVOKABLE QString registerApp(const QString &name, const QString &description,
+                                    const QStringList &scopes, bool byVendor = true);
+    // A GET through the admin's bearer: the JSON answer (empty on failure).
+    Q_INVOKABLE QVariantMap getJson(const QString &path);
+    // A merge PATCH through the admin's bearer: the answer's status.
+    Q_INVOKABLE int patch(const QString &path, const QVariantMap &body);
+    // An app ApiClient signed in as the member bob, who may not manage apps or users.
+    Q_INVOKABLE QObject *memberClient();
+    // --- end of apps and users ---
+
 private:
     std::unique_ptr<LiveScenario> m_live;
     std::unique_ptr<quorum::ApiClient> m_client;
@@ -74,6 +87,9 @@ private:
     QString m_lastBrowserUrl;
     QHash<QString, SignalClient *> m_clients;
     QString m_problem;
+    // Apps and users.
+    QString m_vendorToken;
+    std::unique_ptr<quorum::ApiClient> m_memberClient;
 };
 
 } // namespace quorum::testing

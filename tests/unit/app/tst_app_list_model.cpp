@@ -88,6 +88,7 @@ private Q_SLOTS:
 
         QTRY_VERIFY(!model.error().isEmpty());
         QVERIFY(model.error().contains(u"not allowed"_s));
+        QCOMPARE(model.errorStatus(), 403);
     }
 };
 

@@ -59,6 +59,24 @@ private Q_SLOTS:
         QVERIFY(model.get(model.indexOf(ninaId)).value(u"disabled"_s).toBool());
     }
 
+    void aNewPasswordLinkReplacesTheFirst()
+    {
+        UserListModel model;
+        m_app->attach(model);
+        const CallOutcome added = waitFor(model.add(u"lina"_s, u"member"_s));
+        QVERIFY(added.ok);
+        const QString id = added.json.value(u"user"_s).toObject().value(u"id"_s).toString();
+        const QString first = added.json.value(u"set_password_url"_s).toString();
+
+        const CallOutcome fresh = waitFor(model.newPasswordLink(id));
+
+        QCOMPARE(fresh.status, 201);
+        const QString second = fresh.json.value(u"set_password_url"_s).toString();
+        QVERIFY(second.contains(u"set-password"_s));
+        QVERIFY(second != first);
+        QVERIFY(!model.isBusy());
+    }
+
     void refusalsNameTheirFields_data()
     {
         QTest::addColumn<QString>("name");
@@ -81,6 +99,26 @@ private Q_SLOTS:
         QCOMPARE(outcome.status, 400);
         QVERIFY2(outcome.fieldErrors.contains(field),
                  qPrintable(outcome.fieldErrors.keys().join(u',') + outcome.message));
+    }
+
+    void aMemberIsRefusedWithTheStatusThatSaysSo()
+    {
+        m_app->server().createUser(u"mel"_s, u"default"_s);
+        const auto member = m_app->clientWith(m_app->server().token(u"mel"_s));
+        UserListModel model;
+        model.setClient(member.get());
+
+        model.refresh();
+
+        QTRY_VERIFY(!model.error().isEmpty());
+        QCOMPARE(model.errorStatus(), 403);
+        QCOMPARE(model.count(), 0);
+
+        // A later read that works clears both.
+        model.setClient(m_app->client());
+        model.refresh();
+        QTRY_VERIFY(model.error().isEmpty());
+        QCOMPARE(model.errorStatus(), 0);
     }
 
     void pagesThroughTheUsers()

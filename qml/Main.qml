@@ -15,11 +15,8 @@ ApplicationWindow {
     readonly property alias meetingsPage: meetingsPage
     readonly property alias livePage: livePage
     readonly property alias recordingsPage: recordingsPage
-<<<<<<< HEAD
-    readonly property alias serverPage: serverPage
-=======
     readonly property alias peoplePage: peoplePage
->>>>>>> h-people
+    readonly property alias serverPage: serverPage
 
     // The meeting the Live and Recordings pages show.
     property string currentMeetingId

@@ -7,6 +7,7 @@
 #include "SecretStore.h"
 #include "SignalClient.h"
 
+#include <QAccessible>
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QDir>
@@ -35,6 +36,10 @@ const QStringList kServerFlags{u"--media"_s,
                                u"0"_s,
                                u"--recording-min-free"_s,
                                u"0"_s};
+
+// What a screen reader announces as a control, by class (and subclasses).
+const char *const kControlClasses[] = {"QQuickAbstractButton", "QQuickTextField", "QQuickTextArea",
+                                       "QQuickComboBox",       "QQuickSpinBox",   "QQuickSlider"};
 
 QTemporaryDir &scratch()
 {
@@ -70,6 +75,32 @@ QmlTestHarness::QmlTestHarness(QObject *parent)
     m_remoteSignIn->setOpensBrowser(false);
     connect(m_remoteSignIn.get(), &quorum::RemoteSignIn::browserUrl, this,
             [this](const QUrl &url) { m_lastBrowserUrl = url.toString(); });
+}
+
+QStringList QmlTestHarness::unnamedControls(QQuickItem *root) const
+{
+    QStringList unnamed;
+    const auto visit = [&unnamed](const auto &self, QQuickItem *item) -> void {
+        if (!item || !item->isVisible())
+            return;
+        const bool isControl
+            = std::any_of(std::begin(kControlClasses), std::end(kControlClasses),
+                          [item](const char *type) { return item->inherits(type); });
+        if (isControl) {
+            QAccessibleInterface *accessible = QAccessible::queryAccessibleInterface(item);
+            if (!accessible || accessible->text(QAccessible::Name).trimmed().isEmpty())
+                unnamed.append(u"%1 '%2'"_s.arg(
+                    QString::fromLatin1(item->metaObject()->className()), item->objectName()));
+        }
+        // A box's text field and buttons are its own parts, announced with it.
+        if (item->inherits("QQuickComboBox") || item->inherits("QQuickSpinBox"))
+            return;
+        const QList<QQuickItem *> children = item->childItems();
+        for (QQuickItem *child : children)
+            self(self, child);
+    };
+    visit(visit, root);
+    return unnamed;
 }
 
 QObject *QmlTestHarness::remoteSignIn() const

@@ -63,6 +63,9 @@ public:
     // authorization page its last sign-in would have shown there.
     QObject *remoteSignIn() const;
     Q_INVOKABLE QString lastBrowserUrl() const { return m_lastBrowserUrl; }
+    // The visible controls under `root` (buttons, fields, boxes) that a screen reader would
+    // announce without a name, each as "Type 'objectName'"; empty when all have one.
+    Q_INVOKABLE QStringList unnamedControls(QQuickItem *root) const;
     // Saves a picture of the item's window as build/app-screenshots/<name>.png; its path.
     Q_INVOKABLE QString screenshot(QQuickItem *item, const QString &name);
 

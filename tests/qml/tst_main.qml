@@ -2,7 +2,8 @@ import QtQuick
 import QtTest
 import Quorum
 
-// The window: the side bar answers the keyboard, Ctrl+<n> opens a page, the theme toggles.
+// The window: the side bar answers the keyboard, Ctrl+<n> opens a page, every control a screen
+// reader meets has a name, the theme toggles.
 Item {
     id: root
 
@@ -51,6 +52,16 @@ Item {
             tryVerify(() => window.recordingsPage.visible, 1000);
             keySequence("Ctrl+1");
             tryVerify(() => window.meetingsPage.visible, 1000);
+        }
+
+        function test_every_control_of_every_page_has_an_accessible_name() {
+            const pages = ["meetings", "live", "recordings", "webhooks", "people", "server"];
+            for (const name of pages) {
+                window.showPage(name);
+                wait(300); // the page's first answers arrive
+                const unnamed = harness.unnamedControls(window.contentItem);
+                compare(unnamed.length, 0, name + ": " + unnamed.join(", "));
+            }
         }
 
         function test_the_switch_toggles_the_theme() {

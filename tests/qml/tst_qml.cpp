@@ -3,6 +3,7 @@
 
 #include "QmlTestHarness.h"
 
+#include <QAccessible>
 #include <QQmlContext>
 #include <QQmlEngine>
 #include <QQuickStyle>
@@ -20,6 +21,8 @@ public Q_SLOTS:
     void applicationAvailable()
     {
         QQuickStyle::setStyle(QStringLiteral("Basic"));
+        // As a screen reader would: the controls then expose their accessible names.
+        QAccessible::setActive(true);
         m_harness = std::make_unique<quorum::testing::QmlTestHarness>();
     }
 

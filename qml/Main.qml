@@ -15,6 +15,7 @@ ApplicationWindow {
     readonly property alias meetingsPage: meetingsPage
     readonly property alias livePage: livePage
     readonly property alias recordingsPage: recordingsPage
+    readonly property alias webhooksPage: webhooksPage
 
     // The meeting the Live and Recordings pages show.
     property string currentMeetingId
@@ -182,9 +183,10 @@ ApplicationWindow {
                     root.currentMeetingTopic = topic;
                 }
             }
-            PlaceholderPage {
-                title: qsTr("Webhooks")
-                hint: qsTr("Webhook subscriptions and their deliveries will be managed here.")
+            WebhooksPage {
+                id: webhooksPage
+
+                client: root.client
             }
             PlaceholderPage {
                 title: qsTr("Apps and users")

@@ -18,6 +18,11 @@ Rectangle {
         return instant ? new Date(instant).toLocaleString(Qt.locale(), "d MMM, HH:mm:ss") : "";
     }
 
+    // An attempt's time; its day is the delivery's, shown once at the start of the row.
+    function timeOf(instant: var): string {
+        return instant ? new Date(instant).toLocaleTimeString(Qt.locale(), "HH:mm:ss") : "";
+    }
+
     function stateText(): string {
         switch (item.state) {
         case "pending":
@@ -70,7 +75,7 @@ Rectangle {
     function attemptText(attempt: var): string {
         const outcome = attempt.status_code ? qsTr("HTTP %1").arg(attempt.status_code)
                                             : errorText(attempt.error);
-        const parts = [qsTr("#%1").arg(attempt.number), when(attempt.attempted_at), outcome];
+        const parts = [qsTr("#%1").arg(attempt.number), timeOf(attempt.attempted_at), outcome];
         if (attempt.latency_ms !== null && attempt.latency_ms !== undefined)
             parts.push(qsTr("%1 ms").arg(attempt.latency_ms));
         return parts.join("  ");
@@ -85,65 +90,42 @@ Rectangle {
     Accessible.name: qsTr("%1 of %2, %3, %n attempt(s)", "", item.attempts)
                          .arg(item.event).arg(when(item.created_at)).arg(stateText())
 
-    ColumnLayout {
+    RowLayout {
         id: column
 
         anchors.fill: parent
         anchors.leftMargin: Theme.spacingLarge
         anchors.rightMargin: Theme.spacing
-        anchors.topMargin: Theme.spacing
-        anchors.bottomMargin: Theme.spacing
-        spacing: Theme.spacingSmall
+        anchors.topMargin: Theme.spacingSmall
+        anchors.bottomMargin: Theme.spacingSmall
+        spacing: Theme.spacingLarge
 
-        RowLayout {
-            spacing: Theme.spacingLarge
-            Layout.fillWidth: true
-
-            Label {
-                objectName: "eventLabel"
-                text: root.item.event
-                font.bold: true
-                color: Theme.text
-                Layout.preferredWidth: 170
-                elide: Text.ElideRight
-            }
-            Label {
-                text: root.when(root.item.created_at)
-                color: Theme.mutedText
-                Layout.preferredWidth: 130
-            }
-            Label {
-                objectName: "deliveryStateLabel"
-                text: root.stateText()
-                color: root.stateColor()
-                font.bold: true
-            }
-            Label {
-                visible: root.item.state === "pending" && root.item.next_attempt_at !== null
-                text: qsTr("next attempt %1").arg(root.when(root.item.next_attempt_at))
-                color: Theme.mutedText
-                font.pixelSize: Theme.fontSmall
-            }
-            Item {
-                Layout.fillWidth: true
-            }
-            Button {
-                objectName: "redeliverButton"
-                visible: root.item.state !== "pending"
-                enabled: root.canRedeliver
-                text: qsTr("Send again")
-                flat: true
-                Accessible.name: qsTr("Send the %1 event of %2 again").arg(root.item.event)
-                                     .arg(root.when(root.item.created_at))
-                ToolTip.text: qsTr("Turn the subscription on to send deliveries again")
-                ToolTip.visible: hovered && !enabled
-                onClicked: root.redeliverRequested(root.deliveryId)
-            }
+        Label {
+            objectName: "eventLabel"
+            text: root.item.event
+            font.bold: true
+            color: Theme.text
+            elide: Text.ElideRight
+            Layout.preferredWidth: 160
         }
+        Label {
+            text: root.when(root.item.created_at)
+            color: Theme.mutedText
+            Layout.preferredWidth: 120
+        }
+        Label {
+            objectName: "deliveryStateLabel"
+            text: root.stateText()
+            color: root.stateColor()
+            font.bold: true
+            Layout.preferredWidth: 80
+        }
+        // Each attempt: its number, time, the receiver's answer and how long it took.
         Flow {
             objectName: "attemptFlow"
-            spacing: Theme.spacing
+            spacing: Theme.spacingSmall
             Layout.fillWidth: true
+            Layout.alignment: Qt.AlignVCenter
 
             Repeater {
                 model: root.item.attempt_log ? root.item.attempt_log : []
@@ -178,6 +160,24 @@ Rectangle {
                 color: Theme.mutedText
                 font.pixelSize: Theme.fontSmall
             }
+            Label {
+                visible: root.item.state === "pending" && root.item.next_attempt_at !== null
+                text: qsTr("next attempt %1").arg(root.timeOf(root.item.next_attempt_at))
+                color: Theme.mutedText
+                font.pixelSize: Theme.fontSmall
+            }
+        }
+        Button {
+            objectName: "redeliverButton"
+            visible: root.item.state !== "pending"
+            enabled: root.canRedeliver
+            text: qsTr("Send again")
+            flat: true
+            Accessible.name: qsTr("Send the %1 event of %2 again").arg(root.item.event)
+                                 .arg(root.when(root.item.created_at))
+            ToolTip.text: qsTr("Turn the subscription on to send deliveries again")
+            ToolTip.visible: hovered && !enabled
+            onClicked: root.redeliverRequested(root.deliveryId)
         }
     }
 }

@@ -111,7 +111,7 @@ ColumnLayout {
         ScrollBar.vertical: ScrollBar {}
 
         delegate: DeliveryDelegate {
-            width: deliveryList.width - Theme.spacingLarge
+            width: deliveryList.width
             canRedeliver: root.subscriptionEnabled
             onRedeliverRequested: deliveryId => {
                 const call = deliveryModel.redeliver(deliveryId);

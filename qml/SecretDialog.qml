@@ -44,15 +44,16 @@ Dialog {
         root.copied = false;
     }
 
-    TextEdit {
-        id: clipboardEdit
-
-        visible: false
-    }
-
     ColumnLayout {
         width: parent.width
         spacing: Theme.spacing
+
+        // Puts the secret on the clipboard (QML has no clipboard object); never shown.
+        TextEdit {
+            id: clipboardEdit
+
+            visible: false
+        }
 
         Label {
             text: qsTr("Deliveries to %1 are signed with this secret. Give it to the receiving "

@@ -50,7 +50,7 @@ Rectangle {
         return Theme.mutedText;
     }
 
-    // Why the state is what it is, when that is not plain.
+    // Why the state is what it is, or how the deliveries fare.
     function stateDetail(): string {
         if (stoppedByServer)
             return qsTr("Deliveries failed from %1 on, so the server stopped sending on %2. "
@@ -61,12 +61,12 @@ Rectangle {
         if (item.state === "degraded")
             return qsTr("Deliveries have failed since %1; the server keeps retrying.")
                 .arg(when(item.failing_since));
-        return "";
+        return lastSuccess();
     }
 
     function lastSuccess(): string {
-        return item.last_success_at ? qsTr("last delivered %1").arg(when(item.last_success_at))
-                                    : qsTr("nothing delivered yet");
+        return item.last_success_at ? qsTr("Last delivered %1.").arg(when(item.last_success_at))
+                                    : qsTr("Nothing delivered yet.");
     }
 
     objectName: "webhook_" + webhookId
@@ -79,6 +79,13 @@ Rectangle {
     Accessible.name: qsTr("%1, %2, events: %3").arg(url).arg(stateText())
                          .arg(item.events.join(", "))
     Accessible.selected: selected
+
+    // Five actions share the row with the address: each button only as wide as its words.
+    component ActionButton: Button {
+        leftPadding: Theme.spacingLarge
+        rightPadding: Theme.spacingLarge
+        implicitWidth: implicitContentWidth + leftPadding + rightPadding
+    }
 
     TapHandler {
         onTapped: root.chosen(root.webhookId)
@@ -96,6 +103,8 @@ Rectangle {
             Layout.fillWidth: true
 
             RowLayout {
+                id: titleRow
+
                 spacing: Theme.spacing
                 Layout.fillWidth: true
 
@@ -105,10 +114,12 @@ Rectangle {
                     font.bold: true
                     color: Theme.text
                     elide: Text.ElideMiddle
-                    Layout.fillWidth: true
-                    Layout.maximumWidth: implicitWidth
+                    // As wide as the address, unless the chip would not fit beside it.
+                    Layout.maximumWidth: titleRow.width - stateChip.width - titleRow.spacing
                 }
                 Rectangle {
+                    id: stateChip
+
                     radius: height / 2
                     color: "transparent"
                     border.color: root.stateColor()
@@ -125,12 +136,9 @@ Rectangle {
                         font.pixelSize: Theme.fontSmall
                     }
                 }
-                Item {
-                    Layout.fillWidth: true
-                }
             }
             Label {
-                text: root.item.events.join(", ") + "  ·  " + root.lastSuccess()
+                text: root.item.events.join(", ")
                 color: Theme.mutedText
                 font.pixelSize: Theme.fontSmall
                 elide: Text.ElideRight
@@ -147,7 +155,7 @@ Rectangle {
             }
         }
 
-        Button {
+        ActionButton {
             objectName: "testButton"
             text: qsTr("Send test")
             enabled: root.item.enabled
@@ -156,7 +164,7 @@ Rectangle {
             ToolTip.visible: hovered && !enabled
             onClicked: root.testRequested(root.webhookId)
         }
-        Button {
+        ActionButton {
             objectName: "enableButton"
             text: root.item.enabled ? qsTr("Turn off") : qsTr("Turn on")
             highlighted: !root.item.enabled
@@ -164,20 +172,20 @@ Rectangle {
                                                : qsTr("Turn on %1").arg(root.url)
             onClicked: root.enableRequested(root.webhookId, !root.item.enabled)
         }
-        Button {
+        ActionButton {
             objectName: "editButton"
             text: qsTr("Edit")
             Accessible.name: qsTr("Edit %1").arg(root.url)
             onClicked: root.editRequested(root.item)
         }
-        Button {
+        ActionButton {
             objectName: "rotateButton"
             text: qsTr("New secret")
             flat: true
             Accessible.name: qsTr("Replace the signing secret of %1").arg(root.url)
             onClicked: root.rotateRequested(root.webhookId, root.url)
         }
-        Button {
+        ActionButton {
             objectName: "deleteButton"
             text: qsTr("Delete")
             flat: true

@@ -172,14 +172,14 @@ Item {
                 activeFocusOnTab: true
                 Accessible.role: Accessible.List
                 Accessible.name: qsTr("Webhook subscriptions")
-                SplitView.preferredHeight: splitView.height * 0.5
+                SplitView.preferredHeight: splitView.height * 0.55
                 SplitView.minimumHeight: 120
                 ScrollBar.vertical: ScrollBar {}
                 Keys.onUpPressed: root.selectNext(-1)
                 Keys.onDownPressed: root.selectNext(+1)
 
                 delegate: WebhookDelegate {
-                    width: webhookList.width - Theme.spacingLarge
+                    width: webhookList.width
                     selected: item.id === root.selectedId
                     onChosen: webhookId => {
                         root.select(webhookId);

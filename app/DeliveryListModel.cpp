@@ -20,6 +20,8 @@ void DeliveryListModel::setWebhookId(const QString &webhookId)
         return;
     m_webhookId = webhookId;
     Q_EMIT webhookIdChanged();
+    // Another subscription's deliveries must not show under this one while its page loads.
+    resetItems({});
     refresh();
 }
 

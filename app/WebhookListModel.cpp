@@ -16,6 +16,21 @@ WebhookListModel::WebhookListModel(QObject *parent)
                      parent)
 { }
 
+QStringList WebhookListModel::eventTypes()
+{
+    return {u"meeting.started"_s,     u"meeting.ended"_s,     u"participant.joined"_s,
+            u"participant.left"_s,    u"recording.started"_s, u"recording.stopped"_s,
+            u"recording.completed"_s, u"recording.failed"_s};
+}
+
+ApiCall *WebhookListModel::reload(const QString &subscriptionId)
+{
+    if (!client())
+        return failedCall();
+    return track(client()->get(u"/v1/webhooks/"_s + subscriptionId),
+                 [this](ApiCall *call) { showAnswer(call); });
+}
+
 ApiCall *WebhookListModel::create(const QString &url, const QStringList &events)
 {
     if (!client())

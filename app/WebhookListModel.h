@@ -11,10 +11,18 @@ class WebhookListModel : public PagedListModel
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(WebhookListModel)
     QML_ELEMENT
+    Q_PROPERTY(QStringList eventTypes READ eventTypes CONSTANT)
 
 public:
     explicit WebhookListModel(QObject *parent = nullptr);
 
+    // The event types a subscription may name, in the API's order (webhook.test, the ping,
+    // is sent on request only and cannot be subscribed to).
+    static QStringList eventTypes();
+
+    // Reads one subscription again and shows it in place (its state may have changed as
+    // deliveries failed or succeeded), without resetting the list.
+    Q_INVOKABLE quorum::ApiCall *reload(const QString &subscriptionId);
     Q_INVOKABLE quorum::ApiCall *create(const QString &url, const QStringList &events);
     Q_INVOKABLE quorum::ApiCall *rotateSecret(const QString &subscriptionId);
     // A merge patch: url, events, enabled.

@@ -15,6 +15,7 @@ ApplicationWindow {
     readonly property alias meetingsPage: meetingsPage
     readonly property alias livePage: livePage
     readonly property alias recordingsPage: recordingsPage
+    readonly property alias webhooksPage: webhooksPage
     readonly property alias peoplePage: peoplePage
     readonly property alias serverPage: serverPage
 
@@ -184,9 +185,10 @@ ApplicationWindow {
                     root.currentMeetingTopic = topic;
                 }
             }
-            PlaceholderPage {
-                title: qsTr("Webhooks")
-                hint: qsTr("Webhook subscriptions and their deliveries will be managed here.")
+            WebhooksPage {
+                id: webhooksPage
+
+                client: root.client
             }
             PeoplePage {
                 id: peoplePage

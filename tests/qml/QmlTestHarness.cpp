@@ -6,6 +6,7 @@
 #include "RemoteSignIn.h"
 #include "SecretStore.h"
 #include "SignalClient.h"
+#include "WebhookReceiver.h"
 
 #include <QAccessible>
 #include <QDateTime>
@@ -27,7 +28,10 @@ namespace quorum::testing {
 namespace {
 
 // The test-capture plane records two seconds of ffmpeg's test pattern, and processing retries
-// at once, so that recordings complete within seconds.
+// at once, so that recordings complete within seconds. Webhooks may target the receivers on
+// loopback; a failing delivery is retried twice a second apart (three attempts in about two
+// seconds), and a subscription counts as degraded after 2 s of failures and is disabled by the
+// server after 5 s, so that the page's states show within a test.
 const QStringList kServerFlags{u"--media"_s,
                                u"test-capture"_s,
                                u"--rate-limits"_s,
@@ -35,7 +39,14 @@ const QStringList kServerFlags{u"--media"_s,
                                u"--recording-retry-delay"_s,
                                u"0"_s,
                                u"--recording-min-free"_s,
-                               u"0"_s};
+                               u"0"_s,
+                               u"--webhooks-allow-private-networks"_s,
+                               u"--webhook-retry-schedule"_s,
+                               u"1s,1s"_s,
+                               u"--webhook-degraded-after"_s,
+                               u"2"_s,
+                               u"--webhook-disabled-after"_s,
+                               u"5"_s};
 
 // What a screen reader announces as a control, by class (and subclasses).
 const char *const kControlClasses[] = {"QQuickAbstractButton", "QQuickTextField", "QQuickTextArea",
@@ -58,6 +69,14 @@ QmlTestHarness::QmlTestHarness(QObject *parent)
         file.write(R"({"mode": "ok", "seconds": 2})");
     file.close();
     qputenv("QUORUM_TEST_CAPTURE_SCRIPT", script.toLocal8Bit());
+
+    m_okReceiver = std::make_unique<quorum::test::WebhookReceiver>();
+    m_failingReceiver = std::make_unique<quorum::test::WebhookReceiver>();
+    m_failingReceiver->setDefaultAnswer(quorum::test::WebhookReceiver::Answer(500));
+    if (!m_okReceiver->listen() || !m_failingReceiver->listen()) {
+        m_problem = u"the webhook receivers could not listen on 127.0.0.1"_s;
+        return;
+    }
 
     m_live = std::make_unique<LiveScenario>(kServerFlags);
     m_live->server().useTestBuild();
@@ -191,6 +210,50 @@ QString QmlTestHarness::waitForRecording(const QString &meetingId, const QString
         QTest::qWait(200);
     } while (!deadline.hasExpired());
     return state;
+}
+
+quorum::test::WebhookReceiver *QmlTestHarness::receiver(const QString &name) const
+{
+    return name == u"failing" ? m_failingReceiver.get() : m_okReceiver.get();
+}
+
+QString QmlTestHarness::webhookUrl(const QString &receiverName, const QString &path)
+{
+    const QString shown = path.isEmpty() ? u"/hook"_s : path;
+    return QString::fromLatin1(receiver(receiverName)->url(shown.toUtf8()));
+}
+
+int QmlTestHarness::webhookRequestCount(const QString &receiverName) const
+{
+    return int(receiver(receiverName)->requests().size());
+}
+
+void QmlTestHarness::queueWebhookAnswers(const QString &receiverName, const QVariantList &statuses)
+{
+    QList<quorum::test::WebhookReceiver::Answer> answers;
+    for (const QVariant &status : statuses)
+        answers << quorum::test::WebhookReceiver::Answer(status.toInt());
+    receiver(receiverName)->queueAnswers(answers);
+}
+
+QString QmlTestHarness::pingWebhookUntil(const QString &webhookId, const QString &state,
+                                         int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    QDeadlineTimer nextPing(0);
+    QString seen;
+    do {
+        seen
+            = m_live->api().get(u"/v1/webhooks/"_s + webhookId).json().value(u"state"_s).toString();
+        if (seen == state)
+            return seen;
+        if (nextPing.hasExpired()) {
+            m_live->api().post(u"/v1/webhooks/%1:test"_s.arg(webhookId), QJsonObject{});
+            nextPing.setRemainingTime(1000);
+        }
+        QTest::qWait(200);
+    } while (!deadline.hasExpired());
+    return seen;
 }
 
 QString QmlTestHarness::screenshot(QQuickItem *item, const QString &name)

@@ -15,6 +15,10 @@ class RemoteSignIn;
 class SecretStore;
 } // namespace quorum
 
+namespace quorum::test {
+class WebhookReceiver;
+}
+
 namespace quorum::testing {
 
 class LiveScenario;
@@ -22,7 +26,8 @@ class SignalClient;
 
 // What the QML tests reach as `harness`: a real quorumd (the test build, with the test-capture
 // media plane), the app's ApiClient signed in to it as the admin, signalling clients that
-// join as test users, and screenshots of the pages.
+// join as test users, two webhook receivers on loopback ("ok" answers 200, "failing" 500,
+// unless told otherwise), and screenshots of the pages.
 class QmlTestHarness final : public QObject
 {
     Q_OBJECT
@@ -66,6 +71,16 @@ public:
     // The visible controls under `root` (buttons, fields, boxes) that a screen reader would
     // announce without a name, each as "Type 'objectName'"; empty when all have one.
     Q_INVOKABLE QStringList unnamedControls(QQuickItem *root) const;
+    // The address of a path (default /hook) on the receiver "ok" or "failing".
+    Q_INVOKABLE QString webhookUrl(const QString &receiver, const QString &path = {});
+    // How many requests the receiver got so far.
+    Q_INVOKABLE int webhookRequestCount(const QString &receiver) const;
+    // The statuses the receiver answers its next requests with, before its usual one.
+    Q_INVOKABLE void queueWebhookAnswers(const QString &receiver, const QVariantList &statuses);
+    // Sends the subscription a test event every second until its state is `state` (the server
+    // disables one that keeps failing) or the timeout passes; the state last seen.
+    Q_INVOKABLE QString pingWebhookUntil(const QString &webhookId, const QString &state,
+                                         int timeoutMs = 20000);
     // Saves a picture of the item's window as build/app-screenshots/<name>.png; its path.
     Q_INVOKABLE QString screenshot(QQuickItem *item, const QString &name);
 
@@ -83,12 +98,16 @@ public:
     // --- end of apps and users ---
 
 private:
+    quorum::test::WebhookReceiver *receiver(const QString &name) const;
+
     std::unique_ptr<LiveScenario> m_live;
     std::unique_ptr<quorum::ApiClient> m_client;
     std::unique_ptr<quorum::SecretStore> m_secrets;
     std::unique_ptr<quorum::RemoteSignIn> m_remoteSignIn;
     QString m_lastBrowserUrl;
     QHash<QString, SignalClient *> m_clients;
+    std::unique_ptr<quorum::test::WebhookReceiver> m_okReceiver;
+    std::unique_ptr<quorum::test::WebhookReceiver> m_failingReceiver;
     QString m_problem;
     // Apps and users.
     QString m_vendorToken;

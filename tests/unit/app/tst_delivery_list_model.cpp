@@ -61,6 +61,15 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_receiver.requests().size() > before, 15000);
         QTRY_VERIFY(!model.isBusy());
         QVERIFY(model.count() >= 1);
+
+        // Choosing another subscription drops the shown deliveries at once.
+        const CallOutcome other = waitFor(
+            webhooks.create(QString::fromLatin1(m_receiver.url("/other")), {u"meeting.ended"_s}));
+        QVERIFY(other.ok);
+        model.setWebhookId(other.json.value(u"id"_s).toString());
+        QCOMPARE(model.count(), 0);
+        QTRY_VERIFY(!model.isBusy());
+        QCOMPARE(model.count(), 0);
     }
 
     void anUnknownSubscriptionIsAnError()

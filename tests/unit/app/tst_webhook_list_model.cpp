@@ -82,6 +82,53 @@ private Q_SLOTS:
                  qPrintable(outcome.fieldErrors.keys().join(u',')));
     }
 
+    void reloadShowsAChangeMadeElsewhereInPlace()
+    {
+        WebhookListModel model;
+        m_app->attach(model);
+        const CallOutcome created = waitFor(
+            model.create(QString::fromLatin1(m_receiver.url("/elsewhere")), {u"meeting.ended"_s}));
+        QVERIFY(created.ok);
+        const QString id = created.json.value(u"id"_s).toString();
+        const int row = model.indexOf(id);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy changes(&model, &QAbstractItemModel::dataChanged);
+
+        // Another client of the same user turns it off; the list learns it on reload().
+        WebhookListModel other;
+        other.setClient(m_app->client());
+        QVERIFY(waitFor(other.update(id, {{u"enabled"_s, false}})).ok);
+        QCOMPARE(model.get(row).value(u"state"_s).toString(), u"active"_s);
+        QVERIFY(waitFor(model.reload(id)).ok);
+
+        QCOMPARE(model.indexOf(id), row);
+        QCOMPARE(model.get(row).value(u"state"_s).toString(), u"disabled"_s);
+        QCOMPARE(model.get(row).value(u"disabled_reason"_s).toString(), u"client"_s);
+        QCOMPARE(resets.size(), 0);
+        QCOMPARE(changes.size(), 1);
+        QVERIFY(waitFor(model.remove(id)).ok);
+    }
+
+    void offersEveryEventTypeTheServerAccepts()
+    {
+        WebhookListModel model;
+        model.setClient(m_app->client());
+        const QStringList events = model.property("eventTypes").toStringList();
+        QCOMPARE(events.size(), 8);
+        QVERIFY(!events.contains(u"webhook.test"_s));
+
+        // All at once: the server refuses the whole list if one of them is unknown to it.
+        const CallOutcome created
+            = waitFor(model.create(QString::fromLatin1(m_receiver.url("/all")), events));
+        QVERIFY2(created.ok, qPrintable(created.message));
+        QStringList subscribed = created.json.value(u"events"_s).toVariant().toStringList();
+        subscribed.sort();
+        QStringList offered = events;
+        offered.sort();
+        QCOMPARE(subscribed, offered);
+        QVERIFY(waitFor(model.remove(created.json.value(u"id"_s).toString())).ok);
+    }
+
     void pagesThroughManySubscriptions()
     {
         WebhookListModel model;

@@ -140,6 +140,15 @@ int main(int argc, char *argv[])
                          client.setBaseUrl(url);
                          client.setToken(token);
                      });
+    // A remote server's access token lasts an hour: on its first refusal the stored refresh
+    // token gets a new one (the browser opens only if that fails too), and the pages read again
+    // when the token changes.
+    QObject::connect(&client, &quorum::ApiClient::unauthorized, &signIn, [&] {
+        if (!signIn.isBusy() && signIn.serverUrl().isValid()
+            && client.baseUrl().host() == signIn.serverUrl().host()
+            && client.baseUrl().port() == signIn.serverUrl().port())
+            signIn.signIn(signIn.serverUrl());
+    });
 
     // The server starts on its own thread while the window loads.
     if (options.embedded)

@@ -10,7 +10,7 @@ run_packages=(
     qt6-declarative-dev qt6-networkauth-dev qtkeychain-qt6-dev
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
     qml6-module-qtquick-dialogs qml6-module-qtquick-window qml6-module-qtqml-workerscript
-    qml6-module-qtquick-templates
+    qml6-module-qtquick-templates qml6-module-qt-labs-folderlistmodel
 )
 # dpkg-shlibdeps (dpkg-dev) finds the .deb's library dependencies; appstreamcli and
 # desktop-file-validate check the desktop data.

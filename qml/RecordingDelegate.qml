@@ -13,6 +13,8 @@ Rectangle {
     readonly property string recordingId: item.id
 
     signal deleteRequested(string recordingId)
+    // A file to save: its link and the name offered in the save dialog.
+    signal saveRequested(url fileUrl, string suggestedName)
 
     function stateText(state: string): string {
         switch (state) {
@@ -163,6 +165,19 @@ Rectangle {
                     flat: true
                     Accessible.name: qsTr("Open %1").arg(root.fileName(fileRow.modelData))
                     onClicked: Qt.openUrlExternally(fileRow.modelData.url)
+                }
+                Button {
+                    objectName: "save_" + fileRow.modelData.type
+                    text: qsTr("Save…")
+                    flat: true
+                    Accessible.name: qsTr("Save %1 as a file").arg(
+                                         root.fileName(fileRow.modelData))
+                    onClicked: root.saveRequested(
+                                   fileRow.modelData.url,
+                                   "recording-" + root.item.started_at.slice(0, 16)
+                                                                       .replace(/[:T]/g, "-")
+                                   + (fileRow.modelData.type === "timeline" ? "-timeline" : "")
+                                   + "." + fileRow.modelData.format)
                 }
             }
         }

@@ -1,5 +1,6 @@
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import Quorum.Backend
 
@@ -11,6 +12,13 @@ Item {
     property QtObject client
     property string meetingId
     readonly property alias recordings: recordingModel
+    readonly property alias download: fileDownload
+
+    // Saves a file of a recording to `localFile` (what the save dialog chose).
+    function saveFile(fileUrl: url, localFile: var) {
+        saveProblem.message = "";
+        fileDownload.start(fileUrl, localFile);
+    }
 
     signal meetingChosen(string meetingId, string topic)
 
@@ -23,6 +31,22 @@ Item {
         stateFilter: "LIVE,ENDED"
         onLoaded: meetingBox.follow()
         onCountChanged: meetingBox.follow()
+    }
+    FileDownload {
+        id: fileDownload
+
+        onFinished: ok => saveProblem.message = ok ? "" : error
+    }
+    FileDialog {
+        id: saveDialog
+
+        property url fileUrl
+
+        objectName: "saveDialog"
+        title: qsTr("Save the recording's file")
+        fileMode: FileDialog.SaveFile
+        currentFolder: fileDownload.defaultFolder
+        onAccepted: root.saveFile(fileUrl, selectedFile)
     }
     RecordingListModel {
         id: recordingModel
@@ -107,6 +131,43 @@ Item {
             Layout.fillWidth: true
             onRetry: recordingModel.refresh()
         }
+        RowLayout {
+            objectName: "saveProgress"
+            visible: fileDownload.busy
+            spacing: Theme.spacing
+            Layout.fillWidth: true
+
+            Label {
+                text: qsTr("Saving…")
+                color: Theme.text
+            }
+            ProgressBar {
+                value: fileDownload.progress
+                Accessible.name: qsTr("Saving, %1 percent").arg(Math.round(fileDownload.progress
+                                                                          * 100))
+                Layout.fillWidth: true
+            }
+            Button {
+                text: qsTr("Cancel")
+                flat: true
+                Accessible.name: qsTr("Cancel the saving")
+                onClicked: fileDownload.cancel()
+            }
+        }
+        Label {
+            objectName: "savedText"
+            visible: !fileDownload.busy && fileDownload.savedFile !== ""
+            text: qsTr("Saved to %1").arg(fileDownload.savedFile)
+            color: Theme.success
+            elide: Text.ElideMiddle
+            Layout.fillWidth: true
+        }
+        ProblemBanner {
+            id: saveProblem
+
+            objectName: "saveProblem"
+            Layout.fillWidth: true
+        }
         ProblemBanner {
             id: actionProblem
 
@@ -131,6 +192,11 @@ Item {
 
             delegate: RecordingDelegate {
                 width: recordingList.width
+                onSaveRequested: (fileUrl, suggestedName) => {
+                    saveDialog.fileUrl = fileUrl;
+                    saveDialog.selectedFile = fileDownload.defaultFolder + "/" + suggestedName;
+                    saveDialog.open();
+                }
                 onDeleteRequested: recordingId => confirmDialog.ask(
                     qsTr("Delete recording?"),
                     qsTr("Its files will be deleted for good, links included."),

@@ -13,6 +13,7 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QQmlEngine>
@@ -120,6 +121,17 @@ QStringList QmlTestHarness::unnamedControls(QQuickItem *root) const
     };
     visit(visit, root);
     return unnamed;
+}
+
+QString QmlTestHarness::scratchPath(const QString &name) const
+{
+    return scratch().filePath(name);
+}
+
+qint64 QmlTestHarness::fileSize(const QString &path) const
+{
+    const QFileInfo info(path);
+    return info.exists() ? info.size() : -1;
 }
 
 QObject *QmlTestHarness::remoteSignIn() const

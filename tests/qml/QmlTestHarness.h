@@ -81,6 +81,9 @@ public:
     // disables one that keeps failing) or the timeout passes; the state last seen.
     Q_INVOKABLE QString pingWebhookUntil(const QString &webhookId, const QString &state,
                                          int timeoutMs = 20000);
+    // A path in the harness's scratch directory, and the size of a file (-1: none).
+    Q_INVOKABLE QString scratchPath(const QString &name) const;
+    Q_INVOKABLE qint64 fileSize(const QString &path) const;
     // Saves a picture of the item's window as build/app-screenshots/<name>.png; its path.
     Q_INVOKABLE QString screenshot(QQuickItem *item, const QString &name);
 

@@ -27,6 +27,15 @@ class tst_RemoteSignIn : public QObject
     Q_OBJECT
 
 private:
+    // The authorization request's parameters, as the consent page's form sends them back.
+    static QList<QPair<QString, QString>> parametersOf(const QUrlQuery &query)
+    {
+        QList<QPair<QString, QString>> parameters;
+        for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded))
+            parameters.append({name, value});
+        return parameters;
+    }
+
     // Reads one secret of the store.
     QString storedSecret(SecretStore &secrets, const QString &key)
     {
@@ -53,9 +62,7 @@ private:
         const QUrlQuery query(browser.first().first().toUrl());
         OAuthFlow flow(m_server->baseUrl());
         const QByteArray cookie = flow.signIn(u"default"_s, u"hana"_s);
-        QList<QPair<QString, QString>> parameters;
-        for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded))
-            parameters.append({name, value});
+        const auto parameters = parametersOf(query);
         const ApiReply approved = flow.decide(parameters, cookie);
         QNetworkAccessManager browserNetwork;
         QNetworkReply *followed = browserNetwork.get(
@@ -112,9 +119,7 @@ private Q_SLOTS:
         OAuthFlow flow(m_server->baseUrl());
         const QByteArray cookie = flow.signIn(u"default"_s, u"hana"_s);
         QVERIFY(!cookie.isEmpty());
-        QList<QPair<QString, QString>> parameters;
-        for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded))
-            parameters.append({name, value});
+        const auto parameters = parametersOf(query);
         const ApiReply approved = flow.decide(parameters, cookie);
         QCOMPARE(approved.status, 303);
         const QUrl back(QString::fromUtf8(approved.header("Location")));
@@ -207,9 +212,7 @@ private Q_SLOTS:
 
         OAuthFlow flow(m_server->baseUrl());
         const QByteArray cookie = flow.signIn(u"default"_s, u"hana"_s);
-        QList<QPair<QString, QString>> parameters;
-        for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded))
-            parameters.append({name, value});
+        const auto parameters = parametersOf(query);
         const ApiReply denied = flow.decide(parameters, cookie, u"deny"_s);
         QCOMPARE(denied.status, 303);
         QNetworkAccessManager browserNetwork;

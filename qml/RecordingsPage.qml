@@ -83,7 +83,7 @@ Item {
         PageHeader {
             title: qsTr("Recordings")
             subtitle: qsTr("Links are renewed each time this list is read; the server deletes "
-                           + "recordings after its retention period (30 days unless set).")
+                           + "recordings after its retention period.")
             busy: recordingModel.busy || meetingChoices.busy
             Layout.fillWidth: true
 

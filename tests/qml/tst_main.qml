@@ -2,8 +2,8 @@ import QtQuick
 import QtTest
 import Quorum
 
-// The window: the side bar answers the keyboard, Ctrl+<n> opens a page, every control a screen
-// reader meets has a name, the theme toggles.
+// The window: the side bar answers the keyboard, Ctrl+<n> opens a page, Tab and Space work the
+// page, every control a screen reader meets has a name, the theme toggles.
 Item {
     id: root
 
@@ -52,6 +52,35 @@ Item {
             tryVerify(() => window.recordingsPage.visible, 1000);
             keySequence("Ctrl+1");
             tryVerify(() => window.meetingsPage.visible, 1000);
+        }
+
+        // Presses Tab until the item named `name` has the keyboard; the names passed on the way.
+        function tabTo(name: string): var {
+            const reached = [];
+            for (let i = 0; i < 25; ++i) {
+                keyClick(Qt.Key_Tab);
+                const item = window.activeFocusItem;
+                reached.push(item ? item.objectName || String(item) : "nothing");
+                if (item && item.objectName === name)
+                    break;
+            }
+            return reached;
+        }
+
+        function test_tab_walks_into_the_page_and_space_presses_what_has_focus() {
+            const toSchedule = tabTo("scheduleButton");
+            compare(toSchedule[toSchedule.length - 1], "scheduleButton", toSchedule.join(", "));
+
+            keyClick(Qt.Key_Space);
+
+            const dialog = findChild(window.meetingsPage, "meetingDialog");
+            tryVerify(() => dialog.opened, 3000, "Space opens the schedule dialog");
+            tryVerify(() => findChild(dialog, "topicField").activeFocus, 3000,
+                      "the dialog starts at its first field");
+            keyClick(Qt.Key_Escape);
+            tryVerify(() => !dialog.opened, 3000, "Escape closes it");
+            const toSearch = tabTo("searchField");
+            compare(toSearch[toSearch.length - 1], "searchField", toSearch.join(", "));
         }
 
         function test_every_control_of_every_page_has_an_accessible_name() {

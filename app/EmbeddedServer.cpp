@@ -32,6 +32,15 @@ const QString kTokenKey = u"embedded-server-token"_s;
 const QString kWorkspace = u"default"_s;
 const QString kOwner = u"admin"_s;
 
+// Whether a running server (another copy of the app, or a quorumd) holds the data directory's
+// lock, which the server takes at its start.
+bool anotherServerHolds(const QString &dataDir)
+{
+    QLockFile probe(QDir(dataDir).filePath(u"quorumd.lock"_s));
+    probe.setStaleLockTime(0);
+    return !probe.tryLock(0) && probe.error() == QLockFile::LockFailedError;
+}
+
 } // namespace
 
 // What a start on the server's thread hands back to the app's thread.
@@ -117,14 +126,13 @@ void EmbeddedServer::startOnServerThread(const QString &storedToken)
     QuorumServer *server = m_server;
     QMetaObject::invokeMethod(server, [this, server, storedToken] {
         Outcome outcome;
-        if (const Status started = server->start(); !started) {
-            // The usual cause: a second copy of the app on the same data.
-            QLockFile probe(QDir(server->settings().dataDir).filePath(u"quorumd.lock"_s));
-            outcome.error = probe.tryLock(0)
-                ? tr("The built-in server did not start: %1").arg(started.error().detail)
-                : tr("Quorum is already open: another Quorum window (or a quorumd) uses %1. "
-                     "Close it first, or start this one with its own --data-dir.")
-                      .arg(server->settings().dataDir);
+        if (anotherServerHolds(server->settings().dataDir)) {
+            outcome.error = tr("Quorum is already open: another Quorum window (or a quorumd) "
+                               "uses %1. Close it first, or start this one with its own "
+                               "--data-dir.")
+                                .arg(server->settings().dataDir);
+        } else if (const Status started = server->start(); !started) {
+            outcome.error = tr("The built-in server did not start: %1").arg(started.error().detail);
         } else {
             outcome = obtainToken(*server, storedToken);
             outcome.port = server->port();

@@ -2,6 +2,7 @@
 
 #include "ApiCall.h"
 #include "ApiClient.h"
+#include "core/EventTypes.h"
 
 #include <QJsonArray>
 
@@ -18,9 +19,8 @@ WebhookListModel::WebhookListModel(QObject *parent)
 
 QStringList WebhookListModel::eventTypes()
 {
-    return {u"meeting.started"_s,     u"meeting.ended"_s,     u"participant.joined"_s,
-            u"participant.left"_s,    u"recording.started"_s, u"recording.stopped"_s,
-            u"recording.completed"_s, u"recording.failed"_s};
+    // The server's own list: the app and the server it embeds are one version.
+    return eventtypes::subscribable();
 }
 
 ApiCall *WebhookListModel::reload(const QString &subscriptionId)

@@ -5,6 +5,7 @@
 #include "EmbeddedServer.h"
 #include "RemoteSignIn.h"
 #include "SecretStore.h"
+#include "server/SignalWatcher.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -68,23 +69,28 @@ Options parseOptions(const QCoreApplication &app)
         std::exit(2);
     }
     options.remote = QUrl(parser.value(server), QUrl::StrictMode);
-    if (parser.isSet(server) && (!options.remote.isValid() || options.remote.host().isEmpty())) {
+    const QString scheme = options.remote.scheme();
+    if (parser.isSet(server)
+        && (!options.remote.isValid() || options.remote.host().isEmpty()
+            || (scheme != u"https" && scheme != u"http"))) {
         std::fprintf(stderr, "quorum: --server takes an address such as https://quorum.example\n");
         std::exit(2);
     }
     options.embedded = !parser.isSet(noEmbedded) && !parser.isSet(server);
     options.keychain = !parser.isSet(noKeychain);
     options.reportStartup = parser.isSet(report);
-    options.dataDir = parser.isSet(dataDir)
-        ? QDir(parser.value(dataDir)).absolutePath()
-        : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    // The default (AppDataLocation) needs the application's names: main() fills it in.
+    if (parser.isSet(dataDir))
+        options.dataDir = QDir(parser.value(dataDir)).absolutePath();
     return options;
 }
 
-// One line on stdout with the time since main() began, for tests/bench/app_startup.sh.
-void reportMilestone(const QElapsedTimer &clock, const char *what)
+// One line on stdout with the time since main() began, for tests/bench/app_startup.sh, and
+// what it concerns (the server's address, why it failed).
+void reportMilestone(const QElapsedTimer &clock, const char *what, const char *about = nullptr)
 {
-    std::printf("quorum: %s after %lld ms\n", what, static_cast<long long>(clock.elapsed()));
+    std::printf("quorum: %s after %lld ms%s%s\n", what, static_cast<long long>(clock.elapsed()),
+                about ? ": " : "", about ? about : "");
     std::fflush(stdout);
 }
 
@@ -95,27 +101,35 @@ int main(int argc, char *argv[])
     QElapsedTimer clock;
     clock.start();
 
-    // Help and the version need no display; without one the GUI would abort before printing
-    // them, so they are answered by a console application.
-    for (int i = 1; i < argc; ++i) {
-        const QByteArrayView arg(argv[i]);
-        if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v"
-            || arg == "--version") {
-            QCoreApplication console(argc, argv);
-            QCoreApplication::setApplicationName(u"quorum"_s);
-            QCoreApplication::setApplicationVersion(QStringLiteral(QUORUM_VERSION));
-            parseOptions(console); // prints and exits
-        }
+    // The command line is read before the GUI starts: help, the version and a wrong flag are
+    // answered without a display (the GUI would abort first).
+    Options options;
+    {
+        QCoreApplication console(argc, argv);
+        QCoreApplication::setApplicationName(u"quorum"_s);
+        QCoreApplication::setApplicationVersion(QStringLiteral(QUORUM_VERSION));
+        options = parseOptions(console);
     }
+
+    // A desktop app logs what goes wrong, not each request (QT_LOGGING_RULES still wins).
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(u"quorum.*.debug=false"_s);
 
     QGuiApplication app(argc, argv);
     QGuiApplication::setApplicationName(u"Quorum"_s);
     QGuiApplication::setOrganizationName(u"Quorum"_s);
     QGuiApplication::setApplicationVersion(QStringLiteral(QUORUM_VERSION));
-    const Options options = parseOptions(app);
+    if (options.dataDir.isEmpty())
+        options.dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
 
     // Basic draws every control from the palette, which the light and dark themes set.
     QQuickStyle::setStyle(u"Basic"_s);
+
+    // Ctrl+C or a SIGTERM closes the app as its window would: the server stops and lets go
+    // of its data.
+    quorum::SignalWatcher terminationSignals;
+    QObject::connect(&terminationSignals, &quorum::SignalWatcher::terminationRequested, &app,
+                     &QCoreApplication::quit);
 
     quorum::SecretStore secrets(options.dataDir);
     if (!options.keychain)
@@ -130,11 +144,15 @@ int main(int argc, char *argv[])
                          client.setBaseUrl(url);
                          client.setToken(token);
                          if (options.reportStartup)
-                             reportMilestone(clock, "server ready");
+                             reportMilestone(clock, "server ready",
+                                             url.toString().toUtf8().constData());
                      });
-    QObject::connect(&server, &quorum::EmbeddedServer::failed, &client, [](const QString &message) {
-        qCCritical(lcApp) << "The embedded server did not start:" << message;
-    });
+    QObject::connect(&server, &quorum::EmbeddedServer::failed, &client,
+                     [&](const QString &message) {
+                         qCCritical(lcApp) << "The embedded server did not start:" << message;
+                         if (options.reportStartup)
+                             reportMilestone(clock, "server failed", message.toUtf8().constData());
+                     });
     QObject::connect(&signIn, &quorum::RemoteSignIn::signedIn, &client,
                      [&](const QUrl &url, const QString &token) {
                          client.setBaseUrl(url);

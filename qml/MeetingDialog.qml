@@ -66,7 +66,7 @@ Dialog {
             return "";
         switch (field) {
         case "topic":
-            if (message.includes("empty"))
+            if (message.includes("empty") || message.includes("white space"))
                 return qsTr("Give the meeting a topic.");
             if (message.includes("at most"))
                 return qsTr("A topic can have at most 200 characters.");

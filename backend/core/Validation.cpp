@@ -52,6 +52,12 @@ std::optional<QString> checkTopic(const QString &topic)
     // A topic is shown in lists, invitations and webhook payloads: one line of text.
     if (std::any_of(codePoints.cbegin(), codePoints.cend(), isForbiddenInName))
         return QStringLiteral("topic must not contain control or line break characters");
+
+    // Blank, it would show as an empty line wherever meetings are listed.
+    if (std::all_of(codePoints.cbegin(), codePoints.cend(),
+                    [](uint c) { return QChar::isSpace(c); })) {
+        return QStringLiteral("topic must contain more than white space");
+    }
     return std::nullopt;
 }
 

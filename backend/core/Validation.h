@@ -18,7 +18,7 @@ inline constexpr qint64 kPageSizeMax = 300;
 // Unicode code points, not UTF-16 units: an emoji counts once.
 int codePointCount(const QString &text);
 
-// 1 to 200 code points, no control or line-separator characters.
+// 1 to 200 code points, no control or line-separator characters, not only white space.
 std::optional<QString> checkTopic(const QString &topic);
 
 // 1 to 10 characters of [A-Za-z0-9@_*-]; the message names the allowed set.

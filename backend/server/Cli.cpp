@@ -503,6 +503,17 @@ int runQuorumd(int argc, char **argv, const MediaAdapters &extraAdapters)
     if (!known.contains(command))
         return fail(QStringLiteral("unknown command %1; see --help").arg(command));
 
+    // Commands that read or change what exists would otherwise create a fresh, empty database
+    // in a data directory that is not the server's, and answer from it.
+    const QString action = args.value(1);
+    const bool needsExistingData = command == u"backup"
+        || (command == u"token" && (action == u"list" || action == u"revoke"))
+        || (command == u"user" && action == u"set-password");
+    if (needsExistingData && !QFile::exists(settings->sqlitePath()))
+        return fail(QStringLiteral("no Quorum data in %1: name the server's data directory with "
+                                   "--data-dir (its first start prints it)")
+                        .arg(settings->dataDir));
+
     CommandContext context;
     context.settings = *settings;
     if (const Status opened = openContext(context); !opened)

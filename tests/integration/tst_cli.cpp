@@ -525,6 +525,31 @@ private Q_SLOTS:
         QCOMPARE(client.get(u"/healthz"_s).status, 200);
     }
 
+    void commandsOnExistingDataRefuseADirectoryWithoutIt_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::newRow("token list") << QStringList{u"token"_s, u"list"_s, u"--user"_s, u"admin"_s};
+        QTest::newRow("token revoke") << QStringList{u"token"_s, u"revoke"_s, u"tok_x"_s};
+        QTest::newRow("backup") << QStringList{u"backup"_s, m_scratch.filePath(u"backups"_s)};
+        QTest::newRow("user set-password") << QStringList{u"user"_s, u"set-password"_s, u"admin"_s};
+    }
+
+    void commandsOnExistingDataRefuseADirectoryWithoutIt()
+    {
+        QFETCH(QStringList, arguments);
+        QTemporaryDir empty;
+        QProcess process;
+        process.setProcessEnvironment(cleanEnvironment());
+        process.start(QuorumdProcess::binaryPath(),
+                      arguments + QStringList{u"--data-dir"_s, empty.path()});
+        QVERIFY(process.waitForFinished(10000));
+
+        QVERIFY(process.exitCode() != 0);
+        QVERIFY(process.readAllStandardError().contains("no Quorum data in"));
+        QVERIFY(!QFile::exists(empty.filePath(u"quorum.db"_s)));
+        QVERIFY(!QFile::exists(empty.filePath(u"master.key"_s)));
+    }
+
     void aMissingConfigFileIsRefused()
     {
         QTemporaryDir dataDir;

@@ -12,6 +12,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -151,6 +152,24 @@ private Q_SLOTS:
         QVERIFY2(second.error().contains(u"already open"_s), qPrintable(second.error()));
         QVERIFY(!second.isRunning());
         QCOMPARE(get(first.url(), {}, u"/healthz"_s).status, 200);
+    }
+
+    void aPortInUseIsNamedAsSuch()
+    {
+        QTcpServer holder;
+        QVERIFY(holder.listen(QHostAddress::LocalHost, 0));
+        QTemporaryDir dir;
+        SecretStore secrets(dir.filePath(u"app"_s));
+        secrets.useFallbackOnly();
+        EmbeddedServer server(&secrets, dir.filePath(u"server"_s));
+        server.setPort(holder.serverPort());
+        QSignalSpy failed(&server, &EmbeddedServer::failed);
+
+        server.start();
+
+        QVERIFY(failed.wait(20000));
+        QVERIFY2(!server.error().contains(u"already open"_s), qPrintable(server.error()));
+        QVERIFY2(server.error().contains(u"in use"_s), qPrintable(server.error()));
     }
 
     void reusesTheStoredTokenOnTheNextStart()

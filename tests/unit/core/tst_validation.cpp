@@ -106,6 +106,8 @@ void tst_Validation::checkTopic_data()
     QTest::newRow("201 ASCII characters are refused") << QStringLiteral("a").repeated(201) << false;
     QTest::newRow("201 emoji are refused") << kGrinning.repeated(201) << false;
     QTest::newRow("an empty topic is refused") << QString() << false;
+    QTest::newRow("only spaces are refused") << QStringLiteral("   ") << false;
+    QTest::newRow("spaces around words pass") << QStringLiteral("  Sync  ") << true;
     QTest::newRow("a NUL is refused")
         << QStringLiteral("a") + QChar(0) + QStringLiteral("b") << false;
     QTest::newRow("a line break is refused") << QStringLiteral("one\ntwo") << false;

@@ -10,12 +10,12 @@ QUORUM_APP_ARGS ?=
 CMAKE_CONFIGURE = cmake -S . -G Ninja -Wno-dev
 CTEST           = ctest --output-on-failure --timeout 300 -j $(JOBS)
 
-.PHONY: run app server test package deps-run deps-package deps-test build build-asan test-release \
-        test-sanitize check-format format bench clean
+.PHONY: run app server test package deps-run deps-package deps-test build build-programs \
+        build-asan test-release test-sanitize check-format format bench clean
 
 ## run: install what is missing, build, and start Quorum: the desktop app with its embedded
 ## server where a display exists, the headless quorumd on http://127.0.0.1:8080 otherwise
-run: deps-run build
+run: deps-run build-programs
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 		echo "Starting the desktop app (make server runs the headless quorumd instead)"; \
 		exec $(BUILD_DIR)/bin/quorum $(QUORUM_APP_ARGS); \
@@ -25,11 +25,11 @@ run: deps-run build
 	fi
 
 ## app: the desktop app for hosts with its embedded server
-app: deps-run build
+app: deps-run build-programs
 	exec $(BUILD_DIR)/bin/quorum $(QUORUM_APP_ARGS)
 
 ## server: the headless quorumd on http://127.0.0.1:8080, display or not
-server: deps-run build
+server: deps-run build-programs
 	exec $(BUILD_DIR)/bin/quorumd $(QUORUM_ARGS)
 
 ## test: the whole matrix: formatting, every suite on the release build, and the unit and
@@ -53,6 +53,11 @@ deps-test:
 build:
 	$(CMAKE_CONFIGURE) -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The two programs alone, without the test suite: what run, app and server need.
+build-programs:
+	$(CMAKE_CONFIGURE) -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target quorumd quorum
 
 build-asan:
 	$(CMAKE_CONFIGURE) -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DQUORUM_SANITIZE=ON

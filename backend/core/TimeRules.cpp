@@ -174,7 +174,7 @@ Result<ResolvedTime> resolveStartTime(const QString &text, const QString &timeZo
     if (!parsed) {
         return Error::validation(QStringLiteral("start_time"),
                                  QStringLiteral("start_time must be an RFC 3339 date and time "
-                                                "such as \"2026-05-04T09:00:00Z\", or without "
+                                                "such as \"2030-05-04T09:00:00Z\", or without "
                                                 "the offset for wall time in timezone"));
     }
 

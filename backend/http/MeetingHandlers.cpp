@@ -123,7 +123,7 @@ Result<MeetingFilter> readFilter(const ApiRequest &request, QString *scope)
             if (!time)
                 problems << FieldError{name,
                                        QStringLiteral("must be an RFC 3339 time with an "
-                                                      "offset, e.g. 2026-05-04T09:00:00Z")};
+                                                      "offset, e.g. 2030-05-04T09:00:00Z")};
             else
                 (name == u"from" ? filter.from : filter.to) = *time;
         } else if (name != u"page_size" && name != u"cursor") {

@@ -367,6 +367,15 @@ int serve(Settings settings, const MediaAdapters &extraAdapters)
     raiseOpenFileLimit();
     QuorumServer server(std::move(settings));
     server.setMediaAdapters(extraAdapters);
+    // Watching before the start and the "listening" line: a SIGTERM sent as soon as a script
+    // reads that line would otherwise meet the default action and kill the process. One that
+    // arrives during the start waits in the watcher's pipe for the event loop.
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &server, [&server](int) {
+        err() << "quorumd: stopping; requests in flight may finish" << Qt::endl;
+        server.stop();
+    });
+    QObject::connect(&server, &QuorumServer::stopped, qApp, &QCoreApplication::quit);
     const Status started = server.start();
     // The first start creates the owner before it listens: say the password even if
     // listening then fails, or it is lost.
@@ -383,13 +392,6 @@ int serve(Settings settings, const MediaAdapters &extraAdapters)
     // The one line scripts and tests read to learn the port.
     out() << "quorumd listening on " << live.publicUrl << " (port " << server.port() << ")"
           << Qt::endl;
-
-    SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &server, [&server](int) {
-        err() << "quorumd: stopping; requests in flight may finish" << Qt::endl;
-        server.stop();
-    });
-    QObject::connect(&server, &QuorumServer::stopped, qApp, &QCoreApplication::quit);
     return QCoreApplication::exec();
 }
 

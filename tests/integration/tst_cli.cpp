@@ -601,8 +601,30 @@ private Q_SLOTS:
 
         daemon.process.terminate();
         QVERIFY(daemon.process.waitForFinished(15000));
-        QCOMPARE(daemon.process.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(daemon.process.exitStatus() == QProcess::NormalExit,
+                 daemon.process.readAllStandardError().constData());
         QCOMPARE(daemon.process.exitCode(), 0);
+    }
+
+    // A SIGTERM sent the moment the "listening" line is read (as scripts and service
+    // managers do) still stops the server cleanly, however busy the machine.
+    void sigtermRightAfterTheListeningLineStopsCleanly()
+    {
+        for (int round = 0; round < 5; ++round) {
+            QTemporaryDir dataDir;
+            DirectDaemon daemon;
+            QVERIFY2(daemon.start({u"--data-dir"_s, dataDir.path(), u"--listen"_s, u"127.0.0.1:0"_s,
+                                   u"--media"_s, u"builtin"_s},
+                                  cleanEnvironment()),
+                     daemon.process.readAllStandardError().constData());
+
+            daemon.process.terminate();
+
+            QVERIFY(daemon.process.waitForFinished(15000));
+            QVERIFY2(daemon.process.exitStatus() == QProcess::NormalExit,
+                     daemon.process.readAllStandardError().constData());
+            QCOMPARE(daemon.process.exitCode(), 0);
+        }
     }
 };
 

@@ -133,6 +133,9 @@ void EmbeddedServer::startOnServerThread(const QString &storedToken)
                                 .arg(server->settings().dataDir);
         } else if (const Status started = server->start(); !started) {
             outcome.error = tr("The built-in server did not start: %1").arg(started.error().detail);
+            // A first start creates the owner before it listens: its password must not be
+            // lost because the port was taken.
+            outcome.initialAdminPassword = server->initialAdminPassword();
         } else {
             outcome = obtainToken(*server, storedToken);
             outcome.port = server->port();
@@ -148,6 +151,10 @@ void EmbeddedServer::finishStart(const Outcome &outcome)
         return;
     if (!outcome.error.isEmpty()) {
         stop();
+        if (!outcome.initialAdminPassword.isEmpty()) {
+            m_initialAdminPassword = outcome.initialAdminPassword;
+            Q_EMIT runningChanged();
+        }
         return fail(outcome.error);
     }
 

@@ -35,7 +35,7 @@ SecretStore::~SecretStore() = default;
 
 void SecretStore::useFallbackOnly()
 {
-    fallBack(tr("the keychain is not used"));
+    fallBack(tr("the app was told not to use it"));
 }
 
 QString SecretStore::fallbackFile() const
@@ -58,7 +58,7 @@ void SecretStore::read(const QString &key, QObject *context, std::function<void(
             return done(job->textData());
         if (job->error() == QKeychain::EntryNotFound)
             return done({});
-        fallBack(job->errorString());
+        fallBack(tr("it did not answer: %1").arg(job->errorString()));
         done(readFile().value(key).toString());
     });
     job->start();
@@ -85,7 +85,7 @@ void SecretStore::write(const QString &key, const QString &value, QObject *conte
     connect(job, &QKeychain::Job::finished, context, [this, job, done, writeToFile] {
         bool ok = job->error() == QKeychain::NoError;
         if (!ok) {
-            fallBack(job->errorString());
+            fallBack(tr("it did not answer: %1").arg(job->errorString()));
             ok = writeToFile();
         }
         if (done)
@@ -121,8 +121,10 @@ void SecretStore::fallBack(const QString &why)
 {
     if (usingFallback())
         return;
-    qCWarning(lcSecrets) << "no keychain, secrets go to" << fallbackFile() << "-" << why;
-    m_warning = tr("No system keychain is available (%1): your sign-in is kept in %2, readable "
+    qCWarning(lcSecrets).noquote()
+        << "secrets are kept in" << fallbackFile()
+        << "(readable by this user only), not in the system keychain:" << why;
+    m_warning = tr("The system keychain is not used (%1): your sign-in is kept in %2, readable "
                    "only by you.")
                     .arg(why, fallbackFile());
     Q_EMIT warningChanged();

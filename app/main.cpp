@@ -80,8 +80,13 @@ Options parseOptions(const QCoreApplication &app)
     options.keychain = !parser.isSet(noKeychain);
     options.reportStartup = parser.isSet(report);
     // The default (AppDataLocation) needs the application's names: main() fills it in.
-    if (parser.isSet(dataDir))
+    if (parser.isSet(dataDir)) {
+        if (parser.value(dataDir).trimmed().isEmpty()) {
+            std::fprintf(stderr, "quorum: --data-dir takes a directory\n");
+            std::exit(2);
+        }
         options.dataDir = QDir(parser.value(dataDir)).absolutePath();
+    }
     return options;
 }
 
@@ -109,6 +114,16 @@ int main(int argc, char *argv[])
         QCoreApplication::setApplicationName(u"quorum"_s);
         QCoreApplication::setApplicationVersion(QStringLiteral(QUORUM_VERSION));
         options = parseOptions(console);
+    }
+
+    // Without a display the GUI would abort with Qt's own advice to reinstall.
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        std::fprintf(stderr,
+                     "quorum: no display to show the app on. On a machine without one, "
+                     "run the server alone (quorumd, or make server), or set "
+                     "QT_QPA_PLATFORM=offscreen to run the app unseen.\n");
+        return 2;
     }
 
     // A desktop app logs what goes wrong, not each request (QT_LOGGING_RULES still wins).

@@ -59,7 +59,8 @@ int fail(const QString &message)
 }
 
 const char *kCommandsHelp
-    = "Commands (run without a server; they use the same data directory and settings):\n"
+    = "Commands (no running server needed, and safe beside one; they use the same data\n"
+      "directory and settings):\n"
       "  (none)                                   serve the API\n"
       "  token create --user NAME [--workspace W] [--scopes a,b] [--ttl 1h] [--name N]\n"
       "                                           print a new personal access token\n"
@@ -383,8 +384,8 @@ int serve(Settings settings, const MediaAdapters &extraAdapters)
         err() << "First start: created workspace 'default' with owner 'admin'.\n"
               << "  Initial password for admin: " << server.initialAdminPassword()
               << " (shown only once)\n"
-              << "  Get an API token:  quorumd token create --user admin --data-dir "
-              << server.settings().dataDir << Qt::endl;
+              << "  Get an API token:  " << QCoreApplication::applicationFilePath()
+              << " token create --user admin --data-dir " << server.settings().dataDir << Qt::endl;
     if (!started)
         return fail(started.error().detail);
 
@@ -510,7 +511,8 @@ int runQuorumd(int argc, char **argv, const MediaAdapters &extraAdapters)
     const QString action = args.value(1);
     const bool needsExistingData = command == u"backup"
         || (command == u"token" && (action == u"list" || action == u"revoke"))
-        || (command == u"user" && action == u"set-password");
+        || (command == u"user" && action == u"set-password")
+        || (command == u"app" && action == u"install");
     if (needsExistingData && !QFile::exists(settings->sqlitePath()))
         return fail(QStringLiteral("no Quorum data in %1: name the server's data directory with "
                                    "--data-dir (its first start prints it)")

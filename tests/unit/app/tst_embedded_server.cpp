@@ -170,6 +170,8 @@ private Q_SLOTS:
         QVERIFY(failed.wait(20000));
         QVERIFY2(!server.error().contains(u"already open"_s), qPrintable(server.error()));
         QVERIFY2(server.error().contains(u"in use"_s), qPrintable(server.error()));
+        // The first start made the owner before it failed to listen: the password stays.
+        QVERIFY(!server.initialAdminPassword().isEmpty());
     }
 
     void reusesTheStoredTokenOnTheNextStart()

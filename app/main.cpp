@@ -36,6 +36,8 @@ struct Options
     bool embedded = true;
     bool keychain = true;
     bool reportStartup = false;
+    // Qt's -platform was given: the GUI has somewhere to draw without a display.
+    bool platformGiven = false;
     QUrl remote;
     QString dataDir;
 };
@@ -59,9 +61,18 @@ Options parseOptions(const QCoreApplication &app)
     const QCommandLineOption report(u"report-startup"_s,
                                     u"Print when the server is ready and the first frame shown."_s);
     parser.addOptions({port, noEmbedded, server, dataDir, noKeychain, report});
+    // Qt's own, which QGuiApplication takes out of the command line later; they are written
+    // with one dash (-platform offscreen).
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    for (const QString &qtOption : {u"platform"_s, u"display"_s}) {
+        QCommandLineOption hidden(qtOption, QString(), u"VALUE"_s);
+        hidden.setFlags(QCommandLineOption::HiddenFromHelp);
+        parser.addOption(hidden);
+    }
     parser.process(app);
 
     Options options;
+    options.platformGiven = parser.isSet(u"platform"_s);
     bool portOk = false;
     options.port = parser.value(port).toInt(&portOk);
     if (!portOk || options.port < 0 || options.port > 65535) {
@@ -118,7 +129,7 @@ int main(int argc, char *argv[])
 
     // Without a display the GUI would abort with Qt's own advice to reinstall.
     if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
-        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && !options.platformGiven) {
         std::fprintf(stderr,
                      "quorum: no display to show the app on. On a machine without one, "
                      "run the server alone (quorumd, or make server), or set "

@@ -117,6 +117,7 @@ Rectangle {
         // The actions sit in slots of one width, so that each lines up from row to row: End
         // takes Cancel's place and the live view is always last.
         Button {
+            objectName: "copyLinkButton"
             visible: root.upcoming || root.isLive
             text: qsTr("Copy link")
             flat: true

@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Quorum
 import Quorum.Backend
 
 // The meetings: upcoming, live and past, searched by topic; scheduling, editing, cancelling,
@@ -14,11 +15,8 @@ Item {
     signal openLive(string meetingId, string topic)
     signal openRecordings(string meetingId, string topic)
 
-    // Puts text on the clipboard through a hidden editor (QML has no clipboard object).
     function copyText(text: string) {
-        clipboardEdit.text = text;
-        clipboardEdit.selectAll();
-        clipboardEdit.copy();
+        Clipboard.setText(text);
         statusLabel.show(qsTr("Join link copied"));
     }
 
@@ -47,12 +45,6 @@ Item {
     Component.onCompleted: {
         if (root.client && root.client.hasToken)
             meetingModel.refresh();
-    }
-
-    TextEdit {
-        id: clipboardEdit
-
-        visible: false
     }
 
     ColumnLayout {

@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Quorum
 import Quorum.Backend
 
 // The workspace's apps and users, for its admins: the marketplace with installing (choosing
@@ -98,12 +99,8 @@ Item {
         });
     }
 
-    // Puts text on the clipboard through a hidden editor (QML has no clipboard object).
     function copyText(text: string) {
-        clipboardEdit.text = text;
-        clipboardEdit.selectAll();
-        clipboardEdit.copy();
-        clipboardEdit.text = "";
+        Clipboard.setText(text);
     }
 
     AppListModel {
@@ -130,12 +127,6 @@ Item {
     Component.onCompleted: {
         if (root.client && root.client.hasToken)
             root.reload();
-    }
-
-    TextEdit {
-        id: clipboardEdit
-
-        visible: false
     }
 
     ColumnLayout {

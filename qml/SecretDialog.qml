@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Quorum
 
 // Shows a subscription's signing secret the one time the server hands it out (when the
 // subscription is added, and when the secret is replaced), with a way to copy it. The secret
@@ -24,10 +25,7 @@ Dialog {
     }
 
     function copySecret() {
-        clipboardEdit.text = root.secret;
-        clipboardEdit.selectAll();
-        clipboardEdit.copy();
-        clipboardEdit.text = "";
+        Clipboard.setText(root.secret);
         root.copied = true;
     }
 
@@ -47,13 +45,6 @@ Dialog {
     ColumnLayout {
         width: parent.width
         spacing: Theme.spacing
-
-        // Puts the secret on the clipboard (QML has no clipboard object); never shown.
-        TextEdit {
-            id: clipboardEdit
-
-            visible: false
-        }
 
         Label {
             text: qsTr("Deliveries to %1 are signed with this secret. Give it to the receiving "

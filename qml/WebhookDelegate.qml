@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Quorum
 
 // One subscription: its address, its state in words (why and since when, if the server
 // stopped it), its events, and its actions. Choosing it shows its deliveries.
@@ -23,7 +24,7 @@ Rectangle {
     signal deleteRequested(string webhookId, string url)
 
     function when(instant: var): string {
-        return instant ? new Date(instant).toLocaleString(Qt.locale(), "d MMM yyyy, HH:mm") : "";
+        return instant ? TimeZones.local(instant) : "";
     }
 
     function stateText(): string {

@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Quorum
 import Quorum.Backend
 
 // The webhook subscriptions: their state, adding one (its secret shown once), changing,
@@ -87,7 +88,7 @@ Item {
     }
 
     function whenText(instant: var): string {
-        return instant ? new Date(instant).toLocaleString(Qt.locale(), "d MMM yyyy, HH:mm") : "";
+        return instant ? TimeZones.local(instant) : "";
     }
 
     WebhookListModel {

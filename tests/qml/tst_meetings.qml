@@ -20,14 +20,6 @@ Item {
     TestCase {
         id: testCase
 
-        function type(field: var, text: string) {
-            field.forceActiveFocus();
-            field.selectAll();
-            keyClick(Qt.Key_Delete);
-            for (const character of text)
-                keyClick(character);
-        }
-
         function openDialog(): var {
             const dialog = findChild(page, "meetingDialog");
             mouseClick(findChild(page, "scheduleButton"));
@@ -52,8 +44,8 @@ Item {
 
         function test_scheduling_through_the_dialog_lists_the_meeting() {
             const dialog = openDialog();
-            type(findChild(dialog, "topicField"), "Quarterly review");
-            type(findChild(dialog, "timeField"), "1430");
+            Clicks.typeInto(testCase, findChild(dialog, "topicField"), "Quarterly review");
+            Clicks.typeInto(testCase, findChild(dialog, "timeField"), "1430");
             Clicks.clickInPopup(testCase, dialog, findChild(dialog, "saveButton"));
 
             tryVerify(() => !dialog.opened, 10000, "the dialog closes once saved: "
@@ -70,7 +62,7 @@ Item {
 
         function test_an_empty_topic_is_shown_at_the_topic_field() {
             const dialog = openDialog();
-            type(findChild(dialog, "topicField"), "");
+            Clicks.typeInto(testCase, findChild(dialog, "topicField"), "");
             Clicks.clickInPopup(testCase, dialog, findChild(dialog, "saveButton"));
 
             const error = findChild(dialog, "topicError");
@@ -83,8 +75,8 @@ Item {
 
         function test_a_past_start_is_shown_at_the_time_fields() {
             const dialog = openDialog();
-            type(findChild(dialog, "topicField"), "Too late");
-            type(findChild(dialog, "dateField"), "20200102");
+            Clicks.typeInto(testCase, findChild(dialog, "topicField"), "Too late");
+            Clicks.typeInto(testCase, findChild(dialog, "dateField"), "20200102");
             Clicks.clickInPopup(testCase, dialog, findChild(dialog, "saveButton"));
 
             const error = findChild(dialog, "startTimeError");
@@ -100,11 +92,23 @@ Item {
             tryVerify(() => listedTopics().includes("Budget sync"), 5000);
 
             const search = findChild(page, "searchField");
-            type(search, "budget");
+            Clicks.typeInto(testCase, search, "budget");
             tryVerify(() => listedTopics().length === 1, 3000);
             compare(listedTopics()[0], "Budget sync");
-            type(search, "");
+            Clicks.typeInto(testCase, search, "");
             tryVerify(() => listedTopics().length > 1, 3000);
+        }
+
+        function test_copy_link_puts_the_join_link_on_the_clipboard() {
+            const id = harness.scheduleMeeting("Link to share", 30);
+            page.meetings.refresh();
+            tryVerify(() => page.meetings.indexOf(id) >= 0, 5000);
+            Clipboard.setText("");
+
+            mouseClick(findChild(findChild(page, "meeting_" + id), "copyLinkButton"));
+
+            compare(Clipboard.text(), page.meetings.get(page.meetings.indexOf(id)).join_url);
+            verify(Clipboard.text().includes(id));
         }
 
         function test_cancelling_asks_first_and_then_cancels() {

@@ -23,15 +23,6 @@ Item {
 
         property string meetingId
 
-        function textsUnder(item: var): var {
-            const texts = [];
-            if (typeof item.text === "string")
-                texts.push(item.text);
-            for (let i = 0; i < item.children.length; ++i)
-                texts.push(...textsUnder(item.children[i]));
-            return texts;
-        }
-
         function fileOf(type: string): var {
             return page.recordings.get(0).files.find(file => file.type === type);
         }
@@ -60,7 +51,7 @@ Item {
             const recording = page.recordings.get(0);
             const row = findChild(page, "recording_" + recording.id);
             verify(row);
-            const texts = textsUnder(row);
+            const texts = Clicks.textsUnder(row);
             for (const name of ["Video (MP4)", "Audio only (M4A)", "Timeline (JSON)", "Ready"])
                 verify(texts.includes(name), name + " in " + texts.join(" | "));
             verify(texts.some(text => /^\d+(\.\d)? (KB|MB)$/.test(text)), "a size is shown");

@@ -1,10 +1,11 @@
 import QtQuick
 import QtTest
 import Quorum
+import "Clicks.js" as Clicks
 
 // The Server page: the signing keys with the one signing now and the next rotation, the audit
-// log with names for who acted and its older entries read as it scrolls, and a remote sign-in started
-// from the address typed.
+// log with names for who acted and its older entries read as it scrolls, and a remote sign-in
+// started from the address typed.
 Item {
     id: root
 
@@ -24,23 +25,6 @@ Item {
     TestCase {
         id: testCase
 
-        function type(field: var, text: string) {
-            field.forceActiveFocus();
-            field.selectAll();
-            keyClick(Qt.Key_Delete);
-            for (const character of text)
-                keyClick(character);
-        }
-
-        function textsUnder(item: var): var {
-            const texts = [];
-            if (item.text !== undefined && typeof item.text === "string")
-                texts.push(item.text);
-            for (let i = 0; i < item.children.length; ++i)
-                texts.push(...textsUnder(item.children[i]));
-            return texts;
-        }
-
         name: "ServerPage"
         when: windowShown
 
@@ -53,14 +37,14 @@ Item {
         function test_the_signing_keys_show_the_key_signing_now_and_the_next_rotation() {
             tryVerify(() => page.status.signingKeys.length > 0, 5000);
             const card = findChild(page, "signingKeysCard");
-            const texts = textsUnder(card);
+            const texts = Clicks.textsUnder(card);
             const kid = page.status.signingKeys[0].kid;
             verify(texts.includes(kid), "the newest key is listed: " + texts.join(" | "));
             verify(texts.includes("signing now"), texts.join(" | "));
             const next = findChild(page, "nextRotation");
             verify(next.visible);
-            verify(textsUnder(next).some(text => /\d{4}, \d\d:\d\d/.test(text)),
-                   "the next rotation is a time: " + textsUnder(next).join(" | "));
+            verify(Clicks.textsUnder(next).some(text => /\d{4}, \d\d:\d\d/.test(text)),
+                   "the next rotation is a time: " + Clicks.textsUnder(next).join(" | "));
         }
 
         function test_the_audit_log_names_who_acted_and_reads_older_entries_on_scrolling() {
@@ -76,11 +60,11 @@ Item {
             wait(200);
             verify(page.audit.hasMore, "older entries wait for the scroll");
             const shown = page.audit.count;
-            const newest = textsUnder(rows.itemAtIndex(0));
+            const newest = Clicks.textsUnder(rows.itemAtIndex(0));
             verify(newest.includes("User added"), newest.join(" | "));
-            tryVerify(() => textsUnder(rows.itemAtIndex(0)).includes("by admin"), 5000,
-                      "the actor is named: " + textsUnder(rows.itemAtIndex(0)).join(" | "));
-            verify(textsUnder(rows.itemAtIndex(0)).includes("tara"), "the user it is about");
+            tryVerify(() => Clicks.textsUnder(rows.itemAtIndex(0)).includes("by admin"), 5000,
+                      "the actor is named: " + Clicks.textsUnder(rows.itemAtIndex(0)).join(" | "));
+            verify(Clicks.textsUnder(rows.itemAtIndex(0)).includes("tara"), "the user it is about");
 
             rows.positionViewAtEnd();
             tryVerify(() => page.audit.count > shown, 5000, "scrolling down reads older entries");
@@ -92,7 +76,7 @@ Item {
             const button = findChild(page, "remoteSignInButton");
             verify(!button.enabled, "nothing to sign in to yet");
             const address = String(harness.client.baseUrl).replace(/\/$/, "");
-            type(field, address);
+            Clicks.typeInto(testCase, field, address);
 
             mouseClick(button);
 
@@ -100,7 +84,7 @@ Item {
                       5000, "the browser would open " + harness.lastBrowserUrl());
             verify(harness.remoteSignIn.busy);
             verify(!button.enabled, "one sign-in at a time");
-            verify(textsUnder(page).includes("Waiting for the sign-in in your browser…"));
+            verify(Clicks.textsUnder(page).includes("Waiting for the sign-in in your browser…"));
             harness.remoteSignIn.cancel();
             tryVerify(() => !harness.remoteSignIn.busy, 2000);
             verify(button.enabled);

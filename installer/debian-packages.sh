@@ -5,7 +5,8 @@ set -euo pipefail
 
 run_packages=(
     cmake ninja-build g++ make pkg-config ca-certificates openssl tzdata
-    qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libssl-dev
+    qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql
+    libssl-dev
     ffmpeg
     qt6-declarative-dev qt6-networkauth-dev qtkeychain-qt6-dev
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
@@ -18,9 +19,10 @@ package_packages=(
     "${run_packages[@]}"
     dpkg-dev appstream desktop-file-utils
 )
+# postgresql: the integration tests run a second time on a server of their own.
 test_packages=(
     "${package_packages[@]}"
-    clang-format qml6-module-qttest
+    clang-format qml6-module-qttest postgresql
     python3 python3-jwt python3-cryptography python3-requests python3-yaml
     golang-go wrk chromium
 )

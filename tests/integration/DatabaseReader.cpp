@@ -1,5 +1,7 @@
 #include "DatabaseReader.h"
 
+#include "QuorumdProcess.h"
+
 #include <QAtomicInteger>
 #include <QHash>
 #include <QJsonDocument>
@@ -18,14 +20,10 @@ QAtomicInteger<int> g_connections;
 
 } // namespace
 
-DatabaseReader::DatabaseReader(const QString &dataDir)
+DatabaseReader::DatabaseReader(const QuorumdProcess &server)
     : m_connectionName(u"reader-%1"_s.arg(g_connections.fetchAndAddRelaxed(1)))
 {
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
-    db.setDatabaseName(dataDir + u"/quorum.db"_s);
-    // The server writes while we read: wait for its locks rather than fail.
-    db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s);
-    db.open();
+    server.openDatabase(m_connectionName);
 }
 
 DatabaseReader::~DatabaseReader()

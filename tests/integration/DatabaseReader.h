@@ -6,6 +6,8 @@
 
 namespace quorum::testing {
 
+class QuorumdProcess;
+
 // One row of the events table.
 struct EventRow
 {
@@ -15,12 +17,12 @@ struct EventRow
     QJsonObject data;
 };
 
-// Reads what quorumd wrote, straight from its SQLite file and read-only, so tests can check
-// the event log and the participants rows the API does not show.
+// Reads what quorumd wrote, straight from its database (SQLite or PostgreSQL) and read-only, so
+// tests can check the event log and the participants rows the API does not show.
 class DatabaseReader final
 {
 public:
-    explicit DatabaseReader(const QString &dataDir);
+    explicit DatabaseReader(const QuorumdProcess &server);
     ~DatabaseReader();
     Q_DISABLE_COPY_MOVE(DatabaseReader)
 

@@ -1,18 +1,95 @@
 #include "QuorumdProcess.h"
 
+#include "TestDatabase.h"
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QRegularExpression>
 
+using namespace Qt::StringLiterals;
+
 namespace quorum::testing {
 
 QuorumdProcess::QuorumdProcess(QStringList extraArguments)
-    : m_extraArguments(std::move(extraArguments))
-{ }
+    : m_sqliteFile(m_dataDir.filePath(u"quorum.db"_s))
+    , m_masterKeyFile(m_dataDir.filePath(u"master.key"_s))
+    , m_extraArguments(std::move(extraArguments))
+{
+    if (!TestDatabase::isConfigured())
+        return;
+    m_database = std::make_shared<TestDatabase>();
+    m_setupError = m_database->errorString();
+    if (!m_setupError.isEmpty())
+        return;
+    m_setupArguments
+        = {u"--database"_s, m_database->url(), u"--master-key-file"_s, m_masterKeyFile};
+    createMasterKey();
+}
+
+QuorumdProcess::QuorumdProcess(const QuorumdProcess &first, const QString &nodeName,
+                               QStringList extraArguments)
+    : m_database(first.m_database)
+    , m_sqliteFile(first.m_sqliteFile)
+    , m_masterKeyFile(first.m_masterKeyFile)
+    , m_setupError(first.m_setupError)
+    , m_extraArguments(std::move(extraArguments))
+{
+    // On SQLite both processes open the first one's file, which SQLite's locks allow.
+    m_setupArguments << u"--database"_s
+                     << (m_database ? m_database->url() : u"sqlite:"_s + m_sqliteFile)
+                     << u"--master-key-file"_s << m_masterKeyFile << u"--node-name"_s << nodeName;
+}
 
 QuorumdProcess::~QuorumdProcess()
 {
     stop();
+    // The database outlives every process on it.
+    m_database.reset();
+}
+
+void QuorumdProcess::createMasterKey()
+{
+    QProcess process;
+    process.start(m_program, {u"master-key"_s, u"create"_s, m_masterKeyFile});
+    if (!process.waitForFinished(30000)) {
+        process.kill();
+        process.waitForFinished(5000);
+    }
+    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+        m_setupError = u"quorumd master-key create failed: %1"_s.arg(
+            QString::fromLocal8Bit(process.readAllStandardError()));
+    }
+}
+
+QString QuorumdProcess::databaseEngine() const
+{
+    return m_database ? u"postgresql"_s : u"sqlite"_s;
+}
+
+QSqlDatabase QuorumdProcess::openDatabase(const QString &connectionName,
+                                          DatabaseAccess access) const
+{
+    const bool readOnly = access == DatabaseAccess::ReadOnly;
+    QSqlDatabase db;
+    if (m_database) {
+        db = m_database->addConnection(connectionName, readOnly);
+    } else {
+        db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connectionName);
+        db.setDatabaseName(m_sqliteFile);
+        // The server writes while we read: wait for its locks rather than fail.
+        db.setConnectOptions(readOnly ? u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s
+                                      : u"QSQLITE_BUSY_TIMEOUT=5000"_s);
+    }
+    db.open();
+    return db;
+}
+
+QProcessEnvironment QuorumdProcess::environment() const
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    if (m_database)
+        environment.insert(u"QUORUM_DATABASE_PASSWORD"_s, m_database->password());
+    return environment;
 }
 
 QString QuorumdProcess::binaryPath()
@@ -31,7 +108,7 @@ QString QuorumdProcess::testBuildPath()
 
 QStringList QuorumdProcess::commonArguments() const
 {
-    return {QStringLiteral("--data-dir"), m_dataDir.path()};
+    return QStringList{QStringLiteral("--data-dir"), m_dataDir.path()} + m_setupArguments;
 }
 
 bool QuorumdProcess::start(int timeoutMs)
@@ -39,7 +116,10 @@ bool QuorumdProcess::start(int timeoutMs)
     // A restart reports its own port; the previous run's output must not answer for it.
     m_stdout.clear();
     m_process = std::make_unique<QProcess>();
+    if (!m_setupError.isEmpty())
+        return false;
     m_process->setProgram(m_program);
+    m_process->setProcessEnvironment(environment());
     QStringList arguments = commonArguments();
     arguments << QStringLiteral("--listen") << QStringLiteral("127.0.0.1:0")
               << QStringLiteral("--media") << QStringLiteral("builtin") << m_extraArguments;
@@ -98,15 +178,22 @@ QString QuorumdProcess::baseUrl() const
 
 QByteArray QuorumdProcess::standardError() const
 {
+    if (!m_setupError.isEmpty())
+        return m_setupError.toLocal8Bit();
     return m_process ? m_process->readAllStandardError() : QByteArray();
 }
 
 QuorumdProcess::CommandResult QuorumdProcess::command(const QStringList &arguments,
                                                       const QByteArray &input) const
 {
-    QProcess process;
-    process.start(m_program, commonArguments() + m_extraArguments + arguments);
     CommandResult result;
+    if (!m_setupError.isEmpty()) {
+        result.err = m_setupError.toLocal8Bit();
+        return result;
+    }
+    QProcess process;
+    process.setProcessEnvironment(environment());
+    process.start(m_program, commonArguments() + m_extraArguments + arguments);
     if (!process.waitForStarted(10000))
         return result;
     if (!input.isEmpty())

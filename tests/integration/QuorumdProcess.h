@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QProcess>
+#include <QProcessEnvironment>
+#include <QSqlDatabase>
 #include <QStringList>
 #include <QTemporaryDir>
 
@@ -8,13 +10,27 @@
 
 namespace quorum::testing {
 
+class TestDatabase;
+
+enum class DatabaseAccess { ReadOnly, ReadWrite };
+
 // A real quorumd in a temporary data directory, listening on 127.0.0.1 on a free port.
 // Stopped with SIGTERM (and killed if it lingers) when destroyed.
+//
+// Its database is SQLite's file in the data dir, or, when QUORUM_TEST_POSTGRES_FILE names the
+// test run's PostgreSQL server (the _pg variant of every integration test), a database of its
+// own there, created with the object and dropped after the process is gone. Every start() and
+// command() then passes that database, its password and a master key made in the data dir.
 class QuorumdProcess final
 {
 public:
     explicit QuorumdProcess(QStringList extraArguments = {});
+    // A second node on the database and master key of `first`, with a data dir, a port and a
+    // node name of its own. The database goes when the last node on it does.
+    QuorumdProcess(const QuorumdProcess &first, const QString &nodeName,
+                   QStringList extraArguments = {});
     ~QuorumdProcess();
+    Q_DISABLE_COPY_MOVE(QuorumdProcess)
 
     bool start(int timeoutMs = 15000);
     // The flags of the next start() and command(): a restart on the same data dir with other
@@ -56,6 +72,15 @@ public:
     QString createUser(const QString &name, const QString &workspace,
                        const QString &role = QStringLiteral("member")) const;
 
+    // "sqlite" or "postgresql": what the server stores its data in.
+    QString databaseEngine() const;
+    // Opens the server's database (the SQLite file, or the PostgreSQL test database) under
+    // connectionName, read-only unless asked. The caller closes it and removes the connection.
+    QSqlDatabase openDatabase(const QString &connectionName,
+                              DatabaseAccess access = DatabaseAccess::ReadOnly) const;
+    // Where the master key is, in this data dir or in the first node's.
+    QString masterKeyFile() const { return m_masterKeyFile; }
+
     static QString binaryPath();
     // The test build of quorumd (tests/capture), with the `test-capture` media plane.
     static QString testBuildPath();
@@ -64,9 +89,20 @@ public:
 
 private:
     QStringList commonArguments() const;
+    QProcessEnvironment environment() const;
+    // On PostgreSQL: the master key file quorumd requires, before the first start or command.
+    void createMasterKey();
 
     QString m_program = binaryPath();
     QTemporaryDir m_dataDir;
+    // Shared with the second nodes; null on SQLite.
+    std::shared_ptr<TestDatabase> m_database;
+    // The flags that choose the database, the master key and the node name; empty for the
+    // SQLite file in the own data dir.
+    QStringList m_setupArguments;
+    QString m_sqliteFile;
+    QString m_masterKeyFile;
+    QString m_setupError;
     QStringList m_extraArguments;
     std::unique_ptr<QProcess> m_process;
     QByteArray m_stdout;

@@ -9,6 +9,7 @@
 
 #include <QJsonArray>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTcpServer>
 #include <QtTest>
@@ -152,10 +153,8 @@ private Q_SLOTS:
         QVERIFY(found);
 
         // The database holds the SHA-256 of the secret, never the secret.
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"apps-check"_s);
-        db.setDatabaseName(m_server->dataDir() + u"/quorum.db"_s);
-        db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
-        QVERIFY(db.open());
+        QSqlDatabase db = m_server->openDatabase(u"apps-check"_s);
+        QVERIFY2(db.isOpen(), qPrintable(db.lastError().text()));
         {
             QSqlQuery query(db);
             query.prepare(u"SELECT client_secret_hash FROM apps WHERE id = ?"_s);
@@ -312,7 +311,7 @@ private Q_SLOTS:
         QCOMPARE(robotHere.get(u"/v1/meetings"_s).status, 401);
         QCOMPARE(robotThere.get(u"/v1/meetings"_s).status, 200);
         QCOMPARE(admin.get(u"/v1/webhooks/"_s + hookId).status, 404);
-        DatabaseReader database(m_server->dataDir());
+        DatabaseReader database(*m_server);
         QCOMPARE(database.webhook(hookId).value(u"disabled_reason").toString(), u"deleted"_s);
         QCOMPARE(
             other.get(u"/v1/webhooks/"_s + subscribedThere.json().value(u"id").toString()).status,

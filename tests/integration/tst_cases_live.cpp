@@ -115,7 +115,7 @@ private Q_SLOTS:
             joinWith(host, m_live->joinToken(u"admin"_s, meetingId)).value(u"type"_s).toString(),
             u"joined"_s);
 
-        DatabaseReader db(m_live->server().dataDir());
+        DatabaseReader db(m_live->server());
         const QString bobId = m_live->userId(u"bob"_s);
         auto bobRows = [&] {
             QList<QJsonObject> rows;
@@ -184,7 +184,7 @@ private Q_SLOTS:
         QVERIFY2(clock.elapsed() >= least, qPrintable(QString::number(clock.elapsed())));
 
         QCOMPARE(endMeeting(meetingId), QString());
-        DatabaseReader db(m_live->server().dataDir());
+        DatabaseReader db(m_live->server());
         const QString problem = db.pairingProblem(meetingId);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         int leftEvents = 0;
@@ -217,7 +217,7 @@ private Q_SLOTS:
         QVERIFY(m_live->api().del(participantPath(meetingId, bobId)).status >= 400);
 
         QCOMPARE(endMeeting(meetingId), QString());
-        DatabaseReader db(m_live->server().dataDir());
+        DatabaseReader db(m_live->server());
         QList<EventRow> bobLeft;
         for (const EventRow &event :
              DatabaseReader::eventsOfType(db.events(meetingId), u"participant.left"_s)) {
@@ -251,7 +251,7 @@ private Q_SLOTS:
             QCOMPARE(client->closeCode(), 4005);
         }
 
-        DatabaseReader db(m_live->server().dataDir());
+        DatabaseReader db(m_live->server());
         const QList<EventRow> events = db.events(meetingId);
         QVERIFY(events.size() >= 4);
         const QList<EventRow> tail = events.mid(events.size() - 4);
@@ -407,7 +407,7 @@ private Q_SLOTS:
         QCOMPARE(fresh.code(), u"removed_from_meeting"_s);
 
         QCOMPARE(endMeeting(meetingId), QString());
-        DatabaseReader db(m_live->server().dataDir());
+        DatabaseReader db(m_live->server());
         const QList<EventRow> left
             = DatabaseReader::eventsOfType(db.events(meetingId), u"participant.left"_s);
         int removed = 0;

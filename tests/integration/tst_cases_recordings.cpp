@@ -220,7 +220,7 @@ private Q_SLOTS:
         }
 
         // One logical event for the recording, in the log and in what was sent.
-        DatabaseReader db(m_live->server().dataDir());
+        DatabaseReader db(m_live->server());
         int completedRows = 0;
         for (const EventRow &event :
              DatabaseReader::eventsOfType(db.events(meetingId), u"recording.completed"_s))
@@ -318,7 +318,7 @@ private Q_SLOTS:
         // Stopped by the end, it is processed and completes.
         QCOMPARE(waitForOutcome(recordingId).value(u"state"_s).toString(), u"completed"_s);
 
-        DatabaseReader db(m_live->server().dataDir());
+        DatabaseReader db(m_live->server());
         QTRY_VERIFY_WITH_TIMEOUT(
             !DatabaseReader::eventsOfType(db.events(meetingId), u"recording.completed"_s).isEmpty(),
             5000);

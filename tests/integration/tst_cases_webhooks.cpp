@@ -392,7 +392,7 @@ private Q_SLOTS:
         QVERIFY(carol->waitForClosed());
 
         QVERIFY(host->waitFor(u"participant_left"_s, 8000).contains(u"reason"_s));
-        DatabaseReader db(m_live->server().dataDir());
+        DatabaseReader db(m_live->server());
         // Bob's timeout comes after the resume grace (2 s).
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
@@ -718,7 +718,7 @@ private Q_SLOTS:
         auto host = live.join(u"admin"_s, whileDisabled, &answer);
         QVERIFY(host);
         QCOMPARE(answer.value(u"type"_s).toString(), u"joined"_s);
-        DatabaseReader db(live.server().dataDir());
+        DatabaseReader db(live.server());
         QTRY_VERIFY_WITH_TIMEOUT(!db.events(whileDisabled).isEmpty(), 5000);
 
         // Re-enabled: new events only.

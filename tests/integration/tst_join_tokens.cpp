@@ -191,9 +191,8 @@ private Q_SLOTS:
         QCOMPARE(requestToken(m_memberToken, meetingId, {}).status, 200);
 
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"bans"_s);
-            db.setDatabaseName(m_server->dataDir() + u"/quorum.db"_s);
-            QVERIFY(db.open());
+            QSqlDatabase db = m_server->openDatabase(u"bans"_s, DatabaseAccess::ReadWrite);
+            QVERIFY2(db.isOpen(), qPrintable(db.lastError().text()));
             QSqlQuery insert(db);
             insert.prepare(u"INSERT INTO meeting_bans (meeting_id, subject, created_at) "
                            "VALUES (?, ?, 0)"_s);
@@ -430,7 +429,7 @@ private Q_SLOTS:
         first.stop();
 
         // ... even when another node, on the same database, issues the next one.
-        QuorumdProcess second({u"--data-dir"_s, first.dataDir(), u"--node-name"_s, u"node-b"_s});
+        QuorumdProcess second(first, u"node-b"_s);
         QVERIFY2(second.start(), second.standardError().constData());
         const QString secondToken = second.token();
         const ApiReply later = requestTokenFrom(second, secondToken, id, {});

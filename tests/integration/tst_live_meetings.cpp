@@ -49,7 +49,7 @@ private:
     // C04's rule, checked at the end of every test: each joined has exactly one left.
     void verifyPairs(const QString &meetingId)
     {
-        DatabaseReader db(m_live->server().dataDir());
+        DatabaseReader db(m_live->server());
         QVERIFY(db.isOpen());
         const QString problem = db.pairingProblem(meetingId);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
@@ -57,7 +57,7 @@ private:
 
     QString leaveReasonOf(const QString &meetingId, const QString &participantId)
     {
-        DatabaseReader db(m_live->server().dataDir());
+        DatabaseReader db(m_live->server());
         for (const EventRow &event : db.events(meetingId)) {
             if (event.type == u"participant.left"
                 && event.data.value(u"participant_id"_s).toString() == participantId)
@@ -445,7 +445,7 @@ private Q_SLOTS:
                      .value(u"participant_count"_s)
                      .toInt(),
                  1);
-        DatabaseReader db(m_live->server().dataDir());
+        DatabaseReader db(m_live->server());
         QCOMPARE(db.participants(meetingId).size(), 2);
 
         QCOMPARE(m_live->api().post(u"/v1/meetings/%1:end"_s.arg(meetingId), {}).status, 200);
@@ -495,7 +495,7 @@ private Q_SLOTS:
         QVERIFY(host->waitForClosed());
         QTRY_COMPARE_WITH_TIMEOUT(m_live->meetingState(meetingId), u"ENDED"_s, 5000);
 
-        DatabaseReader db(m_live->server().dataDir());
+        DatabaseReader db(m_live->server());
         const QList<EventRow> events = db.events(meetingId);
         QVERIFY(!events.isEmpty());
         QCOMPARE(events.last().type, u"meeting.ended"_s);

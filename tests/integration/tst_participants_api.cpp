@@ -36,10 +36,8 @@ private:
     {
         bool ok = false;
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"direct"_s);
-            db.setDatabaseName(m_server->dataDir() + u"/quorum.db"_s);
-            db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
-            if (db.open()) {
+            QSqlDatabase db = m_server->openDatabase(u"direct"_s, DatabaseAccess::ReadWrite);
+            if (db.isOpen()) {
                 QSqlQuery query(db);
                 query.prepare(sql);
                 for (const QVariant &value : values)

@@ -151,9 +151,8 @@ private:
         const QString dataDir = m_server->dataDir();
         const QString connectionName = u"seed"_s;
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connectionName);
-            db.setDatabaseName(QDir(dataDir).filePath(u"quorum.db"_s));
-            QVERIFY(db.open());
+            QSqlDatabase db = m_server->openDatabase(connectionName, DatabaseAccess::ReadWrite);
+            QVERIFY2(db.isOpen(), qPrintable(db.lastError().text()));
             // The meeting and workspace rows are not the point here: no foreign keys on this
             // connection.
             const qint64 now = QDateTime::currentMSecsSinceEpoch();

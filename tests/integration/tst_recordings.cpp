@@ -322,7 +322,7 @@ void RecordingsTest::wholeLifecyclePublishesThreeFilesThatDownloadAndProbe()
     QCOMPARE(types, (QStringList{u"video"_s, u"audio"_s, u"timeline"_s}));
 
     // One event of each kind, in the order they happened.
-    DatabaseReader database(m_live->server().dataDir());
+    DatabaseReader database(m_live->server());
     QStringList recordingEvents;
     for (const EventRow &event : database.events(meetingId)) {
         if (event.type.startsWith(u"recording."))
@@ -438,7 +438,7 @@ void RecordingsTest::theMeetingsEndStopsTheRecording()
     QCOMPARE(completed.value(u"state"_s).toString(), u"completed"_s);
     QVERIFY(!completed.value(u"stopped_at"_s).isNull());
 
-    DatabaseReader database(m_live->server().dataDir());
+    DatabaseReader database(m_live->server());
     QStringList order;
     for (const EventRow &event : database.events(meetingId)) {
         order << event.type;
@@ -564,7 +564,7 @@ void RecordingsTest::aProcessingFailureFailsTheRecording()
     QVERIFY(!failed.value(u"error_message"_s).toString().isEmpty());
     QVERIFY(failed.value(u"files"_s).toArray().isEmpty());
 
-    DatabaseReader database(m_live->server().dataDir());
+    DatabaseReader database(m_live->server());
     int failures = 0;
     for (const EventRow &event : database.events(meetingId)) {
         if (event.type == u"recording.failed") {
@@ -756,9 +756,8 @@ void RecordingsTest::retentionDeletesOldRecordingsWithTheirFiles()
     host.reset();
     m_live->server().stop();
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"aging"_s);
-        db.setDatabaseName(m_live->server().dataDir() + u"/quorum.db"_s);
-        QVERIFY(db.open());
+        QSqlDatabase db = m_live->server().openDatabase(u"aging"_s, DatabaseAccess::ReadWrite);
+        QVERIFY(db.isOpen());
         QSqlQuery query(db);
         query.prepare(u"UPDATE recordings SET started_at = started_at - ? WHERE id = ?"_s);
         query.addBindValue(31LL * 86400 * 1000);
@@ -801,7 +800,7 @@ void RecordingsTest::aFullDiskFailsNewRecordings()
     // The database is intact: the meeting goes on, the failure is recorded and reported.
     QCOMPARE(api.get(u"/v1/meetings/"_s + meetingId).json().value(u"state"_s).toString(),
              u"LIVE"_s);
-    DatabaseReader database(own.server.dataDir());
+    DatabaseReader database(own.server);
     bool reported = false;
     for (const EventRow &event : database.events(meetingId))
         reported |= event.type == u"recording.failed"
@@ -873,7 +872,7 @@ void RecordingsTest::theBuiltinMediaPlaneRefusesToRecord()
     QCOMPARE(recordings.at(0).toObject().value(u"state"_s).toString(), u"failed"_s);
     QCOMPARE(recordings.at(0).toObject().value(u"error_code"_s).toString(),
              u"capture_unavailable"_s);
-    DatabaseReader database(own.server.dataDir());
+    DatabaseReader database(own.server);
     QStringList types;
     for (const EventRow &event : database.events(meetingId))
         types << event.type;

@@ -190,7 +190,7 @@ private Q_SLOTS:
         const QJsonObject status = reply.json();
         QVERIFY(!status.value(u"version"_s).toString().isEmpty());
         QVERIFY(status.value(u"uptime_seconds"_s).toInteger() >= 0);
-        QCOMPARE(status[u"database"_s][u"engine"_s].toString(), u"sqlite"_s);
+        QCOMPARE(status[u"database"_s][u"engine"_s].toString(), m_server->databaseEngine());
         QVERIFY(status[u"database"_s][u"schema_version"_s].toInt() >= 4);
         QCOMPARE(status[u"media"_s][u"adapter"_s].toString(), u"builtin"_s);
         QVERIFY(!status.value(u"signing_keys"_s).toArray().isEmpty());
@@ -203,9 +203,8 @@ private Q_SLOTS:
         // An OAuth token of a third-party app, written straight into the database.
         const QByteArray secret = "qoat_third_party_test_token_0123456789";
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"thirdparty"_s);
-            db.setDatabaseName(m_server->dataDir() + u"/quorum.db"_s);
-            QVERIFY(db.open());
+            QSqlDatabase db = m_server->openDatabase(u"thirdparty"_s, DatabaseAccess::ReadWrite);
+            QVERIFY2(db.isOpen(), qPrintable(db.lastError().text()));
             QSqlQuery query(db);
             query.prepare(u"INSERT INTO access_tokens (id, token_hash, kind, workspace_id, "
                           "user_id, client_id, name, scopes, first_party, created_at) SELECT "

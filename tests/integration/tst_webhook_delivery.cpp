@@ -1,6 +1,6 @@
 // quorumd delivers webhooks: deliveries left pending in its database go out when it starts,
 // signed with the subscription's sealed secret, and /metrics counts them. The API that queues
-// deliveries is tested with the subscriptions; here the rows are written before the start.
+// deliveries is tested with the subscriptions; here the rows are written between two runs.
 
 #include "ApiClient.h"
 #include "QuorumdProcess.h"
@@ -8,10 +8,9 @@
 #include "core/Ids.h"
 #include "crypto/MasterKey.h"
 #include "crypto/SecretBox.h"
-#include "store/Database.h"
 
-#include <QDir>
 #include <QMessageAuthenticationCode>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -20,6 +19,7 @@ using namespace Qt::StringLiterals;
 namespace quorum {
 
 using testing::ApiClient;
+using testing::DatabaseAccess;
 using testing::QuorumdProcess;
 
 class tst_WebhookDelivery : public QObject
@@ -37,7 +37,11 @@ void tst_WebhookDelivery::deliversWhatWasPendingAtStart()
     QuorumdProcess server(
         {u"--webhooks-allow-private-networks"_s, u"--webhook-retry-schedule"_s, u"100ms"_s});
 
-    // The database and master key quorumd will open, prepared as a previous run left them.
+    // A first run makes the database and the master key; the rows go in while it is down, as
+    // a run that stopped with deliveries pending would have left them.
+    QVERIFY2(server.start(), server.standardError().constData());
+    server.stop();
+    QCOMPARE(server.exitCode(), 0);
     const QByteArray secret = "whsec_integration";
     const QByteArray body
         = "{\"event\":\"meeting.started\",\"event_id\":\"evt_I\","
@@ -45,15 +49,12 @@ void tst_WebhookDelivery::deliversWhatWasPendingAtStart()
     const QString webhook = ids::generate(u"wh");
     const QString delivery = ids::generate(u"dlv");
     {
-        const auto key
-            = crypto::masterkey::loadOrCreate(QDir(server.dataDir()).filePath(u"master.key"_s));
+        const auto key = crypto::masterkey::loadOrCreate(server.masterKeyFile());
         QVERIFY(key.ok());
         const crypto::SecretBox box(*key);
-        Database::Options options;
-        options.sqlitePath = QDir(server.dataDir()).filePath(u"quorum.db"_s);
-        Database database(options);
-        QVERIFY(database.open().ok());
-        QSqlQuery query(database.connection());
+        QSqlDatabase db = server.openDatabase(u"rows"_s, DatabaseAccess::ReadWrite);
+        QVERIFY2(db.isOpen(), qPrintable(db.lastError().text()));
+        QSqlQuery query(db);
         QVERIFY(query.exec(u"INSERT INTO workspaces (id, name, default_region, created_at) "
                            "VALUES ('ws_hooks', 'hooks', 'local', 0)"_s));
         query.prepare(u"INSERT INTO webhooks (id, workspace_id, owner_kind, owner_id, scopes, "
@@ -64,7 +65,7 @@ void tst_WebhookDelivery::deliversWhatWasPendingAtStart()
         query.addBindValue(QString::fromLatin1(receiver.url()));
         query.addBindValue(QString::fromLatin1(
             box.seal(secret, "webhook-secret:" + webhook.toLatin1()).toBase64()));
-        QVERIFY(query.exec());
+        QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
         query.prepare(u"INSERT INTO webhook_deliveries (id, webhook_id, workspace_id, event_id, "
                       "event_type, body, state, attempts, retry_step, next_attempt_at, "
                       "created_at) VALUES (?, ?, 'ws_hooks', 'evt_I', 'meeting.started', ?, "
@@ -72,8 +73,11 @@ void tst_WebhookDelivery::deliversWhatWasPendingAtStart()
         query.addBindValue(delivery);
         query.addBindValue(webhook);
         query.addBindValue(QString::fromUtf8(body));
-        QVERIFY(query.exec());
+        QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
+        query.finish();
+        db.close();
     }
+    QSqlDatabase::removeDatabase(u"rows"_s);
 
     QVERIFY2(server.start(), server.standardError().constData());
 

@@ -129,7 +129,7 @@ private Q_SLOTS:
         QVERIFY(!listed.body.contains("\"secret\""));
 
         // Stored sealed, never in plain text.
-        DatabaseReader reader(m_live->server().dataDir());
+        DatabaseReader reader(m_live->server());
         const QJsonObject row = reader.webhook(id);
         QVERIFY(!row.isEmpty());
         QVERIFY(!row.value(u"secret_sealed"_s).toString().isEmpty());
@@ -517,7 +517,7 @@ private Q_SLOTS:
                  int(delivery.value(u"attempts"_s).toInt()));
         QVERIFY(listed.json().value(u"next_cursor"_s).isNull());
 
-        DatabaseReader reader(m_live->server().dataDir());
+        DatabaseReader reader(m_live->server());
         const QList<QJsonObject> rows = reader.deliveries(id);
         QCOMPARE(rows.size(), 1);
         const QByteArray body = rows.first().value(u"body"_s).toString().toUtf8();
@@ -592,7 +592,7 @@ private Q_SLOTS:
 
         // Disabling cancels what is pending; once enabled again it can be sent again.
         QCOMPARE(admin.patch(u"/v1/webhooks/"_s + id, {{u"enabled"_s, false}}).status, 200);
-        DatabaseReader reader(m_live->server().dataDir());
+        DatabaseReader reader(m_live->server());
         QCOMPARE(reader.deliveries(id).first().value(u"state"_s).toString(), u"cancelled"_s);
         QCOMPARE(admin.post(path, {}).status, 409);
         QCOMPARE(admin.patch(u"/v1/webhooks/"_s + id, {{u"enabled"_s, true}}).status, 200);
@@ -636,7 +636,7 @@ private Q_SLOTS:
         QVERIFY(!listedIds(u"admin"_s).contains(id));
         QCOMPARE(admin.get(u"/v1/webhooks/"_s + id + u"/deliveries"_s).status, 404);
         QCOMPARE(admin.del(u"/v1/webhooks/"_s + id).status, 404);
-        DatabaseReader reader(m_live->server().dataDir());
+        DatabaseReader reader(m_live->server());
         const QList<QJsonObject> rows = reader.deliveries(id);
         QCOMPARE(rows.size(), 1);
         QCOMPARE(rows.first().value(u"state"_s).toString(), u"cancelled"_s);
@@ -679,10 +679,8 @@ private Q_SLOTS:
         // Stored scopes without meeting.read, as a narrowed credential would leave them: the
         // API refuses to create such a subscription, so the test writes the row itself.
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"writer"_s);
-            db.setDatabaseName(m_live->server().dataDir() + u"/quorum.db"_s);
-            db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
-            QVERIFY(db.open());
+            QSqlDatabase db = m_live->server().openDatabase(u"writer"_s, DatabaseAccess::ReadWrite);
+            QVERIFY(db.isOpen());
             QSqlQuery query(db);
             query.prepare(u"UPDATE webhooks SET scopes = 'webhook.read webhook.write' "
                           "WHERE id = ?"_s);
@@ -702,7 +700,7 @@ private Q_SLOTS:
         QCOMPARE(answer.value(u"type"_s).toString(), u"joined"_s);
 
         // The admin's subscription hears both meetings (admins read every meeting).
-        DatabaseReader reader(m_live->server().dataDir());
+        DatabaseReader reader(m_live->server());
         QTRY_COMPARE_WITH_TIMEOUT(reader.deliveries(receiving).size(), 4, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(reader.deliveries(member).size(), 1, 5000);
         QStringList types;

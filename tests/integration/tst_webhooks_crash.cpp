@@ -27,22 +27,20 @@ namespace {
 
 constexpr int kKills = 5;
 
-// Event ids in the database, and deliveries still pending, read-only from quorumd's file.
+// Event ids in the database, and deliveries still pending, read-only from quorumd's database.
 struct DatabaseState
 {
     QSet<QByteArray> eventIds;
     int pending = -1;
 };
 
-DatabaseState readState(const QString &dataDir)
+DatabaseState readState(const QuorumdProcess &server)
 {
     DatabaseState state;
     const QString name = u"crash-reader"_s;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
-        db.setDatabaseName(dataDir + u"/quorum.db"_s);
-        db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s);
-        if (db.open()) {
+        QSqlDatabase db = server.openDatabase(name);
+        if (db.isOpen()) {
             QSqlQuery query(db);
             if (query.exec(u"SELECT id FROM events"_s)) {
                 while (query.next())
@@ -132,7 +130,7 @@ void tst_WebhooksCrash::everyEventArrivesAtLeastOnceAcrossKills()
     QSet<QByteArray> missing;
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
-            const DatabaseState state = readState(server.dataDir());
+            const DatabaseState state = readState(server);
             missing = state.eventIds;
             for (const Receiver::Request &request : receiver.requests())
                 missing.remove(request.header("X-Quorum-Event-Id"));

@@ -55,7 +55,7 @@ private Q_SLOTS:
         QVERIFY(status.error().isEmpty());
         QVERIFY(!status.status().value(u"version"_s).toString().isEmpty());
         QCOMPARE(status.status().value(u"database"_s).toMap().value(u"engine"_s).toString(),
-                 u"sqlite"_s);
+                 m_app->server().databaseEngine());
         const QVariantList keys = status.signingKeys();
         QVERIFY(!keys.isEmpty());
         QVERIFY(!keys.first().toMap().value(u"kid"_s).toString().isEmpty());

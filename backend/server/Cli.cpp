@@ -149,9 +149,7 @@ Status openContext(CommandContext &context)
     if (!key)
         return key.error();
     context.box = std::make_unique<crypto::SecretBox>(*key);
-    Database::Options options;
-    options.sqlitePath = context.settings.sqlitePath();
-    context.database = std::make_unique<Database>(options);
+    context.database = std::make_unique<Database>(context.settings.databaseOptions());
     if (const Status opened = context.database->open(); !opened)
         return opened;
     auto password = bootstrap::ensureDefaultWorkspace(*context.database, context.clock);
@@ -513,7 +511,7 @@ int runQuorumd(int argc, char **argv, const MediaAdapters &extraAdapters)
         || (command == u"token" && (action == u"list" || action == u"revoke"))
         || (command == u"user" && action == u"set-password")
         || (command == u"app" && action == u"install");
-    if (needsExistingData && !QFile::exists(settings->sqlitePath()))
+    if (needsExistingData && !settings->usesPostgres() && !QFile::exists(settings->sqlitePath()))
         return fail(QStringLiteral("no Quorum data in %1: name the server's data directory with "
                                    "--data-dir (its first start prints it)")
                         .arg(settings->dataDir));

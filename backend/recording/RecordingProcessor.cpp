@@ -134,7 +134,8 @@ void RecordingProcessor::pump()
 Result<std::optional<RecordingJob>> RecordingProcessor::claimNext()
 {
     // Its own transaction, over before the job starts: a run that fails at once writes too.
-    Database::WriteTransaction transaction(m_database);
+    Database::WriteTransaction transaction(m_database,
+                                           Database::WriteTransaction::Locking::RowLocks);
     auto claimed = RecordingRepository(transaction.db())
                        .claimJob(m_clock.nowMs(), m_config.leaseMs, m_config.node);
     if (!claimed)

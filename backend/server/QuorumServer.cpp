@@ -451,10 +451,21 @@ void QuorumServer::shareCacheInvalidations()
         if (cache == u"token" || cache == u"user")
             tokens->forgetLocally(cache, keys);
     });
-    bus->setResyncHandler([meetings, bans, tokens] {
+    SigningKeyRing *keys = m_keys.get();
+    keys->setRotatedHook([bus] {
+        if (const Status sent = bus->publish(u"keys"_s, {}); !sent)
+            qCWarning(lcServer) << "could not tell the other nodes of the new signing key";
+    });
+    bus->subscribe(u"keys"_s, [keys](const QJsonObject &) {
+        if (const Status refreshed = keys->refresh(); !refreshed)
+            qCWarning(lcServer) << "signing key refresh failed:" << refreshed.error().detail;
+    });
+    bus->setResyncHandler([meetings, bans, tokens, keys] {
         meetings->clear();
         bans->clear();
         tokens->clearCache();
+        if (const Status refreshed = keys->refresh(); !refreshed)
+            qCWarning(lcServer) << "signing key refresh failed:" << refreshed.error().detail;
     });
 }
 

@@ -354,14 +354,16 @@ bool runTransactionControl(Database &database, QSqlDatabase &db, const QString &
 
 } // namespace
 
-Database::WriteTransaction::WriteTransaction(Database &database)
+Database::WriteTransaction::WriteTransaction(Database &database, Locking locking)
     : m_database(database)
     , m_db(database.connection())
 {
-    if (database.dialect().serialisesWriters())
+    const bool rowLocks
+        = locking == Locking::RowLocks && database.options().engine == Engine::Postgres;
+    if (database.dialect().serialisesWriters() && !rowLocks)
         m_lock = std::unique_lock<QMutex>(database.m_writeMutex);
     m_active = runTransactionControl(database, m_db, database.dialect().beginWrite());
-    if (!m_active)
+    if (!m_active || rowLocks)
         return;
     if (const QString lockWriters = database.dialect().lockWriters(); !lockWriters.isEmpty()) {
         CachedStatement lock(m_db, lockWriters);

@@ -60,7 +60,11 @@ public:
     class WriteTransaction
     {
     public:
-        explicit WriteTransaction(Database &database);
+        // AllWriters takes turns with every writer of every node. RowLocks is for workers
+        // that claim rows with skipLockedRows(): on PostgreSQL they skip the turn and rely on
+        // their row locks; on SQLite there is only the turn.
+        enum class Locking { AllWriters, RowLocks };
+        explicit WriteTransaction(Database &database, Locking locking = Locking::AllWriters);
         ~WriteTransaction(); // rolls back unless committed
         Q_DISABLE_COPY_MOVE(WriteTransaction)
 

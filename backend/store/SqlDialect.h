@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
 
@@ -82,5 +83,15 @@ public:
         return QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kWriterLockKey);
     }
 };
+
+// Appended to a worker's SELECT of due rows (jobs, deliveries): on PostgreSQL each node locks
+// the rows it takes and passes over those another node holds, so no row is taken twice at
+// once and no node waits for another. SQLite has one writer and needs nothing.
+inline QString skipLockedRows(const QSqlDatabase &db, const QString &table)
+{
+    if (db.driverName() != u"QPSQL")
+        return {};
+    return QStringLiteral(" FOR UPDATE OF %1 SKIP LOCKED").arg(table);
+}
 
 } // namespace quorum

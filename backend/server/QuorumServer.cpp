@@ -68,6 +68,8 @@ namespace quorum {
 namespace {
 
 constexpr int kRetentionIntervalMs = 3600 * 1000;
+// Several nodes: how often an idle worker looks for work a lost node left behind.
+constexpr int kClusterIdleLookMs = 2000;
 
 // The database remembers which master key sealed its secrets; a node started with another
 // key would fail to open them, so it refuses to start instead.
@@ -205,6 +207,8 @@ Status QuorumServer::start()
     webhookConfig.maxInFlightPerSubscription = m_settings.webhookConcurrencyPerSubscription;
     webhookConfig.disabledAfterMs = m_settings.webhookDisabledAfterSeconds * 1000;
     webhookConfig.allowPrivateNetworks = m_settings.webhooksAllowPrivateNetworks;
+    if (m_settings.usesPostgres())
+        webhookConfig.idleLookMs = kClusterIdleLookMs;
     m_webhookDispatcher = std::make_unique<WebhookDispatcher>(
         DeliveryEngine::Context{*m_database, *m_clock, *m_box, *m_webhookMetrics}, webhookConfig);
     WebhookDispatcher *webhooks = m_webhookDispatcher.get();
@@ -245,7 +249,14 @@ Status QuorumServer::start()
         SignalHub::Context{m_settings, *m_clock, *m_database, *m_box, *m_keys, *m_tokens, *m_audit,
                            *m_meetingCache, *m_banCache, *m_media, *m_bus, *m_nodes});
     RecordingProcessor *processor = m_recordingProcessor.get();
-    m_hub->setRecordingQueuedHandler([processor] {
+    ClusterBus *bus = m_bus.get();
+    // A node that does not process (concurrency 0) leaves the job to the others: they hear it.
+    m_hub->setRecordingQueuedHandler([processor, bus] {
+        QMetaObject::invokeMethod(processor, &RecordingProcessor::wake, Qt::QueuedConnection);
+        if (const Status sent = bus->publish(u"recording_queued"_s, {}); !sent)
+            qCWarning(lcServer) << "could not tell the other nodes of a queued recording";
+    });
+    bus->subscribe(u"recording_queued"_s, [processor](const QJsonObject &) {
         QMetaObject::invokeMethod(processor, &RecordingProcessor::wake, Qt::QueuedConnection);
     });
     m_recordings->setRemovedHandler([processor](const QString &recordingId) {

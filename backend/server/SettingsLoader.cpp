@@ -217,7 +217,8 @@ SettingsLoader::SettingsLoader()
          u"Runs of a recording's processing before it fails (default 3)."_s},
         {u"recording-retry-delay"_s, u"SECONDS"_s, u"Wait between those runs (default 30)."_s},
         {u"recording-processing-concurrency"_s, u"N"_s,
-         u"Recordings processed at a time on this node (default 1)."_s},
+         u"Recordings processed at a time on this node (default 1; 0 leaves processing to "
+         "the other nodes)."_s},
         {u"recording-min-free"_s, u"MB"_s,
          u"Free space the recordings directory must keep; below it new recordings fail "
          "(default 512)."_s},
@@ -479,7 +480,7 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     number(u"recording-url-ttl"_s, &s.recordingUrlTtlSeconds, 1, 30 * 86400);
     number(u"recording-processing-attempts"_s, &s.recordingProcessingAttempts, 1, 100);
     number(u"recording-retry-delay"_s, &s.recordingRetryDelaySeconds, 0, 86400);
-    number(u"recording-processing-concurrency"_s, &s.recordingProcessingConcurrency, 1, 64);
+    number(u"recording-processing-concurrency"_s, &s.recordingProcessingConcurrency, 0, 64);
     int minFreeMegabytes = int(s.recordingMinFreeBytes / (1024 * 1024));
     number(u"recording-min-free"_s, &minFreeMegabytes, 0, 100 * 1024 * 1024);
     s.recordingMinFreeBytes = qint64(minFreeMegabytes) * 1024 * 1024;

@@ -186,23 +186,40 @@ Status TokenService::revoke(const QString &userId, const QString &tokenId, const
     if (const Status committed = transaction.commit(); !committed)
         return committed;
 
-    QMutexLocker lock(&m_cacheMutex);
-    m_cache.remove(token->tokenHash);
+    dropCached({token->tokenHash});
     return success();
 }
 
 void TokenService::forgetUser(const QString &userId)
 {
-    QMutexLocker lock(&m_cacheMutex);
-    m_cache.removeIf(
-        [&userId](const auto &entry) { return entry.value().credential.userId == userId; });
+    forgetLocally(QStringLiteral("user"), {userId});
+    if (m_invalidationHook)
+        m_invalidationHook(QStringLiteral("user"), {userId});
 }
 
 void TokenService::dropCached(const QStringList &tokenHashes)
 {
+    forgetLocally(QStringLiteral("token"), tokenHashes);
+    if (m_invalidationHook)
+        m_invalidationHook(QStringLiteral("token"), tokenHashes);
+}
+
+void TokenService::forgetLocally(const QString &kind, const QStringList &keys)
+{
     QMutexLocker lock(&m_cacheMutex);
-    for (const QString &hash : tokenHashes)
+    if (kind == u"user") {
+        m_cache.removeIf(
+            [&keys](const auto &entry) { return keys.contains(entry.value().credential.userId); });
+        return;
+    }
+    for (const QString &hash : keys)
         m_cache.remove(hash);
+}
+
+void TokenService::clearCache()
+{
+    QMutexLocker lock(&m_cacheMutex);
+    m_cache.clear();
 }
 
 } // namespace quorum

@@ -8,6 +8,8 @@
 #include <QCache>
 #include <QMutex>
 
+#include <functional>
+
 namespace quorum {
 
 class AuditLog;
@@ -44,6 +46,14 @@ public:
     // revocation takes effect at once on this node.
     void dropCached(const QStringList &tokenHashes);
 
+    // Several nodes: what this node forgets, the others must forget too. The hook (set before
+    // serving) hears token hashes (kind "token") and user ids ("user"); forgetLocally applies
+    // what another node heard; clearCache follows a gap in what was heard.
+    using InvalidationHook = std::function<void(const QString &kind, const QStringList &keys)>;
+    void setInvalidationHook(InvalidationHook hook) { m_invalidationHook = std::move(hook); }
+    void forgetLocally(const QString &kind, const QStringList &keys);
+    void clearCache();
+
     static QString hashSecret(const QByteArray &secret);
 
 private:
@@ -59,6 +69,7 @@ private:
     AuditLog &m_audit;
     QMutex m_cacheMutex;
     QHash<QString, CachedCredential> m_cache; // by token hash
+    InvalidationHook m_invalidationHook;
 };
 
 } // namespace quorum

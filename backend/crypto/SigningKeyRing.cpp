@@ -55,8 +55,9 @@ Status SigningKeyRing::refresh()
             current = &key;
     }
 
-    if (!current
-        || current->createdAt.toMSecsSinceEpoch() + m_rotationMs <= now.toMSecsSinceEpoch()) {
+    const bool rotating = !current
+        || current->createdAt.toMSecsSinceEpoch() + m_rotationMs <= now.toMSecsSinceEpoch();
+    if (rotating) {
         const QDateTime publishUntil = now.addMSecs(m_tokenTtlMs + kPublishMarginMs);
         if (current) {
             if (const Status retired = repository.retire(current->kid, now, publishUntil); !retired)
@@ -105,9 +106,14 @@ Status SigningKeyRing::refresh()
             newCurrent = {key.kid, *signingKey};
     }
 
-    QWriteLocker lock(&m_lock);
-    m_published = published;
-    m_current = newCurrent;
+    {
+        QWriteLocker lock(&m_lock);
+        m_published = published;
+        m_current = newCurrent;
+    }
+    // The other nodes must verify tokens signed with the new key before their next refresh.
+    if (rotating && m_rotatedHook)
+        m_rotatedHook();
     return success();
 }
 

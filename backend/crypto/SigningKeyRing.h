@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QReadWriteLock>
 
+#include <functional>
+
 namespace quorum {
 
 class AuditLog;
@@ -25,8 +27,11 @@ public:
     SigningKeyRing(Database &database, const crypto::SecretBox &box, const Clock &clock,
                    AuditLog &audit, qint64 rotationSeconds, int tokenTtlSeconds);
 
-    // Loads the keys, creating or rotating the current one when it is missing or due.
+    // Loads the keys, creating or rotating the current one when it is missing or due. Every
+    // writer takes turns in the transaction that decides, so one node of several rotates.
     Status refresh();
+    // Called after this node rotated (set before serving): the others refresh at once.
+    void setRotatedHook(std::function<void()> hook) { m_rotatedHook = std::move(hook); }
 
     struct Current
     {
@@ -55,6 +60,7 @@ private:
     qint64 m_tokenTtlMs;
 
     mutable QReadWriteLock m_lock;
+    std::function<void()> m_rotatedHook;
     QList<Published> m_published;
     Current m_current;
 };

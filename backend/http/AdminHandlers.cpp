@@ -30,9 +30,10 @@ Result<QJsonObject> databaseStatus(Services &services)
     QSqlQuery query(services.database.connection());
     if (!query.exec(u"SELECT COALESCE(MAX(version), 0) FROM schema_migrations"_s) || !query.next())
         return sqlError(query, "reading the schema version");
-    // Only SQLite exists so far; a PostgreSQL URL would be shown here without its password.
-    return QJsonObject{{u"engine"_s, u"sqlite"_s},
-                       {u"path"_s, services.database.options().sqlitePath},
+    // The location never carries the password (it is not part of the URL).
+    const bool postgres = services.database.options().engine == Database::Engine::Postgres;
+    return QJsonObject{{u"engine"_s, postgres ? u"postgresql"_s : u"sqlite"_s},
+                       {postgres ? u"url"_s : u"path"_s, services.database.location()},
                        {u"schema_version"_s, query.value(0).toLongLong()}};
 }
 

@@ -44,7 +44,8 @@ RecordingProcessor::RecordingProcessor(Database &database, const Clock &clock,
     , m_config(std::move(config))
     , m_publicUrl(std::move(publicUrl))
 {
-    m_config.concurrency = std::max(1, m_config.concurrency);
+    // 0: this node leaves processing to the others sharing its database.
+    m_config.concurrency = std::max(0, m_config.concurrency);
     m_config.maxAttempts = std::max(1, m_config.maxAttempts);
     m_nextLook.setSingleShot(true);
     connect(&m_nextLook, &QTimer::timeout, this, &RecordingProcessor::pump);
@@ -134,7 +135,8 @@ void RecordingProcessor::pump()
 Result<std::optional<RecordingJob>> RecordingProcessor::claimNext()
 {
     // Its own transaction, over before the job starts: a run that fails at once writes too.
-    Database::WriteTransaction transaction(m_database);
+    Database::WriteTransaction transaction(m_database,
+                                           Database::WriteTransaction::Locking::RowLocks);
     auto claimed = RecordingRepository(transaction.db())
                        .claimJob(m_clock.nowMs(), m_config.leaseMs, m_config.node);
     if (!claimed)

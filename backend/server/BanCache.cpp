@@ -36,9 +36,23 @@ bool BanCache::isBanned(const QString &meetingId, const QString &subject, const 
 
 void BanCache::drop(const QString &meetingId)
 {
+    forget(meetingId);
+    if (m_dropHook)
+        m_dropHook(meetingId);
+}
+
+void BanCache::forget(const QString &meetingId)
+{
     const std::unique_lock lock(m_lock);
     ++m_generation;
     m_entries.remove(meetingId);
+}
+
+void BanCache::clear()
+{
+    const std::unique_lock lock(m_lock);
+    ++m_generation;
+    m_entries.clear();
 }
 
 } // namespace quorum

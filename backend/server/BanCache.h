@@ -25,6 +25,14 @@ public:
 
     bool isBanned(const QString &meetingId, const QString &subject, const Loader &load);
     void drop(const QString &meetingId);
+    // Several nodes: drop() also tells the others through the hook (set before serving),
+    // and they forget() the entry; clear() after missing what they said.
+    void setDropHook(std::function<void(const QString &meetingId)> hook)
+    {
+        m_dropHook = std::move(hook);
+    }
+    void forget(const QString &meetingId);
+    void clear();
 
 private:
     struct Entry
@@ -39,6 +47,7 @@ private:
     std::shared_mutex m_lock; // a standard lock: ThreadSanitizer sees it
     QHash<QString, Entry> m_entries;
     quint64 m_generation = 0;
+    std::function<void(const QString &)> m_dropHook;
 };
 
 } // namespace quorum

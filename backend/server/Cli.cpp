@@ -149,20 +149,18 @@ Status openContext(CommandContext &context)
     if (!key)
         return key.error();
     context.box = std::make_unique<crypto::SecretBox>(*key);
-    Database::Options options;
-    options.sqlitePath = context.settings.sqlitePath();
-    context.database = std::make_unique<Database>(options);
+    context.database = std::make_unique<Database>(context.settings.databaseOptions());
     if (const Status opened = context.database->open(); !opened)
         return opened;
     auto password = bootstrap::ensureDefaultWorkspace(*context.database, context.clock);
     if (!password)
         return password.error();
     if (!password->isEmpty())
-        err() << "No Quorum data was in " << context.settings.dataDir
+        err() << "No Quorum data was in " << context.database->location()
               << ": created it, with workspace 'default' and owner 'admin' (password: " << *password
               << "). Keep it safe; it is shown only once.\n"
               << "If your server keeps its data elsewhere, this is not its database: pass the "
-                 "server's --data-dir."
+              << (context.settings.usesPostgres() ? "server's --database." : "server's --data-dir.")
               << Qt::endl;
     return success();
 }
@@ -380,12 +378,19 @@ int serve(Settings settings, const MediaAdapters &extraAdapters)
     const Status started = server.start();
     // The first start creates the owner before it listens: say the password even if
     // listening then fails, or it is lost.
-    if (!server.initialAdminPassword().isEmpty())
+    if (!server.initialAdminPassword().isEmpty()) {
+        // The commands find the data where the server does: PostgreSQL and its key are named.
+        const Settings &first = server.settings();
+        const QString whereData = first.usesPostgres()
+            ? QStringLiteral("--database %1 --master-key-file %2")
+                  .arg(first.database, first.masterKeyFile)
+            : QStringLiteral("--data-dir %1").arg(first.dataDir);
         err() << "First start: created workspace 'default' with owner 'admin'.\n"
               << "  Initial password for admin: " << server.initialAdminPassword()
               << " (shown only once)\n"
               << "  Get an API token:  " << QCoreApplication::applicationFilePath()
-              << " token create --user admin --data-dir " << server.settings().dataDir << Qt::endl;
+              << " token create --user admin " << whereData << Qt::endl;
+    }
     if (!started)
         return fail(started.error().detail);
 
@@ -513,7 +518,7 @@ int runQuorumd(int argc, char **argv, const MediaAdapters &extraAdapters)
         || (command == u"token" && (action == u"list" || action == u"revoke"))
         || (command == u"user" && action == u"set-password")
         || (command == u"app" && action == u"install");
-    if (needsExistingData && !QFile::exists(settings->sqlitePath()))
+    if (needsExistingData && !settings->usesPostgres() && !QFile::exists(settings->sqlitePath()))
         return fail(QStringLiteral("no Quorum data in %1: name the server's data directory with "
                                    "--data-dir (its first start prints it)")
                         .arg(settings->dataDir));

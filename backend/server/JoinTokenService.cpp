@@ -61,16 +61,19 @@ JoinTokenOutcome JoinTokenService::refuse(Error error, int retryAfterSeconds, in
     return outcome;
 }
 
-QString JoinTokenService::sfuUrl() const
+QString JoinTokenService::sfuUrl(const QString &node) const
 {
+    // Another node's meeting is joined at that node's address.
+    if (node != m_settings.nodeName && m_nodeAddress)
+        return buildSfuUrl(m_nodeAddress(node));
     // The advertise URL is final once the server listens; build the URL once.
-    std::call_once(m_sfuUrlOnce, [this] { m_sfuUrl = buildSfuUrl(); });
+    std::call_once(m_sfuUrlOnce, [this] { m_sfuUrl = buildSfuUrl(m_settings.advertiseUrl); });
     return m_sfuUrl;
 }
 
-QString JoinTokenService::buildSfuUrl() const
+QString JoinTokenService::buildSfuUrl(const QString &advertiseUrl)
 {
-    const QUrl advertise(m_settings.advertiseUrl);
+    const QUrl advertise(advertiseUrl);
     QUrl signal;
     signal.setScheme(advertise.scheme() == u"https" ? QStringLiteral("wss") : QStringLiteral("ws"));
     signal.setHost(advertise.host());
@@ -221,7 +224,7 @@ JoinTokenOutcome JoinTokenService::issue(const JoinTokenRequest &request)
     JoinTokenOutcome outcome;
     outcome.token
         = JoinToken{QString::fromLatin1(crypto::jwt::signPayload(payload, key.kid, key.key)),
-                    sfuUrl(), m_settings.joinTokenTtlSeconds, role};
+                    sfuUrl(node), m_settings.joinTokenTtlSeconds, role};
     return outcome;
 }
 

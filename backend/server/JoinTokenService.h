@@ -5,6 +5,7 @@
 
 #include <QString>
 
+#include <functional>
 #include <mutex>
 #include <optional>
 
@@ -63,10 +64,16 @@ public:
 
     JoinTokenOutcome issue(const JoinTokenRequest &request);
 
+    // Several nodes: the address of the node a meeting was given to (NodeRegistry's).
+    void setNodeAddresses(std::function<QString(const QString &node)> addressOf)
+    {
+        m_nodeAddress = std::move(addressOf);
+    }
+
 private:
     JoinTokenOutcome refuse(Error error, int retryAfterSeconds = 0, int delayMs = 0) const;
-    QString sfuUrl() const;
-    QString buildSfuUrl() const;
+    QString sfuUrl(const QString &node) const;
+    static QString buildSfuUrl(const QString &advertiseUrl);
 
     Database &m_database;
     const crypto::SecretBox &m_box;
@@ -79,6 +86,7 @@ private:
     BanCache &m_bans;
     mutable std::once_flag m_sfuUrlOnce;
     mutable QString m_sfuUrl;
+    std::function<QString(const QString &)> m_nodeAddress;
 };
 
 } // namespace quorum

@@ -40,9 +40,23 @@ void MeetingCache::store(const Meeting &meeting, quint64 generationBeforeRead)
 
 void MeetingCache::drop(const QString &id)
 {
+    forget(id);
+    if (m_dropHook)
+        m_dropHook(id);
+}
+
+void MeetingCache::forget(const QString &id)
+{
     const std::unique_lock lock(m_lock);
     ++m_generation;
     m_entries.remove(id);
+}
+
+void MeetingCache::clear()
+{
+    const std::unique_lock lock(m_lock);
+    ++m_generation;
+    m_entries.clear();
 }
 
 } // namespace quorum

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include <functional>
 #include <optional>
 
 namespace quorum {
@@ -27,6 +28,11 @@ public:
     quint64 generation() const;
     void store(const Meeting &meeting, quint64 generationBeforeRead);
     void drop(const QString &id);
+    // Several nodes: drop() also tells the others through the hook (set before serving),
+    // and they forget() the entry; clear() after missing what they said.
+    void setDropHook(std::function<void(const QString &id)> hook) { m_dropHook = std::move(hook); }
+    void forget(const QString &id);
+    void clear();
 
 private:
     struct Entry
@@ -41,6 +47,7 @@ private:
     mutable std::shared_mutex m_lock; // a standard lock: ThreadSanitizer sees it
     QHash<QString, Entry> m_entries;
     quint64 m_generation = 0;
+    std::function<void(const QString &)> m_dropHook;
 };
 
 } // namespace quorum

@@ -14,6 +14,8 @@
 #include "WebhookService.h"
 #include "auth/AuditLog.h"
 #include "auth/TokenService.h"
+#include "cluster/ClusterBus.h"
+#include "cluster/NodeRegistry.h"
 #include "core/Clock.h"
 #include "crypto/MasterKey.h"
 #include "crypto/SecretBox.h"
@@ -47,6 +49,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QLockFile>
 #include <QLoggingCategory>
 #include <QSqlQuery>
@@ -65,6 +68,8 @@ namespace quorum {
 namespace {
 
 constexpr int kRetentionIntervalMs = 3600 * 1000;
+// Several nodes: how often an idle worker looks for work a lost node left behind.
+constexpr int kClusterIdleLookMs = 2000;
 
 // The database remembers which master key sealed its secrets; a node started with another
 // key would fail to open them, so it refuses to start instead.
@@ -126,6 +131,9 @@ QuorumServer::QuorumServer(Settings settings, std::unique_ptr<Clock> clock, QObj
 
 QuorumServer::~QuorumServer()
 {
+    // Its handlers reach the hub and the caches: it stops hearing before they go.
+    if (m_bus)
+        m_bus->stop();
     // The hub answers through the serving threads' endpoints: it stops before they go.
     if (m_hub)
         m_hub->stop();
@@ -160,11 +168,8 @@ Status QuorumServer::start()
     m_box = std::make_unique<crypto::SecretBox>(*masterKey);
     m_fileUrls = std::make_unique<crypto::SignedUrl>(m_box->deriveKey("recording-file-url"));
 
-    Database::Options options;
-    options.sqlitePath = m_settings.sqlitePath();
+    Database::Options options = m_settings.databaseOptions();
     options.backgroundCheckpoints = true;
-    options.synchronous
-        = m_settings.sqliteFullSync ? Database::Synchronous::Full : Database::Synchronous::Normal;
     m_database = std::make_unique<Database>(options);
     if (const Status opened = m_database->open(); !opened)
         return opened;
@@ -202,6 +207,8 @@ Status QuorumServer::start()
     webhookConfig.maxInFlightPerSubscription = m_settings.webhookConcurrencyPerSubscription;
     webhookConfig.disabledAfterMs = m_settings.webhookDisabledAfterSeconds * 1000;
     webhookConfig.allowPrivateNetworks = m_settings.webhooksAllowPrivateNetworks;
+    if (m_settings.usesPostgres())
+        webhookConfig.idleLookMs = kClusterIdleLookMs;
     m_webhookDispatcher = std::make_unique<WebhookDispatcher>(
         DeliveryEngine::Context{*m_database, *m_clock, *m_box, *m_webhookMetrics}, webhookConfig);
     WebhookDispatcher *webhooks = m_webhookDispatcher.get();
@@ -227,11 +234,29 @@ Status QuorumServer::start()
     // The public URL is final only once the port is bound (port 0): read it at each use.
     m_recordingProcessor = std::make_unique<RecordingProcessor>(
         *m_database, *m_clock, *m_fileUrls, processing, [this] { return m_settings.publicUrl; });
-    m_hub = std::make_unique<SignalHub>(SignalHub::Context{m_settings, *m_clock, *m_database,
-                                                           *m_box, *m_keys, *m_tokens, *m_audit,
-                                                           *m_meetingCache, *m_banCache, *m_media});
+    m_bus = std::make_unique<ClusterBus>(*m_database, m_settings.nodeName);
+    NodeRegistry::Config nodeConfig;
+    nodeConfig.nodeName = m_settings.nodeName;
+    nodeConfig.region = m_settings.region;
+    nodeConfig.heartbeatMs = m_settings.nodeHeartbeatSeconds * 1000;
+    nodeConfig.lostAfterMs = m_settings.nodeLostAfterSeconds * 1000;
+    nodeConfig.watchOthers = m_settings.usesPostgres();
+    m_nodes = std::make_unique<NodeRegistry>(*m_database, *m_clock, nodeConfig);
+    NodeRegistry *nodes = m_nodes.get();
+    m_joinTokens->setNodeAddresses(
+        [nodes](const QString &node) { return nodes->advertiseUrl(node); });
+    m_hub = std::make_unique<SignalHub>(
+        SignalHub::Context{m_settings, *m_clock, *m_database, *m_box, *m_keys, *m_tokens, *m_audit,
+                           *m_meetingCache, *m_banCache, *m_media, *m_bus, *m_nodes});
     RecordingProcessor *processor = m_recordingProcessor.get();
-    m_hub->setRecordingQueuedHandler([processor] {
+    ClusterBus *bus = m_bus.get();
+    // A node that does not process (concurrency 0) leaves the job to the others: they hear it.
+    m_hub->setRecordingQueuedHandler([processor, bus] {
+        QMetaObject::invokeMethod(processor, &RecordingProcessor::wake, Qt::QueuedConnection);
+        if (const Status sent = bus->publish(u"recording_queued"_s, {}); !sent)
+            qCWarning(lcServer) << "could not tell the other nodes of a queued recording";
+    });
+    bus->subscribe(u"recording_queued"_s, [processor](const QJsonObject &) {
         QMetaObject::invokeMethod(processor, &RecordingProcessor::wake, Qt::QueuedConnection);
     });
     m_recordings->setRemovedHandler([processor](const QString &recordingId) {
@@ -239,8 +264,14 @@ Status QuorumServer::start()
             processor, [processor, recordingId] { processor->cancel(recordingId); },
             Qt::QueuedConnection);
     });
+    shareCacheInvalidations();
+    if (const Status listening = m_bus->start(); !listening)
+        return listening;
     if (const Status started = m_hub->start(); !started)
         return started;
+    SignalHub *lostNodeTaker = m_hub.get();
+    m_nodes->setLostHandler(
+        [lostNodeTaker](const QString &node) { lostNodeTaker->takeOverLostNode(node); });
     m_webhookService = std::make_unique<WebhookService>(*m_database, *m_box, *m_clock, *m_audit,
                                                         m_settings.webhookMaxSubscriptions);
     m_apps = std::make_unique<AppService>(*m_database, *m_clock, *m_audit, *m_tokens,
@@ -340,6 +371,10 @@ Status QuorumServer::start()
     if (!m_front->start(&error))
         return Error{ErrorCode::Unavailable, QStringLiteral("Cannot listen: %1").arg(error)};
 
+    // The advertise URL is final now that the port is bound.
+    if (const Status registered = m_nodes->start(m_settings.advertiseUrl); !registered)
+        return registered;
+
     m_keyTimer = new QTimer(this);
     m_keyTimer->setInterval(
         int(std::clamp<qint64>(m_settings.keyRotationSeconds * 1000 / 10, 1000, 60 * 1000)));
@@ -387,10 +422,62 @@ void QuorumServer::stop()
     // Closes every socket (1001) while the serving threads still run to send the closes.
     if (m_hub)
         m_hub->stop();
+    if (m_nodes)
+        m_nodes->stop();
     if (m_front)
         m_front->stop(m_settings.shutdownGraceSeconds * 1000);
     else
         Q_EMIT stopped();
+}
+
+void QuorumServer::shareCacheInvalidations()
+{
+    if (!m_settings.usesPostgres())
+        return;
+    ClusterBus *bus = m_bus.get();
+    auto tell = [bus](const QString &cache, const QStringList &keys) {
+        if (const Status sent = bus->publish(
+                u"cache"_s, {{u"cache"_s, cache}, {u"keys"_s, QJsonArray::fromStringList(keys)}});
+            !sent)
+            qCWarning(lcServer) << "could not tell the other nodes to forget a" << cache;
+    };
+    m_meetingCache->setDropHook([tell](const QString &id) { tell(u"meeting"_s, {id}); });
+    m_banCache->setDropHook([tell](const QString &id) { tell(u"ban"_s, {id}); });
+    m_tokens->setInvalidationHook(tell);
+
+    MeetingCache *meetings = m_meetingCache.get();
+    BanCache *bans = m_banCache.get();
+    TokenService *tokens = m_tokens.get();
+    bus->subscribe(u"cache"_s, [meetings, bans, tokens](const QJsonObject &message) {
+        const QString cache = message.value(u"cache"_s).toString();
+        QStringList keys;
+        for (const QJsonValue &key : message.value(u"keys"_s).toArray())
+            keys << key.toString();
+        for (const QString &key : std::as_const(keys)) {
+            if (cache == u"meeting")
+                meetings->forget(key);
+            else if (cache == u"ban")
+                bans->forget(key);
+        }
+        if (cache == u"token" || cache == u"user")
+            tokens->forgetLocally(cache, keys);
+    });
+    SigningKeyRing *keys = m_keys.get();
+    keys->setRotatedHook([bus] {
+        if (const Status sent = bus->publish(u"keys"_s, {}); !sent)
+            qCWarning(lcServer) << "could not tell the other nodes of the new signing key";
+    });
+    bus->subscribe(u"keys"_s, [keys](const QJsonObject &) {
+        if (const Status refreshed = keys->refresh(); !refreshed)
+            qCWarning(lcServer) << "signing key refresh failed:" << refreshed.error().detail;
+    });
+    bus->setResyncHandler([meetings, bans, tokens, keys] {
+        meetings->clear();
+        bans->clear();
+        tokens->clearCache();
+        if (const Status refreshed = keys->refresh(); !refreshed)
+            qCWarning(lcServer) << "signing key refresh failed:" << refreshed.error().detail;
+    });
 }
 
 void QuorumServer::applyRetention()

@@ -20,6 +20,7 @@ class AuditLog;
 class BanCache;
 class BrowserSessions;
 class Clock;
+class ClusterBus;
 class CursorCodec;
 class Database;
 class HttpFront;
@@ -27,6 +28,7 @@ class JoinTokenService;
 class MeetingCache;
 class MeetingService;
 class Metrics;
+class NodeRegistry;
 class OAuthService;
 class RateLimiter;
 class RecordingProcessor;
@@ -84,6 +86,8 @@ Q_SIGNALS:
 private:
     // Deletes the recordings older than --recording-retention-days.
     void applyRetention();
+    // Several nodes: caches forget what another node changed.
+    void shareCacheInvalidations();
 
     Settings m_settings;
     MediaAdapters m_mediaAdapters;
@@ -117,6 +121,8 @@ private:
     std::unique_ptr<CursorCodec> m_cursors;
     std::unique_ptr<ResponseBodyCache> m_bodies;
     std::unique_ptr<media::MediaPlane> m_media;
+    std::unique_ptr<ClusterBus> m_bus; // stopped before the hub and caches its handlers use
+    std::unique_ptr<NodeRegistry> m_nodes;
     std::unique_ptr<SignalHub> m_hub;
     std::unique_ptr<Services> m_services;
     std::unique_ptr<ApiDispatcher> m_dispatcher;

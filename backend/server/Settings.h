@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/Database.h"
 #include "webhooks/RetrySchedule.h"
 
 #include <QHostAddress>
@@ -21,7 +22,8 @@ struct Settings
     QString advertiseUrl; // this node's own address, base of sfu_url
     bool publicUrlDefaulted = false; // derived from the listen address (fixed up for port 0)
     bool advertiseUrlDefaulted = false;
-    QString database; // "sqlite:" or "sqlite:/path/file.db"
+    QString database; // "sqlite:", "sqlite:/path/file.db" or "postgresql://user@host:port/db"
+    QString databasePassword; // PostgreSQL's, from a file or the environment; never logged
     QString masterKeyFile;
     QString tlsCertFile;
     QString tlsKeyFile;
@@ -34,6 +36,8 @@ struct Settings
     QStringList corsOrigins;
     QString nodeName = QStringLiteral("local");
     QString region = QStringLiteral("local");
+    int nodeHeartbeatSeconds = 5;
+    int nodeLostAfterSeconds = 30; // with the heartbeat: node_lost within 35 s, under 60
 
     // Limits and periods.
     int rateLimitWindowSeconds = 60;
@@ -84,6 +88,9 @@ struct Settings
     qint64 recordingMinFreeBytes = 512LL * 1024 * 1024; // below this, new recordings fail
 
     QString sqlitePath() const;
+    bool usesPostgres() const;
+    // How to reach the database these settings name (database checked by the loader).
+    Database::Options databaseOptions() const;
     QString effectiveMasterKeyFile() const;
     QString effectiveRecordingsDir() const;
 };

@@ -4,9 +4,12 @@
 
 #include <QDir>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QSysInfo>
 #include <QUrl>
+#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -19,6 +22,50 @@ QString Settings::sqlitePath() const
     if (path.isEmpty())
         path = QDir(dataDir).filePath(QStringLiteral("quorum.db"));
     return path;
+}
+
+bool Settings::usesPostgres() const
+{
+    return database.startsWith(u"postgresql://") || database.startsWith(u"postgres://");
+}
+
+namespace {
+
+// libpq's connection options that a database URL may carry in its query.
+const QStringList kPostgresUrlOptions{u"sslmode"_s,         u"sslrootcert"_s,
+                                      u"sslcert"_s,         u"sslkey"_s,
+                                      u"connect_timeout"_s, u"target_session_attrs"_s};
+
+} // namespace
+
+Database::Options Settings::databaseOptions() const
+{
+    Database::Options options;
+    if (!usesPostgres()) {
+        options.sqlitePath = sqlitePath();
+        options.synchronous
+            = sqliteFullSync ? Database::Synchronous::Full : Database::Synchronous::Normal;
+        return options;
+    }
+    const QUrl url(database);
+    options.engine = Database::Engine::Postgres;
+    options.host = url.host();
+    options.port = url.port(5432);
+    options.user = url.userName();
+    options.password = databasePassword;
+    options.databaseName = url.path().mid(1);
+    QStringList connectOptions;
+    const QUrlQuery query(url);
+    bool timeoutGiven = false;
+    for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded)) {
+        connectOptions << name + u'=' + value;
+        timeoutGiven = timeoutGiven || name == u"connect_timeout";
+    }
+    // A database that does not answer fails the start in seconds, not after TCP's minutes.
+    if (!timeoutGiven)
+        connectOptions << u"connect_timeout=10"_s;
+    options.connectOptions = connectOptions.join(u';');
+    return options;
 }
 
 QString Settings::effectiveMasterKeyFile() const
@@ -49,10 +96,11 @@ SettingsLoader::SettingsLoader()
         {u"advertise-url"_s, u"URL"_s,
          u"This node's own address, base of sfu_url (default: "
          "the public URL)."_s},
-        {u"database"_s, u"URL"_s, u"sqlite: (default, in the data dir) or sqlite:/path/file.db."_s},
+        {u"database"_s, u"URL"_s,
+         u"sqlite: (default, in the data dir), sqlite:/path/file.db, or "
+         "postgresql://USER@HOST:PORT/DATABASE[?sslmode=require] for several nodes."_s},
         {u"database-password-file"_s, u"FILE"_s,
-         u"The database password (PostgreSQL, not yet "
-         "supported)."_s},
+         u"PostgreSQL's password (or QUORUM_DATABASE_PASSWORD; never in the URL)."_s},
         {u"master-key-file"_s, u"FILE"_s,
          u"The master key (default: master.key in the data "
          "dir, created 0600 at first start)."_s},
@@ -75,8 +123,12 @@ SettingsLoader::SettingsLoader()
          u"Comma-separated origins allowed by CORS (default "
          "none)."_s},
         {u"node-name"_s, u"NAME"_s,
-         u"This node's name, the audience of its join tokens "
-         "(default local)."_s},
+         u"This node's name, the audience of its join tokens (default local; with "
+         "PostgreSQL, the host name and a random suffix at each start)."_s},
+        {u"node-heartbeat"_s, u"SECONDS"_s,
+         u"How often a node tells the others it is alive (PostgreSQL; default 5)."_s},
+        {u"node-lost-after"_s, u"SECONDS"_s,
+         u"A node silent this long is lost: the others end its meetings (default 30)."_s},
         {u"region"_s, u"NAME"_s, u"This node's media region (default local)."_s},
         {u"rate-limit-window"_s, u"SECONDS"_s, u"Rate-limit window (default 60)."_s},
         {u"rate-limit-per-credential"_s, u"N"_s,
@@ -165,7 +217,8 @@ SettingsLoader::SettingsLoader()
          u"Runs of a recording's processing before it fails (default 3)."_s},
         {u"recording-retry-delay"_s, u"SECONDS"_s, u"Wait between those runs (default 30)."_s},
         {u"recording-processing-concurrency"_s, u"N"_s,
-         u"Recordings processed at a time on this node (default 1)."_s},
+         u"Recordings processed at a time on this node (default 1; 0 leaves processing to "
+         "the other nodes)."_s},
         {u"recording-min-free"_s, u"MB"_s,
          u"Free space the recordings directory must keep; below it new recordings fail "
          "(default 512)."_s},
@@ -301,9 +354,41 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     s.publicUrl = text(u"public-url"_s).value_or(QString());
     s.advertiseUrl = text(u"advertise-url"_s).value_or(QString());
     s.database = text(u"database"_s).value_or(u"sqlite:"_s);
-    if (!s.database.startsWith(u"sqlite:"))
-        problems << u"--database: only sqlite: is supported so far (PostgreSQL is planned)"_s;
     s.masterKeyFile = text(u"master-key-file"_s).value_or(QString());
+    if (s.usesPostgres()) {
+        const QUrl url(s.database, QUrl::StrictMode);
+        const QUrlQuery query(url);
+        QStringList unknownOptions;
+        for (const auto &[name, value] : query.queryItems())
+            if (!kPostgresUrlOptions.contains(name))
+                unknownOptions << name;
+        if (!url.isValid() || url.host().isEmpty() || url.userName().isEmpty()
+            || url.path().size() < 2 || url.path().indexOf(u'/', 1) >= 0)
+            problems << u"--database must look like postgresql://USER@HOST:PORT/DATABASE"_s;
+        else if (!url.password().isEmpty())
+            problems << u"--database must not hold the password: put it in the file named by "
+                        "--database-password-file or in QUORUM_DATABASE_PASSWORD"_s;
+        else if (!unknownOptions.isEmpty())
+            problems << u"--database: unknown option %1 (known: %2)"_s.arg(
+                unknownOptions.join(u", "_s), kPostgresUrlOptions.join(u", "_s));
+        if (const auto file = text(u"database-password-file"_s)) {
+            QFile passwordFile(*file);
+            if (!passwordFile.open(QIODevice::ReadOnly))
+                problems << u"--database-password-file: cannot read %1"_s.arg(*file);
+            else
+                s.databasePassword = QString::fromUtf8(passwordFile.readAll()).trimmed();
+        } else {
+            s.databasePassword = environment.value(u"QUORUM_DATABASE_PASSWORD"_s);
+        }
+        // Every node must seal and open secrets with the same key; a key made silently in
+        // one node's data directory would differ from the others'.
+        if (s.masterKeyFile.isEmpty())
+            problems << u"--master-key-file is required with PostgreSQL: every node reads the "
+                        "same key (quorumd master-key create FILE makes one)"_s;
+    } else if (!s.database.startsWith(u"sqlite:")) {
+        problems << u"--database must be sqlite:, sqlite:/path/file.db or "
+                    "postgresql://USER@HOST:PORT/DATABASE"_s;
+    }
     s.tlsCertFile = text(u"tls-cert"_s).value_or(QString());
     s.tlsKeyFile = text(u"tls-key"_s).value_or(QString());
     if (s.tlsCertFile.isEmpty() != s.tlsKeyFile.isEmpty())
@@ -329,9 +414,16 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     if (const auto value = text(u"cors-origins"_s))
         s.corsOrigins = value->split(u',', Qt::SkipEmptyParts);
     s.nodeName = text(u"node-name"_s).value_or(s.nodeName);
+    // Nodes sharing a database tell their participants and claims apart by name: without one
+    // given, each start takes a name of its own.
+    if (s.usesPostgres() && !text(u"node-name"_s))
+        s.nodeName = u"%1-%2"_s.arg(QSysInfo::machineHostName(),
+                                    QString::number(QRandomGenerator::system()->generate(), 16));
     s.region = text(u"region"_s).value_or(s.region);
 
     number(u"workers"_s, &s.workerThreads, 1, 64);
+    number(u"node-heartbeat"_s, &s.nodeHeartbeatSeconds, 1, 3600);
+    number(u"node-lost-after"_s, &s.nodeLostAfterSeconds, 2, 86400);
     number(u"rate-limit-window"_s, &s.rateLimitWindowSeconds, 1, 86400);
     number(u"rate-limit-per-credential"_s, &s.rateLimitPerCredential, 1, 100000000);
     number(u"rate-limit-per-address"_s, &s.rateLimitPerAddress, 1, 100000000);
@@ -388,7 +480,7 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     number(u"recording-url-ttl"_s, &s.recordingUrlTtlSeconds, 1, 30 * 86400);
     number(u"recording-processing-attempts"_s, &s.recordingProcessingAttempts, 1, 100);
     number(u"recording-retry-delay"_s, &s.recordingRetryDelaySeconds, 0, 86400);
-    number(u"recording-processing-concurrency"_s, &s.recordingProcessingConcurrency, 1, 64);
+    number(u"recording-processing-concurrency"_s, &s.recordingProcessingConcurrency, 0, 64);
     int minFreeMegabytes = int(s.recordingMinFreeBytes / (1024 * 1024));
     number(u"recording-min-free"_s, &minFreeMegabytes, 0, 100 * 1024 * 1024);
     s.recordingMinFreeBytes = qint64(minFreeMegabytes) * 1024 * 1024;

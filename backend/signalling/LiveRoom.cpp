@@ -796,20 +796,10 @@ Status LiveRoom::endMeeting(const QString &reason, const QString &actorUserId,
                 !stored)
                 return stored;
         }
-        ended = meetingrules::applyTransition(*meeting, meetingrules::Transition::End, at);
-        if (const Status stored
-            = MeetingRepository(tx.db(), context().box).update(ended, meeting->version);
-            !stored)
-            return stored;
-        const qint64 durationSeconds
-            = meeting->startedAt.isValid() ? meeting->startedAt.secsTo(at) : 0;
-        const Status event = appendEvent(tx, u"meeting.ended"_s, at,
-                                         {{u"topic"_s, ended.topic},
-                                          {u"ended_at"_s, timerules::formatUtc(at)},
-                                          {u"duration_seconds"_s, durationSeconds},
-                                          {u"reason"_s, reason}});
-        if (!event)
-            return event;
+        auto written = writeEnd(tx, *meeting, at, reason);
+        if (!written)
+            return written.error();
+        ended = *written;
         if (!actorUserId.isEmpty()) {
             AuditEntry entry;
             entry.workspaceId = m_workspaceId;
@@ -853,6 +843,55 @@ Status LiveRoom::endMeeting(const QString &reason, const QString &actorUserId,
         *endedMeeting = ended;
     publish();
     m_hub.dropRoomIfIdle(m_meetingId);
+    return success();
+}
+
+Result<Meeting> LiveRoom::writeEnd(Database::WriteTransaction &tx, const Meeting &meeting,
+                                   const QDateTime &at, const QString &reason)
+{
+    const Meeting ended = meetingrules::applyTransition(meeting, meetingrules::Transition::End, at);
+    if (const Status stored
+        = MeetingRepository(tx.db(), context().box).update(ended, meeting.version);
+        !stored)
+        return stored.error();
+    const qint64 durationSeconds = meeting.startedAt.isValid() ? meeting.startedAt.secsTo(at) : 0;
+    const Status event = appendEvent(tx, u"meeting.ended"_s, at,
+                                     {{u"topic"_s, ended.topic},
+                                      {u"ended_at"_s, timerules::formatUtc(at)},
+                                      {u"duration_seconds"_s, durationSeconds},
+                                      {u"reason"_s, reason}});
+    if (!event)
+        return event.error();
+    return ended;
+}
+
+Status LiveRoom::endForLostNode()
+{
+    const QDateTime at = now();
+    {
+        Database::WriteTransaction tx(context().database);
+        auto meeting = loadMeeting(tx.db());
+        if (!meeting)
+            return meeting.error();
+        // Another node took it over first (the writers' lock orders the two transactions).
+        if (meeting->state != MeetingState::Live)
+            return success();
+
+        auto active = ParticipantRepository(tx.db()).active(m_meetingId);
+        if (!active)
+            return active.error();
+        for (Participant gone : std::as_const(*active)) {
+            if (const Status stored = writeDeparture(tx, gone, at, LeaveReason::NodeLost); !stored)
+                return stored;
+        }
+        if (auto ended = writeEnd(tx, *meeting, at, u"node_lost"_s); !ended)
+            return ended.error();
+        if (const Status committed = tx.commit(); !committed)
+            return committed;
+    }
+    context().meetingCache.drop(m_meetingId);
+    m_live = false;
+    publish();
     return success();
 }
 

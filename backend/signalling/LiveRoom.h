@@ -74,6 +74,9 @@ public:
     // Restores a room for a meeting left LIVE by an earlier run: whoever was in is reported
     // left (node_lost), and the meeting ends after empty_timeout unless someone joins.
     void restoreAfterRestart();
+    // The meeting's node was lost: its participants leave and the meeting ends, both with
+    // reason node_lost, in one transaction; nothing when it is no longer LIVE.
+    Status endForLostNode();
     // The server stops: every socket is closed and every participant reported left.
     void shutDown();
 
@@ -137,6 +140,9 @@ private:
     // pass the member's own id, which the erase in here destroys.
     Status leave(QString participantId, LeaveReason reason, int closeCode,
                  const QByteArray &lastFrame);
+    // The meeting's end in tx: the transition and meeting.ended.
+    Result<Meeting> writeEnd(Database::WriteTransaction &tx, const Meeting &meeting,
+                             const QDateTime &at, const QString &reason);
     Status endMeeting(const QString &reason, const QString &actorUserId,
                       std::optional<Meeting> *endedMeeting);
 

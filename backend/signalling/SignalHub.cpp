@@ -4,6 +4,9 @@
 #include "SignalHubState.h"
 #include "auth/Permissions.h"
 #include "auth/TokenService.h"
+#include "cluster/ClusterBus.h"
+#include "cluster/HostActionCodec.h"
+#include "cluster/NodeRegistry.h"
 #include "core/Clock.h"
 #include "crypto/Hashing.h"
 #include "crypto/Jwt.h"
@@ -20,6 +23,7 @@
 #include <QLoggingCategory>
 #include <QSqlQuery>
 #include <QTimer>
+#include <QUuid>
 
 Q_LOGGING_CATEGORY(lcHub, "quorum.signalling.hub")
 
@@ -52,6 +56,24 @@ QString verifyErrorCode(crypto::jwt::VerifyError error)
     return u"invalid_token"_s;
 }
 
+// How much longer than a mute's wait for the client's ack a relayed action may take.
+constexpr int kRelayMarginMs = 3000;
+
+// Runs the tasks posted to it through a function: the hub's own thread, for the answers of
+// host actions relayed from another node.
+class TaskPort final : public SessionPort
+{
+public:
+    explicit TaskPort(std::function<void(std::function<void()>)> run)
+        : m_run(std::move(run))
+    { }
+    void deliver(quint64, QList<Outgoing>) override { }
+    void post(std::function<void()> task) override { m_run(std::move(task)); }
+
+private:
+    std::function<void(std::function<void()>)> m_run;
+};
+
 } // namespace
 
 SignalHub::SignalHub(Context context)
@@ -61,6 +83,9 @@ SignalHub::SignalHub(Context context)
     m_thread.setObjectName(u"signal-hub"_s);
     // Adapters report from the hub's thread, where they are called.
     m_context.media.setSink([this](const media::MediaEvent &event) { onMediaEvent(event); });
+    m_state->hubPort = std::make_unique<TaskPort>(
+        [this](std::function<void()> task) { runInHub(std::move(task)); });
+    subscribeToBus();
 }
 
 void SignalHub::onMediaEvent(const media::MediaEvent &event)
@@ -114,10 +139,9 @@ void SignalHub::onCaptureEnded(const media::MediaEvent &event)
         m_recordingQueued();
 }
 
-Status SignalHub::failLostCaptures()
+Status SignalHub::failLostCaptures(const QString &node)
 {
-    auto lost = RecordingRepository(m_context.database.connection())
-                    .awaitingCapture(m_context.settings.nodeName);
+    auto lost = RecordingRepository(m_context.database.connection()).awaitingCapture(node);
     if (!lost)
         return lost.error();
 
@@ -159,14 +183,18 @@ Status SignalHub::start()
     QMetaObject::invokeMethod(
         m_anchor,
         [this, &started] {
-            started = failLostCaptures();
+            started = failLostCaptures(m_context.settings.nodeName);
             if (!started)
                 return;
 
-            // Meetings left LIVE by an earlier run: their sockets are gone with it.
+            // Meetings left LIVE by an earlier run: their sockets are gone with it. With
+            // several nodes, only this node's: the others' rooms live there.
             QSqlQuery query(m_context.database.connection());
-            query.prepare(u"SELECT id, workspace_id FROM meetings WHERE state = ?"_s);
+            query.prepare(u"SELECT id, workspace_id FROM meetings WHERE state = ? AND "
+                          "(media_node = ? OR (media_node IS NULL AND ? = 1))"_s);
             query.addBindValue(meetingStateName(MeetingState::Live));
+            query.addBindValue(m_context.settings.nodeName);
+            query.addBindValue(m_context.bus.isActive() ? 0 : 1);
             if (!query.exec()) {
                 started = sqlError(query, "finding live meetings");
                 return;
@@ -240,7 +268,7 @@ LiveRoom *SignalHub::roomFor(const QString &meetingId)
 
     const auto meeting
         = MeetingRepository(m_context.database.connection(), m_context.box).byId(meetingId);
-    if (!meeting)
+    if (!meeting || hostedElsewhere(*meeting))
         return nullptr;
     auto created = std::make_unique<LiveRoom>(*this, meetingId, meeting->workspaceId);
     LiveRoom *room = created.get();
@@ -268,11 +296,198 @@ void SignalHub::dropRoomIfIdle(const QString &meetingId)
 
 void SignalHub::publishSummary(const QString &meetingId, std::optional<LiveSummary> summary)
 {
+    {
+        const std::unique_lock lock(m_snapshotLock);
+        if (summary)
+            m_summaries.insert(meetingId, *summary);
+        else
+            m_summaries.remove(meetingId);
+    }
+    if (!m_context.bus.isActive())
+        return;
+    QJsonObject message{{u"meeting_id"_s, meetingId}, {u"gone"_s, !summary}};
+    if (summary) {
+        message.insert(u"participants"_s, summary->participantCount);
+        message.insert(u"waiting"_s, summary->waitingCount);
+        message.insert(u"sockets"_s, summary->socketCount);
+        message.insert(u"recording_id"_s, summary->recordingId);
+    }
+    if (const Status sent = m_context.bus.publish(u"summary"_s, message); !sent)
+        qCWarning(lcHub) << "could not publish the summary of" << meetingId;
+}
+
+bool SignalHub::hostedElsewhere(const Meeting &meeting) const
+{
+    return m_context.bus.isActive() && !meeting.mediaNode.isEmpty()
+        && meeting.mediaNode != m_context.settings.nodeName;
+}
+
+void SignalHub::subscribeToBus()
+{
+    const QString self = m_context.settings.nodeName;
+    m_context.bus.subscribe(u"act"_s, [this, self](const QJsonObject &message) {
+        if (message.value(u"to"_s).toString() == self)
+            runInHub([this, message] { onRelayedAction(message); });
+    });
+    m_context.bus.subscribe(u"acted"_s, [this, self](const QJsonObject &message) {
+        if (message.value(u"to"_s).toString() == self)
+            runInHub([this, message] { onRelayedOutcome(message); });
+    });
+    m_context.bus.subscribe(u"summary"_s,
+                            [this](const QJsonObject &message) { onRemoteSummary(message); });
+}
+
+void SignalHub::onRemoteSummary(const QJsonObject &message)
+{
+    const QString meetingId = message.value(u"meeting_id"_s).toString();
     const std::unique_lock lock(m_snapshotLock);
-    if (summary)
-        m_summaries.insert(meetingId, *summary);
-    else
-        m_summaries.remove(meetingId);
+    if (message.value(u"gone"_s).toBool()) {
+        m_remoteSummaries.remove(meetingId);
+        return;
+    }
+    m_remoteSummaries.insert(meetingId,
+                             LiveSummary{message.value(u"participants"_s).toInt(),
+                                         message.value(u"waiting"_s).toInt(),
+                                         message.value(u"sockets"_s).toInt(),
+                                         message.value(u"recording_id"_s).toString()});
+}
+
+void SignalHub::relayAction(HostAction action, const QString &node, SessionPort *replyPort,
+                            HostActionDone done)
+{
+    const QString request = QUuid::createUuid().toString(QUuid::Id128);
+    auto fail = [this, request](const Error &error) {
+        const State::Relay relay = m_state->relays.take(request);
+        if (!relay.done)
+            return;
+        relay.timer->deleteLater();
+        const Result<HostActionOutcome> failed = error;
+        relay.replyPort->post([done = relay.done, failed] { done(failed); });
+    };
+
+    auto *timer = new QTimer(m_anchor);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, m_anchor, [fail, node] {
+        fail(Error{ErrorCode::Unavailable,
+                   u"The node hosting this meeting (%1) did not answer; try again."_s.arg(node)});
+    });
+    m_state->relays.insert(request, State::Relay{replyPort, std::move(done), timer});
+    timer->start(m_context.settings.muteAckTimeoutMs + kRelayMarginMs);
+
+    const QJsonObject message{{u"to"_s, node},
+                              {u"request"_s, request},
+                              {u"action"_s, hostactioncodec::encodeAction(action)}};
+    if (const Status sent = m_context.bus.publish(u"act"_s, message); !sent)
+        fail(sent.error());
+}
+
+void SignalHub::onRelayedAction(const QJsonObject &message)
+{
+    const QString from = message.value(u"node"_s).toString();
+    const QString request = message.value(u"request"_s).toString();
+    auto answer = [this, from, request](const Result<HostActionOutcome> &outcome) {
+        const QJsonObject reply{{u"to"_s, from},
+                                {u"request"_s, request},
+                                {u"outcome"_s, hostactioncodec::encodeOutcome(outcome)}};
+        if (const Status sent = m_context.bus.publish(u"acted"_s, reply); !sent)
+            qCWarning(lcHub) << "could not answer a relayed host action of" << from;
+    };
+
+    const auto action = hostactioncodec::decodeAction(message.value(u"action"_s).toObject());
+    if (!action) {
+        answer(Error{ErrorCode::InvalidRequest, u"A relayed host action was not understood."_s});
+        return;
+    }
+    LiveRoom *room = roomFor(action->meetingId);
+    if (!room) {
+        answer(Error{ErrorCode::NotFound, u"No meeting with this id."_s});
+        return;
+    }
+    room->act(*action, m_state->hubPort.get(), answer);
+    dropRoomIfIdle(action->meetingId);
+}
+
+void SignalHub::onRelayedOutcome(const QJsonObject &message)
+{
+    const State::Relay relay = m_state->relays.take(message.value(u"request"_s).toString());
+    if (!relay.done)
+        return; // the timer gave up on it already
+    relay.timer->deleteLater();
+
+    // The hosting node committed before it answered: what it changed can be read here.
+    const auto relayed = hostactioncodec::decodeOutcome(message.value(u"outcome"_s).toObject());
+    Result<HostActionOutcome> outcome = HostActionOutcome{};
+    if (relayed.error) {
+        outcome = *relayed.error;
+    } else {
+        outcome->acknowledged = relayed.acknowledged;
+        outcome->affected = relayed.affected;
+        QSqlDatabase db = m_context.database.connection();
+        if (!relayed.participantId.isEmpty())
+            outcome->participant = ParticipantRepository(db).byId(relayed.participantId);
+        if (!relayed.meetingId.isEmpty())
+            outcome->meeting = MeetingRepository(db, m_context.box).byId(relayed.meetingId);
+        if (!relayed.recordingId.isEmpty()) {
+            auto recording = RecordingRepository(db).byId(relayed.recordingId, false);
+            if (recording)
+                outcome->recording = *recording;
+        }
+    }
+    relay.replyPort->post([done = relay.done, outcome] { done(outcome); });
+}
+
+void SignalHub::takeOverLostNode(const QString &node)
+{
+    runInHub([this, node] {
+        const qint64 now = m_context.clock.nowMs();
+        const qint64 cutoff = now - m_context.nodes.config().lostAfterMs;
+        bool first = false;
+        {
+            // Marked lost once, by one node: that one also fails its captures.
+            Database::WriteTransaction tx(m_context.database);
+            QSqlQuery mark(tx.db());
+            mark.prepare(u"UPDATE cluster_nodes SET lost_at = ? WHERE name = ? AND "
+                         "lost_at IS NULL AND heartbeat_at < ?"_s);
+            mark.addBindValue(now);
+            mark.addBindValue(node);
+            mark.addBindValue(cutoff);
+            if (!mark.exec()) {
+                sqlError(mark, "marking a node lost");
+                return;
+            }
+            first = mark.numRowsAffected() == 1;
+            if (first && !tx.commit())
+                return;
+        }
+        if (first) {
+            qCWarning(lcHub) << "taking over the meetings of lost node" << node;
+            if (const Status failed = failLostCaptures(node); !failed)
+                qCWarning(lcHub) << "could not fail the lost node's captures"
+                                 << failed.error().detail;
+        }
+
+        // Every LIVE meeting of the node, also when another node marked it lost but stopped
+        // before it was done.
+        QSqlQuery query(m_context.database.connection());
+        query.prepare(
+            u"SELECT id, workspace_id FROM meetings WHERE state = ? AND media_node = ?"_s);
+        query.addBindValue(meetingStateName(MeetingState::Live));
+        query.addBindValue(node);
+        if (!query.exec()) {
+            sqlError(query, "finding a lost node's meetings");
+            return;
+        }
+        QList<QPair<QString, QString>> live;
+        while (query.next())
+            live.append({query.value(0).toString(), query.value(1).toString()});
+        for (const auto &[meetingId, workspaceId] : std::as_const(live)) {
+            LiveRoom room(*this, meetingId, workspaceId);
+            if (const Status ended = room.endForLostNode(); !ended)
+                qCWarning(lcHub) << "could not end" << meetingId << "of lost node" << node
+                                 << ended.error().detail;
+            publishSummary(meetingId, std::nullopt);
+        }
+    });
 }
 
 void SignalHub::refuse(SessionRef ref, const QString &requestId, const QString &code,
@@ -397,6 +612,12 @@ void SignalHub::doObserve(SessionRef ref, const QString &requestId, const QByteA
     rights.mayAct = hostRights && caller->hasScope(u"meeting.write"_s);
     rights.mayRecord = hostRights && caller->hasScope(u"recording.write"_s);
     LiveRoom *room = roomFor(meetingId);
+    if (!room) {
+        refuse(ref, requestId, u"wrong_node"_s,
+               u"This meeting is hosted by another node; observe it at %1."_s.arg(
+                   m_context.nodes.advertiseUrl(meeting->mediaNode)));
+        return;
+    }
     room->addWatcher(ref, requestId, true, rights, caller->userId);
 }
 
@@ -435,7 +656,13 @@ void SignalHub::watch(SessionRef ref, const QString &meetingId)
                                         CloseMeetingEnded, u"meeting ended"_s}});
             return;
         }
-        roomFor(meetingId)->addWatcher(ref, {}, false, {}, {});
+        LiveRoom *room = roomFor(meetingId);
+        if (!room) {
+            // Hosted by another node: the stream cannot follow it from here (yet).
+            ref.port->deliver(ref.id, {Outgoing{{}, CloseMeetingEnded, u"hosted elsewhere"_s}});
+            return;
+        }
+        room->addWatcher(ref, {}, false, {}, {});
     });
 }
 
@@ -453,6 +680,15 @@ void SignalHub::unwatch(SessionRef ref)
 void SignalHub::act(HostAction action, SessionPort *replyPort, HostActionDone done)
 {
     runInHub([this, action = std::move(action), replyPort, done = std::move(done)]() mutable {
+        if (!m_state->room(action.meetingId)) {
+            const auto meeting = MeetingRepository(m_context.database.connection(), m_context.box)
+                                     .byId(action.meetingId);
+            if (meeting && hostedElsewhere(*meeting)) {
+                const QString node = meeting->mediaNode;
+                relayAction(std::move(action), node, replyPort, std::move(done));
+                return;
+            }
+        }
         LiveRoom *room = roomFor(action.meetingId);
         if (!room) {
             const Result<HostActionOutcome> missing
@@ -470,7 +706,9 @@ void SignalHub::act(HostAction action, SessionPort *replyPort, HostActionDone do
 LiveSummary SignalHub::summary(const QString &meetingId) const
 {
     const std::shared_lock lock(m_snapshotLock);
-    return m_summaries.value(meetingId);
+    if (const auto local = m_summaries.constFind(meetingId); local != m_summaries.constEnd())
+        return *local;
+    return m_remoteSummaries.value(meetingId);
 }
 
 HubCounts SignalHub::counts() const

@@ -24,9 +24,11 @@ namespace quorum {
 class AuditLog;
 class BanCache;
 class Clock;
+class ClusterBus;
 class Database;
 class LiveRoom;
 class MeetingCache;
+class NodeRegistry;
 class SigningKeyRing;
 class TokenService;
 struct Settings;
@@ -113,6 +115,8 @@ public:
         MeetingCache &meetingCache;
         BanCache &banCache;
         media::MediaPlane &media;
+        ClusterBus &bus;
+        NodeRegistry &nodes;
     };
 
     explicit SignalHub(Context context);
@@ -155,7 +159,12 @@ public:
     using HostActionDone = std::function<void(Result<HostActionOutcome>)>;
     void act(HostAction action, SessionPort *replyPort, HostActionDone done);
 
-    // Thread-safe reads, answered from a snapshot the hub keeps current.
+    // A node that stopped beating: its participants leave and its live meetings end, both
+    // with reason node_lost, unless another node did so first. Thread-safe.
+    void takeOverLostNode(const QString &node);
+
+    // Thread-safe reads, answered from a snapshot the hub keeps current (a meeting hosted on
+    // another node: from what that node last published).
     LiveSummary summary(const QString &meetingId) const;
     HubCounts counts() const;
 
@@ -184,11 +193,21 @@ private:
     // A capture the media plane finished or gave up: queued for processing, or failed.
     void onCaptureEnded(const media::MediaEvent &event);
     // Recordings an earlier run of this node was capturing lost their capture with it.
-    Status failLostCaptures();
+    Status failLostCaptures(const QString &node);
     // The meeting's room, created on first use; nullptr for an unknown meeting.
     LiveRoom *roomFor(const QString &meetingId);
     void dropRoomIfIdle(const QString &meetingId);
     void publishSummary(const QString &meetingId, std::optional<LiveSummary> summary);
+    // Several nodes: a meeting's room lives on its media node, chosen at its first join.
+    bool hostedElsewhere(const Meeting &meeting) const;
+    // A host action for a meeting on another node goes there over the bus; its outcome comes
+    // back the same way, or an Unavailable error after a timeout.
+    void relayAction(HostAction action, const QString &node, SessionPort *replyPort,
+                     HostActionDone done);
+    void onRelayedAction(const QJsonObject &message);
+    void onRelayedOutcome(const QJsonObject &message);
+    void onRemoteSummary(const QJsonObject &message);
+    void subscribeToBus();
     void refuse(SessionRef ref, const QString &requestId, const QString &code,
                 const QString &message, int closeCode = CloseRefused);
     void doJoin(SessionRef ref, const JoinFrame &frame);
@@ -209,6 +228,7 @@ private:
 
     mutable std::shared_mutex m_snapshotLock;
     QHash<QString, LiveSummary> m_summaries;
+    QHash<QString, LiveSummary> m_remoteSummaries; // meetings hosted on other nodes
 };
 
 } // namespace quorum

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QPair>
 #include <QString>
+#include <QTimer>
 
 #include <memory>
 #include <unordered_map>
@@ -20,6 +21,18 @@ struct SignalHub::State
     std::unordered_map<QString, std::unique_ptr<LiveRoom>> rooms; // by meeting id
     QHash<SessionRef, QString> sessionRooms; // attached session -> meeting id
     QHash<QByteArray, QPair<QString, QString>> resumeTokens; // SHA-256 -> (meeting, participant)
+
+    // Host actions relayed to the node hosting their meeting, by request id, until the outcome
+    // comes back or the timer gives up.
+    struct Relay
+    {
+        SessionPort *replyPort = nullptr;
+        HostActionDone done;
+        QTimer *timer = nullptr;
+    };
+    QHash<QString, Relay> relays;
+    // Where relayed actions that run here answer: the hub's own thread.
+    std::unique_ptr<SessionPort> hubPort;
 
     LiveRoom *room(const QString &meetingId) const
     {

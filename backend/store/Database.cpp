@@ -102,9 +102,22 @@ Database::Database(Options options)
     : m_options(std::move(options))
     , m_connectionPrefix(QUuid::createUuid().toString(QUuid::Id128))
 {
-    m_dialect
-        = std::make_unique<SqliteDialect>(m_options.synchronous == Synchronous::Full,
-                                          m_options.busyTimeoutMs, m_options.backgroundCheckpoints);
+    if (m_options.engine == Engine::Postgres)
+        m_dialect = std::make_unique<PostgresDialect>();
+    else
+        m_dialect = std::make_unique<SqliteDialect>(m_options.synchronous == Synchronous::Full,
+                                                    m_options.busyTimeoutMs,
+                                                    m_options.backgroundCheckpoints);
+}
+
+QString Database::location() const
+{
+    if (m_options.engine == Engine::Sqlite)
+        return m_options.sqlitePath;
+    return QStringLiteral("postgresql://%1@%2:%3/%4")
+        .arg(m_options.user, m_options.host)
+        .arg(m_options.port)
+        .arg(m_options.databaseName);
 }
 
 Database::~Database() = default;
@@ -118,6 +131,8 @@ QSqlDatabase Database::connection()
 {
     const QString name = m_connectionPrefix + u'-'
         + QString::number(reinterpret_cast<quintptr>(QThread::currentThread()), 16);
+    // PostgreSQL's driver reports a connection the server dropped as closed, so a restarted
+    // server costs the requests in flight, not the thread's connection for good.
     QSqlDatabase db = QSqlDatabase::database(name, false);
     if (db.isValid() && db.isOpen())
         return db;
@@ -126,14 +141,44 @@ QSqlDatabase Database::connection()
 
 QSqlDatabase Database::openConnection(const QString &name)
 {
-    QSqlDatabase db = QSqlDatabase::contains(name)
-        ? QSqlDatabase::database(name, false)
-        : QSqlDatabase::addDatabase(m_dialect->driverName(), name);
-    db.setDatabaseName(m_options.sqlitePath);
+    const bool reopening = QSqlDatabase::contains(name);
+    QSqlDatabase db = reopening ? QSqlDatabase::database(name, false)
+                                : QSqlDatabase::addDatabase(m_dialect->driverName(), name);
+    if (reopening) {
+        // The statements prepared on the lost connection are gone with it.
+        qCWarning(lcStore) << "reconnecting to the database" << location();
+        db.close();
+        if (g_threadConnections.hasLocalData()) {
+            auto &statements = g_threadConnections.localData()->statements;
+            const QString prefix = name + u'\n';
+            statements.removeIf(
+                [&prefix](const auto &entry) { return entry.key().startsWith(prefix); });
+        }
+    }
+    openConfigured(db);
+    if (!g_threadConnections.hasLocalData())
+        g_threadConnections.setLocalData(new ThreadConnections);
+    if (!reopening)
+        g_threadConnections.localData()->names << name;
+    return db;
+}
+
+bool Database::openConfigured(QSqlDatabase &db)
+{
+    if (m_options.engine == Engine::Postgres) {
+        db.setHostName(m_options.host);
+        db.setPort(m_options.port);
+        db.setUserName(m_options.user);
+        db.setPassword(m_options.password);
+        db.setDatabaseName(m_options.databaseName);
+        db.setConnectOptions(m_options.connectOptions);
+    } else {
+        db.setDatabaseName(m_options.sqlitePath);
+    }
     if (!db.open()) {
-        qCCritical(lcStore) << "cannot open the database" << m_options.sqlitePath << ":"
+        qCCritical(lcStore) << "cannot open the database" << location() << ":"
                             << db.lastError().text();
-        return db;
+        return false;
     }
 
     QSqlQuery query(db);
@@ -142,17 +187,26 @@ QSqlDatabase Database::openConnection(const QString &name)
             qCWarning(lcStore) << "connection setup failed:" << statement
                                << query.lastError().text();
     }
+    return true;
+}
 
-    if (!g_threadConnections.hasLocalData())
-        g_threadConnections.setLocalData(new ThreadConnections);
-    g_threadConnections.localData()->names << name;
+QSqlDatabase Database::openDedicatedConnection(const QString &name)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(m_dialect->driverName(), name);
+    openConfigured(db);
     return db;
 }
 
 Status Database::open()
 {
-    if (m_options.engine != Engine::Sqlite)
-        return Error{ErrorCode::Internal, QStringLiteral("Only SQLite is supported so far.")};
+    if (m_options.engine == Engine::Postgres) {
+        QSqlDatabase db = connection();
+        if (!db.isOpen())
+            return Error{ErrorCode::Unavailable,
+                         QStringLiteral("Cannot connect to the database %1: %2")
+                             .arg(location(), db.lastError().databaseText().trimmed())};
+        return migrate(db);
+    }
 
     QDir().mkpath(QFileInfo(m_options.sqlitePath).absolutePath());
     QSqlDatabase db = connection();
@@ -213,6 +267,9 @@ Status Database::migrate(QSqlDatabase db)
 
 void Database::checkpoint()
 {
+    if (m_options.engine != Engine::Sqlite)
+        return; // PostgreSQL checkpoints by itself
+
     // Without holding back our writers, passes copy the log into the database, fsync included.
     // A pass racing the writers never catches up with them, so the log would grow without
     // end; once it is long, one more pass with the writers held copies the rest, and the next
@@ -243,7 +300,7 @@ void Database::checkpoint()
         frames = run();
         added = frames - before;
     }
-    if (frames < kLongLogFrames || !m_dialect->serialisesWriters())
+    if (frames < kLongLogFrames)
         return;
 
     std::unique_lock<QMutex> lock(m_writeMutex);
@@ -256,6 +313,11 @@ void Database::checkpoint()
 
 Status Database::backupTo(const QString &file)
 {
+    if (m_options.engine != Engine::Sqlite)
+        return Error{ErrorCode::InvalidParameter,
+                     QStringLiteral("The database is PostgreSQL's: back it up with pg_dump (for "
+                                    "example pg_dump -Fc -f quorum.dump %1).")
+                         .arg(m_options.databaseName)};
     if (QFileInfo::exists(file))
         return Error{ErrorCode::Conflict, QStringLiteral("%1 exists already.").arg(file)};
     QSqlQuery query(connection());
@@ -267,23 +329,56 @@ Status Database::backupTo(const QString &file)
     return success();
 }
 
-Database::WriteTransaction::WriteTransaction(Database &database)
+namespace {
+
+// BEGIN, COMMIT and ROLLBACK. SQLite's are prepared once per thread like any statement;
+// PostgreSQL cannot prepare them, and its driver's own calls also catch a COMMIT that the server
+// turned into a rollback.
+bool runTransactionControl(Database &database, QSqlDatabase &db, const QString &statement)
+{
+    if (database.options().engine == Database::Engine::Postgres) {
+        const bool done = statement == u"COMMIT" ? db.commit()
+            : statement == u"ROLLBACK"           ? db.rollback()
+                                                 : db.transaction();
+        if (!done)
+            qCWarning(lcStore) << statement << "failed:" << db.lastError().text();
+        return done;
+    }
+    CachedStatement control(db, statement);
+    if (!control->exec()) {
+        qCWarning(lcStore) << statement << "failed:" << control->lastError().text();
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+Database::WriteTransaction::WriteTransaction(Database &database, Locking locking)
     : m_database(database)
     , m_db(database.connection())
 {
-    if (database.dialect().serialisesWriters())
+    const bool rowLocks
+        = locking == Locking::RowLocks && database.options().engine == Engine::Postgres;
+    if (database.dialect().serialisesWriters() && !rowLocks)
         m_lock = std::unique_lock<QMutex>(database.m_writeMutex);
-    CachedStatement begin(m_db, database.dialect().beginWrite());
-    m_active = begin->exec();
-    if (!m_active)
-        qCWarning(lcStore) << "cannot begin a write transaction:" << begin->lastError().text();
+    m_active = runTransactionControl(database, m_db, database.dialect().beginWrite());
+    if (!m_active || rowLocks)
+        return;
+    if (const QString lockWriters = database.dialect().lockWriters(); !lockWriters.isEmpty()) {
+        CachedStatement lock(m_db, lockWriters);
+        if (!lock->exec()) {
+            qCWarning(lcStore) << "cannot take the writers' lock:" << lock->lastError().text();
+            runTransactionControl(database, m_db, QStringLiteral("ROLLBACK"));
+            m_active = false;
+        }
+    }
 }
 
 Database::WriteTransaction::~WriteTransaction()
 {
     if (m_active) {
-        CachedStatement rollback(m_db, QStringLiteral("ROLLBACK"));
-        rollback->exec();
+        runTransactionControl(m_database, m_db, QStringLiteral("ROLLBACK"));
         outbox::transactionRolledBack();
     }
 }
@@ -292,9 +387,14 @@ Status Database::WriteTransaction::commit()
 {
     if (!m_active)
         return Error{ErrorCode::Internal, QStringLiteral("No transaction to commit.")};
-    CachedStatement commit(m_db, QStringLiteral("COMMIT"));
-    if (!commit->exec())
-        return sqlError(*commit, "commit");
+    if (!runTransactionControl(m_database, m_db, QStringLiteral("COMMIT"))) {
+        // PostgreSQL ends a transaction whose COMMIT failed; SQLite keeps it for the rollback.
+        if (m_database.options().engine == Engine::Postgres) {
+            m_active = false;
+            outbox::transactionRolledBack();
+        }
+        return Error{ErrorCode::Internal, QStringLiteral("The database refused the operation.")};
+    }
     m_active = false;
     // Committed: the writers' lock goes now, not when this object goes out of scope, so the
     // same scope may write again (a second transaction there would otherwise wait forever).

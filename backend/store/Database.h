@@ -30,6 +30,13 @@ public:
         Synchronous synchronous = Synchronous::Normal;
         int busyTimeoutMs = 5000;
         bool backgroundCheckpoints = false; // the owner calls checkpoint() periodically
+        // PostgreSQL: where the server is and who we are there.
+        QString host;
+        int port = 5432;
+        QString user;
+        QString password;
+        QString databaseName;
+        QString connectOptions; // libpq's, e.g. "sslmode=require;connect_timeout=10"
     };
 
     explicit Database(Options options);
@@ -42,6 +49,9 @@ public:
 
     // The calling thread's connection, opened on first use.
     QSqlDatabase connection();
+    // A connection of the caller's own under `name`, for a purpose that must not share the
+    // thread's (listening for notifications). The caller closes and removes it.
+    QSqlDatabase openDedicatedConnection(const QString &name);
     const SqlDialect &dialect() const;
     const Options &options() const { return m_options; }
 
@@ -50,7 +60,11 @@ public:
     class WriteTransaction
     {
     public:
-        explicit WriteTransaction(Database &database);
+        // AllWriters takes turns with every writer of every node. RowLocks is for workers
+        // that claim rows with skipLockedRows(): on PostgreSQL they skip the turn and rely on
+        // their row locks; on SQLite there is only the turn.
+        enum class Locking { AllWriters, RowLocks };
+        explicit WriteTransaction(Database &database, Locking locking = Locking::AllWriters);
         ~WriteTransaction(); // rolls back unless committed
         Q_DISABLE_COPY_MOVE(WriteTransaction)
 
@@ -71,8 +85,13 @@ public:
     // Copies a consistent snapshot of the database into `file` (SQLite's VACUUM INTO).
     Status backupTo(const QString &file);
 
+    // Where the data is, for people: the file, or the PostgreSQL URL without its password.
+    QString location() const;
+
 private:
     QSqlDatabase openConnection(const QString &name);
+    // Points db at the database, opens it and runs the dialect's set-up; false on failure.
+    bool openConfigured(QSqlDatabase &db);
     Status migrate(QSqlDatabase db);
 
     Options m_options;

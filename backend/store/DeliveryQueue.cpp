@@ -1,5 +1,7 @@
 #include "DeliveryQueue.h"
 
+#include "SqlDialect.h"
+
 #include "AuditRepository.h"
 #include "Database.h"
 #include "core/Ids.h"
@@ -127,7 +129,8 @@ Result<ClaimBatch> DeliveryQueue::claimDue(qint64 now, int limit,
     if (limit <= 0)
         return batch;
 
-    Database::WriteTransaction transaction(m_database);
+    Database::WriteTransaction transaction(m_database,
+                                           Database::WriteTransaction::Locking::RowLocks);
     QSqlDatabase db = transaction.db();
 
     // Pick first, write after: updating rows under the open cursor of the index it walks
@@ -145,7 +148,8 @@ Result<ClaimBatch> DeliveryQueue::claimDue(qint64 now, int limit,
                     "w.previous_secret_sealed, w.previous_secret_until "
                     "FROM webhook_deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id "
                     "WHERE d.state = 'pending' AND d.next_attempt_at <= ? "
-                    "ORDER BY d.next_attempt_at, d.id LIMIT ?"_s);
+                    "ORDER BY d.next_attempt_at, d.id LIMIT ?"_s
+                    + skipLockedRows(db, u"d"_s));
         due.addBindValue(now);
         due.addBindValue(std::max(4 * limit, kMinRowsPerRound));
         if (Status done = exec(due, "finding due webhook deliveries"); !done)

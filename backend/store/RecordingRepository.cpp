@@ -1,5 +1,7 @@
 #include "RecordingRepository.h"
 
+#include "SqlDialect.h"
+
 #include "Database.h"
 #include "PageQuery.h"
 #include "SqlValues.h"
@@ -198,7 +200,8 @@ Result<std::optional<RecordingJob>> RecordingRepository::claimJob(qint64 nowMs, 
         pick.prepare(QStringLiteral("SELECT recording_id, attempts, capture FROM recording_jobs "
                                     "WHERE state = 'queued' AND next_attempt_at <= ? "
                                     "AND (claimed_until IS NULL OR claimed_until <= ?) "
-                                    "ORDER BY next_attempt_at, recording_id LIMIT 1"));
+                                    "ORDER BY next_attempt_at, recording_id LIMIT 1")
+                     + skipLockedRows(m_db, QStringLiteral("recording_jobs")));
         if (const Status ok = exec(pick, {nowMs, nowMs}, "picking a processing job"); !ok)
             return ok.error();
         if (!pick.next())

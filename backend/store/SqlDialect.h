@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
 
@@ -19,6 +20,8 @@ public:
     virtual QString beginWrite() const = 0;
     // Whether the process must serialise writers itself.
     virtual bool serialisesWriters() const = 0;
+    // Run right after beginWrite(): what makes writers of every node take turns.
+    virtual QString lockWriters() const { return {}; }
 };
 
 class SqliteDialect final : public SqlDialect
@@ -53,5 +56,42 @@ private:
     int m_busyTimeoutMs;
     bool m_backgroundCheckpoints;
 };
+
+// PostgreSQL, shared by every node. Writers take turns through one transaction-scoped
+// advisory lock: the repositories read and then write inside a transaction (the next event
+// sequence of a meeting, the last owner of a workspace), which is safe when one writer runs at
+// a time, as on SQLite. Reads never wait for it.
+class PostgresDialect final : public SqlDialect
+{
+public:
+    // The advisory lock's key: any constant that no other application on the database uses.
+    static constexpr qint64 kWriterLockKey = 0x51756f72756d; // "Quorum"
+
+    QString driverName() const override { return QStringLiteral("QPSQL"); }
+    QStringList connectionSetup() const override
+    {
+        // Notices ("already exists, skipping") would reach standard error through libpq.
+        return {QStringLiteral("SET TIME ZONE 'UTC'"),
+                QStringLiteral("SET application_name = 'quorumd'"),
+                QStringLiteral("SET client_min_messages = warning")};
+    }
+    QString beginWrite() const override { return QStringLiteral("BEGIN"); }
+    // The process lock still helps: a thread waits on a mutex instead of on the server.
+    bool serialisesWriters() const override { return true; }
+    QString lockWriters() const override
+    {
+        return QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kWriterLockKey);
+    }
+};
+
+// Appended to a worker's SELECT of due rows (jobs, deliveries): on PostgreSQL each node locks
+// the rows it takes and passes over those another node holds, so no row is taken twice at
+// once and no node waits for another. SQLite has one writer and needs nothing.
+inline QString skipLockedRows(const QSqlDatabase &db, const QString &table)
+{
+    if (db.driverName() != u"QPSQL")
+        return {};
+    return QStringLiteral(" FOR UPDATE OF %1 SKIP LOCKED").arg(table);
+}
 
 } // namespace quorum

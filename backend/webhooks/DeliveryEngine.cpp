@@ -121,7 +121,10 @@ void DeliveryEngine::scheduleWake()
         return;
     }
     if (!next->has_value()) {
-        m_timer->stop();
+        if (m_config.idleLookMs > 0)
+            m_timer->start(m_config.idleLookMs);
+        else
+            m_timer->stop();
         return;
     }
 
@@ -134,7 +137,8 @@ void DeliveryEngine::scheduleWake()
             m_timer->start(kErrorBackoffMs);
         return;
     }
-    m_timer->start(int(std::min(wait, kMaxSleepMs)));
+    const qint64 longest = m_config.idleLookMs > 0 ? m_config.idleLookMs : kMaxSleepMs;
+    m_timer->start(int(std::min(wait, longest)));
 }
 
 std::optional<QList<QByteArray>> DeliveryEngine::openSecrets(const ClaimedDelivery &delivery,

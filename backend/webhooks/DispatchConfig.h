@@ -18,6 +18,9 @@ struct DispatchConfig
     // QNetworkAccessManager opens at most 6 connections per host; subscriptions are spread over
     // this many managers so one busy receiver host does not queue the others behind it.
     int managers = 4;
+    // Several nodes: with nothing due, look again this often, for deliveries another node
+    // queued and could not send (it died) once their claims run out. 0: only when woken.
+    int idleLookMs = 0;
 };
 
 } // namespace quorum

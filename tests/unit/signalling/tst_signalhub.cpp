@@ -5,6 +5,8 @@
 
 #include "auth/AuditLog.h"
 #include "auth/TokenService.h"
+#include "cluster/ClusterBus.h"
+#include "cluster/NodeRegistry.h"
 #include "core/Clock.h"
 #include "core/Ids.h"
 #include "crypto/Jwt.h"
@@ -165,6 +167,8 @@ private:
     std::unique_ptr<MeetingCache> m_meetingCache;
     std::unique_ptr<BanCache> m_banCache;
     std::unique_ptr<media::BuiltinMediaPlane> m_media;
+    std::unique_ptr<ClusterBus> m_bus; // SQLite: one node, a silent bus
+    std::unique_ptr<NodeRegistry> m_nodes;
     std::unique_ptr<SignalHub> m_hub;
     std::unique_ptr<RecordingPort> m_port;
     QString m_workspaceId;
@@ -201,10 +205,13 @@ void TestSignalHub::init()
     m_meetingCache = std::make_unique<MeetingCache>(m_clock);
     m_banCache = std::make_unique<BanCache>(m_clock);
     m_media = std::make_unique<media::BuiltinMediaPlane>();
+    m_bus = std::make_unique<ClusterBus>(*m_database, m_settings.nodeName);
+    m_nodes = std::make_unique<NodeRegistry>(*m_database, m_clock,
+                                             NodeRegistry::Config{m_settings.nodeName});
     m_port = std::make_unique<RecordingPort>();
-    m_hub = std::make_unique<SignalHub>(SignalHub::Context{m_settings, m_clock, *m_database, *m_box,
-                                                           *m_keys, *m_tokens, *m_audit,
-                                                           *m_meetingCache, *m_banCache, *m_media});
+    m_hub = std::make_unique<SignalHub>(
+        SignalHub::Context{m_settings, m_clock, *m_database, *m_box, *m_keys, *m_tokens, *m_audit,
+                           *m_meetingCache, *m_banCache, *m_media, *m_bus, *m_nodes});
     QVERIFY(m_hub->start());
 }
 
@@ -606,9 +613,9 @@ void TestSignalHub::theMediaPlanesOffersReachTheParticipant()
 {
     m_hub.reset();
     OfferingMediaPlane plane;
-    m_hub = std::make_unique<SignalHub>(SignalHub::Context{m_settings, m_clock, *m_database, *m_box,
-                                                           *m_keys, *m_tokens, *m_audit,
-                                                           *m_meetingCache, *m_banCache, plane});
+    m_hub = std::make_unique<SignalHub>(
+        SignalHub::Context{m_settings, m_clock, *m_database, *m_box, *m_keys, *m_tokens, *m_audit,
+                           *m_meetingCache, *m_banCache, plane, *m_bus, *m_nodes});
     QVERIFY(m_hub->start());
 
     const QString meetingId = createMeeting(false, true);

@@ -153,15 +153,26 @@ private:
         {
             QSqlDatabase db = m_server->openDatabase(connectionName, DatabaseAccess::ReadWrite);
             QVERIFY2(db.isOpen(), qPrintable(db.lastError().text()));
-            // The meeting and workspace rows are not the point here: no foreign keys on this
-            // connection.
+            // An ended meeting of the admin's to hold the recording: PostgreSQL checks the
+            // foreign keys on every connection.
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            QSqlQuery meeting(db);
+            meeting.prepare(
+                u"INSERT INTO meetings (id, workspace_id, host_id, topic, start_time, timezone, "
+                "duration_minutes, waiting_room, auto_recording, mute_upon_entry, "
+                "allow_join_before_host, state, version, created_at, updated_at) SELECT "
+                "'mtg_seeded', workspace_id, id, 'Seeded', ?, 'UTC', 30, 0, 'none', 0, 0, "
+                "'ended', 1, ?, ? FROM users WHERE name = 'admin'"_s);
+            for (const QVariant &value : {QVariant(now - 120000), QVariant(now), QVariant(now)})
+                meeting.addBindValue(value);
+            QVERIFY2(meeting.exec(), qPrintable(meeting.lastError().text()));
+            QCOMPARE(meeting.numRowsAffected(), 1);
             QSqlQuery recording(db);
             recording.prepare(
                 u"INSERT INTO recordings (id, meeting_id, workspace_id, state, started_at, "
                 "stopped_at, completed_at, duration_ms, progress, capture_dir, node, version, "
-                "updated_at) VALUES (?, 'mtg_seeded', 'wsp_seeded', 'completed', ?, ?, ?, "
-                "60000, 100, ?, 'test', 1, ?)"_s);
+                "updated_at) SELECT ?, id, workspace_id, 'completed', ?, ?, ?, 60000, 100, ?, "
+                "'test', 1, ? FROM meetings WHERE id = 'mtg_seeded'"_s);
             for (const QVariant &value :
                  {QVariant(kRecording), QVariant(now - 120000), QVariant(now - 60000),
                   QVariant(now), QVariant(kRecording), QVariant(now)})

@@ -764,7 +764,6 @@ void RecordingsTest::retentionDeletesOldRecordingsWithTheirFiles()
         query.addBindValue(old);
         QVERIFY(query.exec());
         QCOMPARE(query.numRowsAffected(), 1);
-        db.close();
     }
     QSqlDatabase::removeDatabase(u"aging"_s);
 

@@ -213,7 +213,6 @@ private Q_SLOTS:
             query.addBindValue(QString::fromLatin1(
                 QCryptographicHash::hash(secret, QCryptographicHash::Sha256).toHex()));
             QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
-            db.close();
         }
         QSqlDatabase::removeDatabase(u"thirdparty"_s);
 

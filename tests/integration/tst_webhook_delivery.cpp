@@ -74,8 +74,6 @@ void tst_WebhookDelivery::deliversWhatWasPendingAtStart()
         query.addBindValue(webhook);
         query.addBindValue(QString::fromUtf8(body));
         QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
-        query.finish();
-        db.close();
     }
     QSqlDatabase::removeDatabase(u"rows"_s);
 

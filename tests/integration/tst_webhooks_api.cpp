@@ -687,7 +687,6 @@ private Q_SLOTS:
             query.addBindValue(narrowed);
             QVERIFY(query.exec());
             query.finish();
-            db.close();
         }
         QSqlDatabase::removeDatabase(u"writer"_s);
 

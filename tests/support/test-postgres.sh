@@ -141,7 +141,7 @@ EOF
                 echo "bindir=$bindir"
             } >"$state_file.new"
             mv -f "$state_file.new" "$state_file"
-            echo "PostgreSQL $(as_owner "$bindir/pg_ctl" --version | awk '{print $NF}') on" \
+            echo "PostgreSQL $(as_owner "$bindir/pg_ctl" --version | awk '{print $3}') on" \
                 "127.0.0.1:$port in $dir"
             return 0
         fi

@@ -11,7 +11,7 @@ CMAKE_CONFIGURE = cmake -S . -G Ninja -Wno-dev
 CTEST           = ctest --output-on-failure --timeout 300 -j $(JOBS)
 
 .PHONY: run app server test package deps-run deps-package deps-test build build-programs \
-        build-asan test-release test-sanitize check-format format bench clean
+        build-asan test-release test-sanitize check-format format bench bench-postgres clean
 
 ## run: install what is missing, build, and start Quorum: the desktop app with its embedded
 ## server where a display exists, the headless quorumd on http://127.0.0.1:8080 otherwise
@@ -86,6 +86,10 @@ bench: deps-test build
 	tests/bench/run_webhooks.sh $(BUILD_DIR)/bin/quorumd $(BUILD_DIR)/bin/webhook_bench
 	tests/bench/run_oauth.sh $(BUILD_DIR)/bin/quorumd
 	tests/bench/run_downloads.sh $(BUILD_DIR)/bin/quorumd
+
+## bench-postgres: the API benchmarks on PostgreSQL beside SQLite, and two nodes' freshness
+bench-postgres: deps-test build
+	tests/bench/run_postgres.sh $(BUILD_DIR)/bin/quorumd
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)

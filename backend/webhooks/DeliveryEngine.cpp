@@ -32,8 +32,9 @@ DeliveryEngine::DeliveryEngine(Context context, DispatchConfig config, QObject *
     , m_guard(m_config.allowPrivateNetworks)
     , m_queue(context.database,
               DeliveryQueue::Policy{m_config.retryWaitsMs, m_config.disabledAfterMs,
-                                    // A claim outlives any attempt, with room for a slow commit.
-                                    qint64(m_config.timeoutMs) + 60 * 1000})
+                                    // A claim outlives any attempt, with room for a slow
+                                    // commit; a lost node's claims are free again after it.
+                                    qint64(m_config.timeoutMs) + 10 * 1000})
 { }
 
 DeliveryEngine::~DeliveryEngine() = default;

@@ -206,8 +206,9 @@ void TestSignalHub::init()
     m_banCache = std::make_unique<BanCache>(m_clock);
     m_media = std::make_unique<media::BuiltinMediaPlane>();
     m_bus = std::make_unique<ClusterBus>(*m_database, m_settings.nodeName);
-    m_nodes = std::make_unique<NodeRegistry>(*m_database, m_clock,
-                                             NodeRegistry::Config{m_settings.nodeName});
+    NodeRegistry::Config nodes;
+    nodes.nodeName = m_settings.nodeName;
+    m_nodes = std::make_unique<NodeRegistry>(*m_database, m_clock, nodes);
     m_port = std::make_unique<RecordingPort>();
     m_hub = std::make_unique<SignalHub>(
         SignalHub::Context{m_settings, m_clock, *m_database, *m_box, *m_keys, *m_tokens, *m_audit,

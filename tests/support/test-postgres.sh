@@ -4,6 +4,7 @@
 # (url=, password=, datadir=) for the tests; `stop` ends that cluster and deletes its directory.
 # CTest runs both as the `postgres` fixture. Debian's own cluster (port 5432) is never touched.
 # Usage: tests/support/test-postgres.sh start|stop STATE_DIR
+# QUORUM_TEST_POSTGRES_DURABLE=1 keeps fsync and synchronous commits on (for benchmarks).
 set -euo pipefail
 
 readonly user=quorum_test
@@ -114,18 +115,23 @@ start_cluster() {
 local all all scram-sha-256
 host all all 127.0.0.1/32 scram-sha-256
 EOF
-    # A test box: durability traded for speed, many connections (each quorumd keeps several,
-    # and two tests run at once), little memory.
+    # A test box: many connections (each quorumd keeps several, and two tests run at once),
+    # little memory, and durability traded for speed unless a benchmark asks to keep it
+    # (QUORUM_TEST_POSTGRES_DURABLE=1) to measure what a real server costs.
     cat >>"$datadir/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$dir'
+max_connections = 500
+shared_buffers = 32MB
+EOF
+    if [ "${QUORUM_TEST_POSTGRES_DURABLE:-0}" != 1 ]; then
+        cat >>"$datadir/postgresql.conf" <<EOF
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-max_connections = 500
-shared_buffers = 32MB
 autovacuum = off
 EOF
+    fi
     [ "$(id -u)" -eq 0 ] && chown postgres: "$datadir/pg_hba.conf" "$datadir/postgresql.conf"
 
     # A port below Linux's ephemeral range, where the port-0 listeners of the tests live; a

@@ -2,9 +2,9 @@
 
 #include "webhooks/RetrySchedule.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QJsonDocument>
-#include <QRandomGenerator>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QSysInfo>
@@ -124,7 +124,7 @@ SettingsLoader::SettingsLoader()
          "none)."_s},
         {u"node-name"_s, u"NAME"_s,
          u"This node's name, the audience of its join tokens (default local; with "
-         "PostgreSQL, the host name and a random suffix at each start)."_s},
+         "PostgreSQL, the host name and a hash of the data directory)."_s},
         {u"node-heartbeat"_s, u"SECONDS"_s,
          u"How often a node tells the others it is alive (PostgreSQL; default 5)."_s},
         {u"node-lost-after"_s, u"SECONDS"_s,
@@ -414,11 +414,17 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     if (const auto value = text(u"cors-origins"_s))
         s.corsOrigins = value->split(u',', Qt::SkipEmptyParts);
     s.nodeName = text(u"node-name"_s).value_or(s.nodeName);
-    // Nodes sharing a database tell their participants and claims apart by name: without one
-    // given, each start takes a name of its own.
-    if (s.usesPostgres() && !text(u"node-name"_s))
-        s.nodeName = u"%1-%2"_s.arg(QSysInfo::machineHostName(),
-                                    QString::number(QRandomGenerator::system()->generate(), 16));
+    // Nodes sharing a database tell their participants and claims apart by name. Without one
+    // given, the host's name and its data directory's: one data directory serves one node at
+    // a time (its lock), and a node restarted on it is the same node, which takes back its
+    // meetings and its recordings' claims.
+    if (s.usesPostgres() && !text(u"node-name"_s)) {
+        const QByteArray dataDir = QDir(s.dataDir).absolutePath().toUtf8();
+        s.nodeName = u"%1-%2"_s.arg(
+            QSysInfo::machineHostName(),
+            QString::fromLatin1(
+                QCryptographicHash::hash(dataDir, QCryptographicHash::Sha256).toHex().left(8)));
+    }
     s.region = text(u"region"_s).value_or(s.region);
 
     number(u"workers"_s, &s.workerThreads, 1, 64);

@@ -464,6 +464,12 @@ void SignalHub::takeOverLostNode(const QString &node)
             if (const Status failed = failLostCaptures(node); !failed)
                 qCWarning(lcHub) << "could not fail the lost node's captures"
                                  << failed.error().detail;
+            // Its processing runs died with it: their jobs are free for any node now, not
+            // after their lease.
+            Database::WriteTransaction tx(m_context.database);
+            const auto released = RecordingRepository(tx.db()).releaseClaims(node);
+            if (released && *released > 0 && tx.commit() && m_recordingQueued)
+                m_recordingQueued();
         }
 
         // Every LIVE meeting of the node, also when another node marked it lost but stopped
@@ -525,10 +531,17 @@ void SignalHub::doJoin(SessionRef ref, const JoinFrame &frame)
     const QString subject = claims.value(u"sub"_s).toString();
     const QString jti = claims.value(u"jti"_s).toString();
     const auto role = participantRoleFromName(claims.value(u"role"_s).toString());
-    if (meetingId.isEmpty() || subject.isEmpty() || jti.isEmpty() || !role
-        || claims.value(u"iss"_s).toString() != settings.publicUrl) {
+    if (meetingId.isEmpty() || subject.isEmpty() || jti.isEmpty() || !role) {
         refuse(ref, frame.requestId, u"invalid_token"_s,
                u"The join token lacks a claim this server needs."_s);
+        return;
+    }
+    // Nodes that share a database issue tokens under one name: their common --public-url.
+    if (claims.value(u"iss"_s).toString() != settings.publicUrl) {
+        refuse(ref, frame.requestId, u"invalid_token"_s,
+               u"The join token was issued by %1, not by this server (%2); nodes sharing a "
+               "database need the same --public-url."_s.arg(claims.value(u"iss"_s).toString(),
+                                                            settings.publicUrl));
         return;
     }
     if (!frame.meetingId.isEmpty() && frame.meetingId != meetingId) {

@@ -5,6 +5,7 @@
 #include "QuorumdProcess.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -586,6 +587,76 @@ private Q_SLOTS:
         QVERIFY(daemon.process.exitCode() != 0);
         const QByteArray error = daemon.process.readAllStandardError();
         QVERIFY2(error.contains(named), error.constData());
+    }
+
+    void aBadDatabaseSettingIsRefused_data()
+    {
+        QTest::addColumn<QString>("database");
+        QTest::addColumn<bool>("withKey");
+        QTest::addColumn<QByteArray>("says");
+        QTest::newRow("a password in the URL")
+            << u"postgresql://quorum:secret@127.0.0.1:5432/quorum"_s << true
+            << QByteArray("must not hold the password");
+        QTest::newRow("no user") << u"postgresql://127.0.0.1:5432/quorum"_s << true
+                                 << QByteArray("postgresql://USER@HOST:PORT/DATABASE");
+        QTest::newRow("no database") << u"postgresql://quorum@127.0.0.1:5432/"_s << true
+                                     << QByteArray("postgresql://USER@HOST:PORT/DATABASE");
+        QTest::newRow("an unknown option")
+            << u"postgresql://quorum@127.0.0.1:5432/quorum?sslmod=require"_s << true
+            << QByteArray("unknown option sslmod");
+        QTest::newRow("no master key file") << u"postgresql://quorum@127.0.0.1:5432/quorum"_s
+                                            << false << QByteArray("--master-key-file is required");
+        QTest::newRow("another engine") << u"mysql://quorum@127.0.0.1/quorum"_s << true
+                                        << QByteArray("--database must be sqlite:");
+    }
+
+    // Refused before anything is opened: the message names the setting, never the password.
+    void aBadDatabaseSettingIsRefused()
+    {
+        QFETCH(QString, database);
+        QFETCH(bool, withKey);
+        QFETCH(QByteArray, says);
+        QTemporaryDir dataDir;
+        QStringList arguments{u"--data-dir"_s,  dataDir.path(),  u"--listen"_s,
+                              u"127.0.0.1:0"_s, u"--database"_s, database};
+        if (withKey)
+            arguments << u"--master-key-file"_s << dataDir.filePath(u"master.key"_s);
+        DirectDaemon daemon;
+        QVERIFY(!daemon.start(arguments, cleanEnvironment()));
+        QVERIFY(daemon.waitForExit());
+        QVERIFY(daemon.process.exitCode() != 0);
+        const QByteArray error = daemon.process.readAllStandardError();
+        QVERIFY2(error.contains(says), error.constData());
+        QVERIFY2(!error.contains("secret"), error.constData());
+        QVERIFY(!QFile::exists(dataDir.filePath(u"master.key"_s)));
+    }
+
+    // A PostgreSQL server that is not there fails the start at once, naming the database
+    // without its password.
+    void anUnreachableDatabaseFailsTheStartAndSaysWhere()
+    {
+        QTemporaryDir dataDir;
+        QTcpServer closed; // a port that was free a moment ago, and nobody listens on now
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        const quint16 port = closed.serverPort();
+        closed.close();
+        QProcessEnvironment environment = cleanEnvironment();
+        environment.insert(u"QUORUM_DATABASE_PASSWORD"_s, u"not-to-be-shown"_s);
+        DirectDaemon daemon;
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(
+            !daemon.start({u"--data-dir"_s, dataDir.path(), u"--listen"_s, u"127.0.0.1:0"_s,
+                           u"--database"_s, u"postgresql://quorum@127.0.0.1:%1/quorum"_s.arg(port),
+                           u"--master-key-file"_s, dataDir.filePath(u"master.key"_s)},
+                          environment));
+        QVERIFY(daemon.waitForExit());
+        QVERIFY(daemon.process.exitCode() != 0);
+        QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+        const QByteArray error = daemon.process.readAllStandardError();
+        QVERIFY2(error.contains("Cannot connect to the database postgresql://quorum@127.0.0.1:"),
+                 error.constData());
+        QVERIFY2(!error.contains("not-to-be-shown"), error.constData());
     }
 
     void sigtermStopsTheServerWithExitCodeZero()

@@ -55,7 +55,9 @@ Result<MeetingView> MeetingService::create(const Credential &caller, Meeting dra
     if (const Status valid = meetingrules::checkNewMeeting(draft, now); !valid)
         return valid.error();
 
-    Database::WriteTransaction transaction(m_database);
+    // Inserts a row of its own and changes none: it need not wait for the other writers.
+    Database::WriteTransaction transaction(m_database,
+                                           Database::WriteTransaction::Locking::RowLocks);
     if (draft.hostId != caller.userId) {
         // Naming another host is for admins (and, later, apps acting for the workspace).
         const auto host = DirectoryRepository(transaction.db()).userById(draft.hostId);

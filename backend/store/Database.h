@@ -60,9 +60,10 @@ public:
     class WriteTransaction
     {
     public:
-        // AllWriters takes turns with every writer of every node. RowLocks is for workers
-        // that claim rows with skipLockedRows(): on PostgreSQL they skip the turn and rely on
-        // their row locks; on SQLite there is only the turn.
+        // AllWriters takes turns with every writer of every node. RowLocks is for what needs
+        // no turn: workers claiming rows with skipLockedRows(), and transactions that insert
+        // rows of their own and change no other. On PostgreSQL they rely on row locks and
+        // commit side by side; on SQLite there is only the turn.
         enum class Locking { AllWriters, RowLocks };
         explicit WriteTransaction(Database &database, Locking locking = Locking::AllWriters);
         ~WriteTransaction(); // rolls back unless committed

@@ -4,8 +4,9 @@
 #
 # Starts a PostgreSQL server of its own on loopback (tests/support/test-postgres.sh, durable:
 # fsync and synchronous commits on), then runs the foundation benchmark's three wrk runs
-# (GET /v1/meetings/{id}, POST …/joinToken, POST /v1/meetings; 64 connections, 2 threads,
-# BENCH_SECONDS each) against a quorumd on SQLite and against one on PostgreSQL, and measures
+# (GET /v1/meetings/{id}, POST .../joinToken, POST /v1/meetings; 64 connections, 2 threads,
+# BENCH_SECONDS each), and a list read that no cache answers (GET /v1/meetings, after the
+# creations), against a quorumd on SQLite and against one on PostgreSQL, and measures
 # cross-node freshness with a second node on the same database (tests/bench/freshness.mjs).
 # One table at the end shows the figures beside the targets: PostgreSQL's GET throughput at
 # least 0.7 × SQLite's, freshness p99 at most 250 ms.
@@ -56,6 +57,7 @@ meeting="$(create_meeting)"
 bench sqlite_get get_meeting.lua
 bench sqlite_join join_token.lua
 bench sqlite_create create_meeting.lua
+bench sqlite_list list_meetings.lua
 stop_server
 
 # PostgreSQL: a durable server, a database of the benchmark's own, a master key both nodes read.
@@ -73,6 +75,7 @@ meeting="$(create_meeting)"
 bench postgres_get get_meeting.lua
 bench postgres_join join_token.lua
 bench postgres_create create_meeting.lua
+bench postgres_list list_meetings.lua
 
 # A second node on the same database: what A changes, how soon B shows it.
 mkdir -p "$work/second/data"
@@ -107,12 +110,13 @@ BEGIN {
 END {
     printf "%-26s %10s %10s %9s %9s %9s %9s\n", "benchmark", "SQLite/s", "PG/s", "PG/SQLite",
            "SQLite p99", "PG p99", "PG cpu us"
-    n = split("get join create", names, " ")
-    split("GET /v1/meetings/{id}|POST …/joinToken|POST /v1/meetings", labels, "|")
+    n = split("get join create list", names, " ")
+    split("GET /v1/meetings/{id}|POST .../joinToken|POST /v1/meetings|GET /v1/meetings (list)",
+          labels, "|")
     for (i = 1; i <= n; ++i) {
         s = "sqlite_" names[i]; p = "postgres_" names[i]
         printf "%-26s %10.0f %10.0f %9.2f %9.2f %9.2f %9.0f\n", labels[i], rps[s], rps[p],
-               rps[s] > 0 ? rps[p] / rps[s] : 0, p99[s], p99[p], cpu[p]
+               (rps[s] > 0 ? rps[p] / rps[s] : 0), p99[s], p99[p], cpu[p]
     }
     ratio = rps["sqlite_get"] > 0 ? rps["postgres_get"] / rps["sqlite_get"] : 0
     printf "\ntarget: PostgreSQL GET >= 0.7 x SQLite: %.2f %s\n", ratio,

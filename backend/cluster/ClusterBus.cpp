@@ -2,6 +2,7 @@
 
 #include "store/Database.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QSqlDriver>
@@ -21,6 +22,10 @@ namespace {
 const QString kChannel = u"quorum_bus"_s;
 // How often the listening connection is checked: a broken one hears nothing and says nothing.
 constexpr int kListenerCheckMs = 2000;
+// A long message's parts: characters of its text per part (three bytes each at most in UTF-8,
+// so a part stays under the limit), and how long the first part waits for the rest.
+constexpr int kPartChars = 2000;
+constexpr qint64 kPartialLifetimeMs = 10000;
 
 } // namespace
 
@@ -139,6 +144,33 @@ void ClusterBus::dispatch(const QString &payload)
     const QJsonObject message = QJsonDocument::fromJson(payload.toUtf8()).object();
     if (message.value(u"node"_s).toString() == m_nodeName)
         return;
+    if (message.value(u"kind"_s).toString() == u"part") {
+        // One node's notifications arrive in the order it sent them: parts come in order.
+        const QString key
+            = message.value(u"node"_s).toString() + u'/' + message.value(u"id"_s).toString();
+        const int seq = message.value(u"seq"_s).toInt();
+        const int of = message.value(u"of"_s).toInt();
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        m_partials.removeIf([now](const auto &entry) {
+            return now - entry.value().startedMs > kPartialLifetimeMs;
+        });
+        Partial &partial = m_partials[key];
+        if (seq != partial.next) {
+            qCWarning(lcBus) << "a message in parts lost part" << partial.next;
+            m_partials.remove(key);
+            return;
+        }
+        if (seq == 0)
+            partial.startedMs = now;
+        partial.text += message.value(u"data"_s).toString();
+        partial.next = seq + 1;
+        if (partial.next < of)
+            return;
+        const QString whole = partial.text;
+        m_partials.remove(key);
+        dispatch(whole);
+        return;
+    }
     const auto handler = m_handlers.constFind(message.value(u"kind"_s).toString());
     if (handler == m_handlers.constEnd()) {
         qCDebug(lcBus) << "no handler for" << payload.left(200);
@@ -161,9 +193,29 @@ Status ClusterBus::publish(QSqlDatabase db, const QString &kind, QJsonObject mes
     message.insert(u"kind"_s, kind);
     message.insert(u"node"_s, m_nodeName);
     const QByteArray payload = QJsonDocument(message).toJson(QJsonDocument::Compact);
+    if (payload.size() <= kMaxPayloadBytes)
+        return notify(db, payload);
+
+    // In parts of kPartChars characters, each under the limit once escaped in JSON.
+    const QString text = QString::fromUtf8(payload);
+    const QString id = QUuid::createUuid().toString(QUuid::Id128);
+    const int count = int((text.size() + kPartChars - 1) / kPartChars);
+    for (int seq = 0; seq < count; ++seq) {
+        const QJsonObject part{
+            {u"kind"_s, u"part"_s}, {u"node"_s, m_nodeName},
+            {u"id"_s, id},          {u"seq"_s, seq},
+            {u"of"_s, count},       {u"data"_s, text.mid(qsizetype(seq) * kPartChars, kPartChars)}};
+        if (const Status sent = notify(db, QJsonDocument(part).toJson(QJsonDocument::Compact));
+            !sent)
+            return sent;
+    }
+    return success();
+}
+
+Status ClusterBus::notify(QSqlDatabase &db, const QByteArray &payload)
+{
     if (payload.size() > kMaxPayloadBytes) {
-        qCWarning(lcBus) << "a" << kind << "message of" << payload.size()
-                         << "bytes is too long for the bus";
+        qCWarning(lcBus) << "a message of" << payload.size() << "bytes is too long for the bus";
         return Error{ErrorCode::Internal, u"A message for the other nodes is too long."_s};
     }
     CachedStatement notify(db, u"SELECT pg_notify(?, ?)"_s);

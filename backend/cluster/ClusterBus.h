@@ -29,7 +29,8 @@ class ClusterBus final : public QObject
 
 public:
     using Handler = std::function<void(const QJsonObject &message)>;
-    // PostgreSQL refuses payloads of 8000 bytes and more.
+    // PostgreSQL refuses payloads of 8000 bytes and more. A longer message (the roster of a
+    // large meeting) travels in parts, in order, and is handled once whole.
     static constexpr int kMaxPayloadBytes = 7999;
 
     ClusterBus(Database &database, QString nodeName);
@@ -56,6 +57,15 @@ private:
     bool listen();
     void checkListener();
     void dispatch(const QString &payload);
+    Status notify(QSqlDatabase &db, const QByteArray &payload);
+
+    // Parts of long messages, by sender and message id, until the last one comes.
+    struct Partial
+    {
+        QString text;
+        int next = 0;
+        qint64 startedMs = 0;
+    };
 
     Database &m_database;
     QString m_nodeName;
@@ -65,6 +75,7 @@ private:
     QThread m_thread;
     QObject *m_anchor = nullptr; // lives in m_thread, with the listening connection
     bool m_active = false;
+    QHash<QString, Partial> m_partials; // touched only in m_thread
 };
 
 } // namespace quorum

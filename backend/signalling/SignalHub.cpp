@@ -19,6 +19,7 @@
 #include "store/ParticipantRepository.h"
 #include "store/RecordingRepository.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QSqlQuery>
@@ -71,6 +72,37 @@ public:
     void post(std::function<void()> task) override { m_run(std::move(task)); }
 
 private:
+    std::function<void(std::function<void()>)> m_run;
+};
+
+// On the node hosting a meeting: the watchers another node serves, reached over the bus. Frames
+// for them leave in the order they are sent, as the bus keeps one node's messages in order.
+class BusPort final : public SessionPort
+{
+public:
+    BusPort(ClusterBus &bus, QString node, std::function<void(std::function<void()>)> run)
+        : m_bus(bus)
+        , m_node(std::move(node))
+        , m_run(std::move(run))
+    { }
+
+    void deliver(quint64 sessionId, QList<Outgoing> frames) override
+    {
+        QJsonArray list;
+        for (const Outgoing &frame : std::as_const(frames))
+            list.append(QJsonObject{{u"text"_s, QString::fromUtf8(frame.text)},
+                                    {u"close_code"_s, frame.closeCode},
+                                    {u"close_reason"_s, frame.closeReason}});
+        const QJsonObject message{
+            {u"to"_s, m_node}, {u"session"_s, QString::number(sessionId)}, {u"frames"_s, list}};
+        if (const Status sent = m_bus.publish(u"delivery"_s, message); !sent)
+            qCWarning(lcHub) << "could not send frames to a watcher on" << m_node;
+    }
+    void post(std::function<void()> task) override { m_run(std::move(task)); }
+
+private:
+    ClusterBus &m_bus;
+    QString m_node;
     std::function<void(std::function<void()>)> m_run;
 };
 
@@ -238,6 +270,7 @@ void SignalHub::stop()
             m_state->rooms.clear();
             m_state->sessionRooms.clear();
             m_state->resumeTokens.clear();
+            m_state->remoteWatches.clear();
             {
                 const std::lock_guard lock(m_postMutex);
                 m_accepting = false;
@@ -335,11 +368,151 @@ void SignalHub::subscribeToBus()
     });
     m_context.bus.subscribe(u"summary"_s,
                             [this](const QJsonObject &message) { onRemoteSummary(message); });
+    const QList<QPair<QString, void (SignalHub::*)(const QJsonObject &)>> addressed{
+        {u"watch"_s, &SignalHub::onRemoteWatch},
+        {u"watch_frame"_s, &SignalHub::onRemoteWatchFrame},
+        {u"unwatch"_s, &SignalHub::onRemoteUnwatch},
+        {u"delivery"_s, &SignalHub::onRemoteDelivery}};
+    for (const auto &[kind, handler] : addressed) {
+        m_context.bus.subscribe(kind, [this, self, handler](const QJsonObject &message) {
+            if (message.value(u"to"_s).toString() == self)
+                runInHub([this, handler, message] { (this->*handler)(message); });
+        });
+    }
+}
+
+SessionPort *SignalHub::busPortFor(const QString &node)
+{
+    auto &port = m_state->busPorts[node];
+    if (!port)
+        port = std::make_unique<BusPort>(
+            m_context.bus, node, [this](std::function<void()> task) { runInHub(std::move(task)); });
+    return port.get();
+}
+
+void SignalHub::watchRemotely(SessionRef ref, const Meeting &meeting, const WatchRequest &request)
+{
+    m_state->remoteWatches.insert(ref.id, State::RemoteWatch{ref, meeting.id, meeting.mediaNode});
+    const QJsonObject message{{u"to"_s, meeting.mediaNode},
+                              {u"meeting_id"_s, meeting.id},
+                              {u"session"_s, QString::number(ref.id)},
+                              {u"request_id"_s, request.requestId},
+                              {u"observer"_s, request.observer},
+                              {u"may_act"_s, request.mayAct},
+                              {u"may_record"_s, request.mayRecord},
+                              {u"user_id"_s, request.userId}};
+    if (const Status sent = m_context.bus.publish(u"watch"_s, message); !sent) {
+        m_state->remoteWatches.remove(ref.id);
+        refuse(ref, request.requestId, u"unavailable"_s,
+               u"The node hosting this meeting cannot be reached; try again."_s);
+    }
+}
+
+bool SignalHub::forwardRemoteFrame(SessionRef ref, const QJsonObject &frame)
+{
+    const auto watch = m_state->remoteWatches.constFind(ref.id);
+    if (watch == m_state->remoteWatches.constEnd() || watch->session != ref)
+        return false;
+    const QJsonObject message{
+        {u"to"_s, watch->node}, {u"session"_s, QString::number(ref.id)}, {u"frame"_s, frame}};
+    if (const Status sent = m_context.bus.publish(u"watch_frame"_s, message); !sent)
+        refuse(ref, frame.value(u"id"_s).toString(), u"unavailable"_s,
+               u"The node hosting this meeting cannot be reached; try again."_s, 0);
+    return true;
+}
+
+bool SignalHub::endRemoteWatch(SessionRef ref)
+{
+    const auto watch = m_state->remoteWatches.constFind(ref.id);
+    if (watch == m_state->remoteWatches.constEnd() || watch->session != ref)
+        return false;
+    const QJsonObject message{{u"to"_s, watch->node}, {u"session"_s, QString::number(ref.id)}};
+    m_state->remoteWatches.erase(watch);
+    if (const Status sent = m_context.bus.publish(u"unwatch"_s, message); !sent)
+        qCWarning(lcHub) << "could not tell a node that its remote watcher left";
+    return true;
+}
+
+void SignalHub::onRemoteWatch(const QJsonObject &message)
+{
+    const SessionRef ref{busPortFor(message.value(u"node"_s).toString()),
+                         message.value(u"session"_s).toString().toULongLong()};
+    const QString requestId = message.value(u"request_id"_s).toString();
+    LiveRoom *room = roomFor(message.value(u"meeting_id"_s).toString());
+    if (!room) {
+        refuse(ref, requestId, u"not_found"_s, u"No meeting with this id."_s);
+        return;
+    }
+    room->addWatcher(ref, requestId, message.value(u"observer"_s).toBool(),
+                     LiveRoom::WatcherRights{message.value(u"may_act"_s).toBool(),
+                                             message.value(u"may_record"_s).toBool()},
+                     message.value(u"user_id"_s).toString());
+}
+
+void SignalHub::onRemoteWatchFrame(const QJsonObject &message)
+{
+    const SessionRef ref{busPortFor(message.value(u"node"_s).toString()),
+                         message.value(u"session"_s).toString().toULongLong()};
+    if (LiveRoom *room = m_state->room(m_state->sessionRooms.value(ref)))
+        room->handleFrame(ref, message.value(u"frame"_s).toObject());
+}
+
+void SignalHub::onRemoteUnwatch(const QJsonObject &message)
+{
+    const SessionRef ref{busPortFor(message.value(u"node"_s).toString()),
+                         message.value(u"session"_s).toString().toULongLong()};
+    const QString meetingId = m_state->sessionRooms.value(ref);
+    if (LiveRoom *room = m_state->room(meetingId)) {
+        room->removeWatcher(ref);
+        dropRoomIfIdle(meetingId);
+    }
+}
+
+void SignalHub::onRemoteDelivery(const QJsonObject &message)
+{
+    const quint64 id = message.value(u"session"_s).toString().toULongLong();
+    const auto watch = m_state->remoteWatches.constFind(id);
+    if (watch == m_state->remoteWatches.constEnd())
+        return; // gone meanwhile
+    const SessionRef ref = watch->session;
+    QList<Outgoing> frames;
+    bool closes = false;
+    for (const QJsonValue &value : message.value(u"frames"_s).toArray()) {
+        const QJsonObject frame = value.toObject();
+        frames.append(Outgoing{frame.value(u"text"_s).toString().toUtf8(),
+                               frame.value(u"close_code"_s).toInt(),
+                               frame.value(u"close_reason"_s).toString()});
+        closes = closes || frames.constLast().closeCode != 0;
+    }
+    if (closes)
+        m_state->remoteWatches.remove(id);
+    ref.port->deliver(ref.id, frames);
+}
+
+void SignalHub::closeRemoteWatches(const QString &meetingId)
+{
+    // Its node died before it could say the meeting ended: this node says it for it.
+    const QByteArray ended
+        = QJsonDocument(QJsonObject{{u"type"_s, u"meeting_ended"_s}, {u"reason"_s, u"node_lost"_s}})
+              .toJson(QJsonDocument::Compact);
+    for (auto watch = m_state->remoteWatches.begin(); watch != m_state->remoteWatches.end();) {
+        if (watch->meetingId != meetingId) {
+            ++watch;
+            continue;
+        }
+        watch->session.port->deliver(watch->session.id,
+                                     {Outgoing{ended, CloseMeetingEnded, u"meeting ended"_s}});
+        watch = m_state->remoteWatches.erase(watch);
+    }
 }
 
 void SignalHub::onRemoteSummary(const QJsonObject &message)
 {
     const QString meetingId = message.value(u"meeting_id"_s).toString();
+    // A meeting that ended normally closed its remote watchers first (its node's messages
+    // arrive in order): those still open lost their node with it.
+    if (message.value(u"gone"_s).toBool())
+        runInHub([this, meetingId] { closeRemoteWatches(meetingId); });
     const std::unique_lock lock(m_snapshotLock);
     if (message.value(u"gone"_s).toBool()) {
         m_remoteSummaries.remove(meetingId);
@@ -492,6 +665,24 @@ void SignalHub::takeOverLostNode(const QString &node)
                 qCWarning(lcHub) << "could not end" << meetingId << "of lost node" << node
                                  << ended.error().detail;
             publishSummary(meetingId, std::nullopt);
+            closeRemoteWatches(meetingId);
+        }
+
+        // Watchers the lost node served for meetings hosted here are gone with it.
+        if (const auto port = m_state->busPorts.find(node); port != m_state->busPorts.end()) {
+            QList<SessionRef> orphans;
+            for (auto entry = m_state->sessionRooms.cbegin(); entry != m_state->sessionRooms.cend();
+                 ++entry) {
+                if (entry.key().port == port->second.get())
+                    orphans << entry.key();
+            }
+            for (const SessionRef &orphan : std::as_const(orphans)) {
+                const QString meetingId = m_state->sessionRooms.value(orphan);
+                if (LiveRoom *room = m_state->room(meetingId)) {
+                    room->removeWatcher(orphan);
+                    dropRoomIfIdle(meetingId);
+                }
+            }
         }
     });
 }
@@ -624,19 +815,20 @@ void SignalHub::doObserve(SessionRef ref, const QString &requestId, const QByteA
     LiveRoom::WatcherRights rights;
     rights.mayAct = hostRights && caller->hasScope(u"meeting.write"_s);
     rights.mayRecord = hostRights && caller->hasScope(u"recording.write"_s);
-    LiveRoom *room = roomFor(meetingId);
-    if (!room) {
-        refuse(ref, requestId, u"wrong_node"_s,
-               u"This meeting is hosted by another node; observe it at %1."_s.arg(
-                   m_context.nodes.advertiseUrl(meeting->mediaNode)));
+    if (hostedElsewhere(*meeting)) {
+        watchRemotely(ref, *meeting,
+                      {requestId, true, rights.mayAct, rights.mayRecord, caller->userId});
         return;
     }
+    LiveRoom *room = roomFor(meetingId);
     room->addWatcher(ref, requestId, true, rights, caller->userId);
 }
 
 void SignalHub::frame(SessionRef ref, QJsonObject frame)
 {
     runInHub([this, ref, frame = std::move(frame)] {
+        if (forwardRemoteFrame(ref, frame))
+            return;
         const QString meetingId = m_state->sessionRooms.value(ref);
         if (LiveRoom *room = m_state->room(meetingId))
             room->handleFrame(ref, frame);
@@ -646,6 +838,8 @@ void SignalHub::frame(SessionRef ref, QJsonObject frame)
 void SignalHub::sessionClosed(SessionRef ref, bool left)
 {
     runInHub([this, ref, left] {
+        if (endRemoteWatch(ref))
+            return;
         const QString meetingId = m_state->sessionRooms.value(ref);
         if (LiveRoom *room = m_state->room(meetingId)) {
             room->sessionClosed(ref, left);
@@ -669,19 +863,19 @@ void SignalHub::watch(SessionRef ref, const QString &meetingId)
                                         CloseMeetingEnded, u"meeting ended"_s}});
             return;
         }
-        LiveRoom *room = roomFor(meetingId);
-        if (!room) {
-            // Hosted by another node: the stream cannot follow it from here (yet).
-            ref.port->deliver(ref.id, {Outgoing{{}, CloseMeetingEnded, u"hosted elsewhere"_s}});
+        if (hostedElsewhere(*meeting)) {
+            watchRemotely(ref, *meeting, {});
             return;
         }
-        room->addWatcher(ref, {}, false, {}, {});
+        roomFor(meetingId)->addWatcher(ref, {}, false, {}, {});
     });
 }
 
 void SignalHub::unwatch(SessionRef ref)
 {
     runInHub([this, ref] {
+        if (endRemoteWatch(ref))
+            return;
         const QString meetingId = m_state->sessionRooms.value(ref);
         if (LiveRoom *room = m_state->room(meetingId)) {
             room->removeWatcher(ref);

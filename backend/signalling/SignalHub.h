@@ -208,6 +208,27 @@ private:
     void onRelayedOutcome(const QJsonObject &message);
     void onRemoteSummary(const QJsonObject &message);
     void subscribeToBus();
+    // Observers and event streams of a meeting hosted on another node are that node's
+    // watchers: this node sends their registration, frames and departure there, and hands
+    // them what comes back (SessionPort of the bus on the hosting node).
+    struct WatchRequest
+    {
+        QString requestId;
+        bool observer = false;
+        bool mayAct = false;
+        bool mayRecord = false;
+        QString userId;
+    };
+    void watchRemotely(SessionRef ref, const Meeting &meeting, const WatchRequest &request);
+    // The remote watch of `ref` on this node, if any: forwards and forgets as asked.
+    bool forwardRemoteFrame(SessionRef ref, const QJsonObject &frame);
+    bool endRemoteWatch(SessionRef ref);
+    void onRemoteWatch(const QJsonObject &message);
+    void onRemoteWatchFrame(const QJsonObject &message);
+    void onRemoteUnwatch(const QJsonObject &message);
+    void onRemoteDelivery(const QJsonObject &message);
+    void closeRemoteWatches(const QString &meetingId);
+    SessionPort *busPortFor(const QString &node);
     void refuse(SessionRef ref, const QString &requestId, const QString &code,
                 const QString &message, int closeCode = CloseRefused);
     void doJoin(SessionRef ref, const JoinFrame &frame);

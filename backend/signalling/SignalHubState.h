@@ -34,6 +34,18 @@ struct SignalHub::State
     // Where relayed actions that run here answer: the hub's own thread.
     std::unique_ptr<SessionPort> hubPort;
 
+    // This node's sessions that watch a meeting hosted elsewhere, by session id (unique for
+    // the server's life), with the node hosting it.
+    struct RemoteWatch
+    {
+        SessionRef session;
+        QString meetingId;
+        QString node;
+    };
+    QHash<quint64, RemoteWatch> remoteWatches;
+    // On the hosting node: the port that sends frames over the bus to another node's watchers.
+    std::unordered_map<QString, std::unique_ptr<SessionPort>> busPorts; // by node
+
     LiveRoom *room(const QString &meetingId) const
     {
         const auto it = rooms.find(meetingId);

@@ -20,6 +20,7 @@
 #include <QUrl>
 
 #include <memory>
+#include <vector>
 
 using namespace quorum::testing;
 using namespace Qt::StringLiterals;
@@ -283,6 +284,56 @@ private Q_SLOTS:
         QCOMPARE(meetingState(apiB(), meetingId), u"ENDED"_s);
     }
 
+    // An observer connected to B follows a meeting hosted on A: the roster (long enough to
+    // cross the bus in parts), joins and leaves as they happen, host commands sent from B,
+    // and the end.
+    void anObserverOnTheOtherNodeFollowsTheMeetingAndActs()
+    {
+        const QString meetingId = createMeeting(apiA(), u"Observed from B"_s);
+        QJsonObject answer;
+        const auto host = join(apiA(), meetingId, false, &answer);
+        QVERIFY(host);
+        std::vector<std::unique_ptr<SignalClient>> guests;
+        for (int i = 0; i < 40; ++i) {
+            guests.push_back(join(apiA(), meetingId, true, &answer));
+            QVERIFY(guests.back());
+            QCOMPARE(answer.value(u"type"_s).toString(), u"joined"_s);
+        }
+
+        SignalClient observer;
+        QVERIFY(observer.open(m_b->port()));
+        const QJsonObject observing = observer.observe(m_token, meetingId);
+        QVERIFY2(observing.value(u"type"_s).toString() == u"observing",
+                 QJsonDocument(observing).toJson().constData());
+        QCOMPARE(observing.value(u"participants"_s).toArray().size(), 41);
+        QVERIFY(QJsonDocument(observing).toJson(QJsonDocument::Compact).size()
+                > 8000); // more than one notification's worth
+        QCOMPARE(observing.value(u"may_act"_s).toBool(), true);
+
+        // A join on A reaches the observer on B.
+        const auto late = join(apiA(), meetingId, true, &answer);
+        QVERIFY(late);
+        const QString lateId = answer.value(u"participant_id"_s).toString();
+        const QJsonObject joined = observer.waitFor(u"participant_joined"_s, 3000);
+        QCOMPARE(joined.value(u"participant"_s).toObject().value(u"id"_s).toString(), lateId);
+
+        // A mute sent on B's socket is carried out on A.
+        late->ackMuteRequestsAfter(0);
+        observer.send({{u"type"_s, u"mute"_s},
+                       {u"id"_s, u"m1"_s},
+                       {u"participant_id"_s, lateId},
+                       {u"muted"_s, true}});
+        QVERIFY(!late->waitFor(u"mute_request"_s, 3000).isEmpty());
+        const QJsonObject updated = observer.waitFor(u"participant_updated"_s, 3000);
+        QCOMPARE(updated.value(u"participant"_s).toObject().value(u"audio_muted"_s).toBool(), true);
+
+        // The end closes B's observer like A's would.
+        QCOMPARE(apiA().post(u"/v1/meetings/%1:end"_s.arg(meetingId), {}).status, 200);
+        QVERIFY(!observer.waitFor(u"meeting_ended"_s, 3000).isEmpty());
+        QVERIFY(observer.waitForClosed());
+        QCOMPARE(observer.closeCode(), 4005);
+    }
+
     // Both nodes run webhook workers on one queue: each attempt is made once, whichever node
     // claims it. Every first answer is a 500, so each event is retried, by either node.
     void eachDeliveryAttemptIsMadeOnceWithBothNodesDispatching()
@@ -364,11 +415,20 @@ private Q_SLOTS:
         QVERIFY2(answer.value(u"type"_s).toString() == u"joined",
                  QJsonDocument(answer).toJson().constData());
 
+        SignalClient observer; // on B, following the meeting on A
+        QVERIFY(observer.open(m_b->port()));
+        QCOMPARE(observer.observe(m_token, meetingId).value(u"type"_s).toString(), u"observing"_s);
+
         QElapsedTimer sinceKill;
         sinceKill.start();
         m_a->kill();
         QTRY_COMPARE_WITH_TIMEOUT(meetingState(apiB(), meetingId), u"ENDED"_s, 60000);
         qInfo() << "B ended the lost node's meeting" << sinceKill.elapsed() << "ms after the kill";
+        // B tells its observer what A no longer can.
+        QCOMPARE(observer.waitFor(u"meeting_ended"_s, 3000).value(u"reason"_s).toString(),
+                 u"node_lost"_s);
+        QVERIFY(observer.waitForClosed());
+        QCOMPARE(observer.closeCode(), 4005);
 
         const QList<QPair<QString, QString>> rows = events(meetingId);
         QCOMPARE(rows.size(), 6);

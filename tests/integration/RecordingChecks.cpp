@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -80,6 +81,20 @@ QJsonObject waitForState(ApiClient &api, const QString &recordingId, const QStri
         QTest::qWait(100);
     }
     return last;
+}
+
+bool useCaptureScript(const QString &dir, int seconds)
+{
+    const QString script = QDir(dir).filePath(QStringLiteral("capture.json"));
+    QFile file(script);
+    if (!file.open(QIODevice::WriteOnly))
+        return false;
+    file.write(QJsonDocument(QJsonObject{{QStringLiteral("mode"), QStringLiteral("ok")},
+                                         {QStringLiteral("seconds"), seconds}})
+                   .toJson(QJsonDocument::Compact));
+    file.close();
+    qputenv("QUORUM_TEST_CAPTURE_SCRIPT", script.toLocal8Bit());
+    return true;
 }
 
 } // namespace quorum::testing::RecordingChecks

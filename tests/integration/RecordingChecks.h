@@ -22,6 +22,11 @@ struct Download
     QByteArray contentType;
 };
 
+// Points the test build's capture plane (quorumd-test, `--media test-capture`) at a script in
+// `dir` that makes every capture succeed with `seconds` of media; false when it cannot be
+// written. The plane reads it at each start of a quorumd started afterwards.
+bool useCaptureScript(const QString &dir, int seconds = 2);
+
 // GETs `url` without a bearer, as a recording's link is used.
 Download download(const QString &url);
 

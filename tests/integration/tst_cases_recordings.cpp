@@ -153,12 +153,7 @@ private Q_SLOTS:
     {
         QVERIFY2(!verifierScript().isEmpty(), "verify_webhook.py not found");
         QVERIFY(m_scratch.isValid());
-        const QString script = m_scratch.filePath(u"capture.json"_s);
-        QFile file(script);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"({"mode":"ok","seconds":2})");
-        file.close();
-        qputenv("QUORUM_TEST_CAPTURE_SCRIPT", script.toLocal8Bit());
+        QVERIFY(RecordingChecks::useCaptureScript(m_scratch.path()));
 
         m_live = std::make_unique<LiveScenario>(kFlags);
         m_live->server().useTestBuild();

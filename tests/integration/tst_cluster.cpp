@@ -117,6 +117,18 @@ private:
         return api.get(u"/v1/meetings/"_s + meetingId).json().value(u"state"_s).toString();
     }
 
+    // A subscription of B's to the meeting and participant events at `receiver`; its id.
+    QString subscribe(Receiver &receiver)
+    {
+        const ApiReply subscribed
+            = apiB().post(u"/v1/webhooks"_s,
+                          {{u"url"_s, QString::fromLatin1(receiver.url())},
+                           {u"events"_s,
+                            QJsonArray{u"participant.joined"_s, u"participant.left"_s,
+                                       u"meeting.started"_s, u"meeting.ended"_s}}});
+        return subscribed.status == 201 ? subscribed.json().value(u"id"_s).toString() : QString();
+    }
+
     bool startNodeA(const QStringList &extra = {})
     {
         m_a->setExtraArguments(nodeFlags(m_scratch.filePath(u"recordings"_s)) + extra);
@@ -169,12 +181,7 @@ private Q_SLOTS:
         if (qEnvironmentVariableIsEmpty("QUORUM_TEST_POSTGRES_FILE"))
             QSKIP("Several nodes share a PostgreSQL database; this run is on SQLite.");
         QVERIFY(m_scratch.isValid());
-        const QString script = m_scratch.filePath(u"capture.json"_s);
-        QFile file(script);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"({"mode":"ok","seconds":2})");
-        file.close();
-        qputenv("QUORUM_TEST_CAPTURE_SCRIPT", script.toLocal8Bit());
+        QVERIFY(RecordingChecks::useCaptureScript(m_scratch.path()));
 
         // A captures but leaves processing to B.
         m_a = std::make_unique<QuorumdProcess>();
@@ -344,13 +351,8 @@ private Q_SLOTS:
         for (int i = 0; i < 8; ++i)
             answers << Receiver::Answer(500);
         receiver.queueAnswers(answers);
-        const ApiReply subscribed
-            = apiB().post(u"/v1/webhooks"_s,
-                          {{u"url"_s, QString::fromLatin1(receiver.url())},
-                           {u"events"_s,
-                            QJsonArray{u"participant.joined"_s, u"participant.left"_s,
-                                       u"meeting.started"_s, u"meeting.ended"_s}}});
-        QCOMPARE(subscribed.status, 201);
+        const QString hook = subscribe(receiver);
+        QVERIFY(!hook.isEmpty());
 
         const QString meetingId = createMeeting(apiA(), u"Delivered once"_s);
         QJsonObject answer;
@@ -371,7 +373,6 @@ private Q_SLOTS:
         QTest::qWait(1500); // an attempt made twice would have come by now
 
         // The receiver got exactly the attempts the log records: none twice at once.
-        const QString hook = subscribed.json().value(u"id"_s).toString();
         const ApiReply deliveries
             = apiA().get(u"/v1/webhooks/%1/deliveries?page_size=100"_s.arg(hook));
         int attempts = 0;
@@ -398,13 +399,8 @@ private Q_SLOTS:
     {
         Receiver receiver;
         QVERIFY(receiver.listen());
-        const ApiReply subscribed
-            = apiB().post(u"/v1/webhooks"_s,
-                          {{u"url"_s, QString::fromLatin1(receiver.url())},
-                           {u"events"_s,
-                            QJsonArray{u"participant.joined"_s, u"participant.left"_s,
-                                       u"meeting.started"_s, u"meeting.ended"_s}}});
-        QCOMPARE(subscribed.status, 201);
+        const QString hook = subscribe(receiver);
+        QVERIFY(!hook.isEmpty());
 
         const QString meetingId = createMeeting(apiA(), u"Node lost"_s);
         QJsonObject answer;
@@ -447,12 +443,10 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(
                 !receiver.requestsWith("X-Quorum-Event-Id", id.toLatin1()).isEmpty(), 30000);
 
-        // A comes back (as a new node) for the tests after this one.
+        // A comes back on its data directory (the same node) for the tests after this one.
         QVERIFY2(startNodeA({u"--recording-processing-concurrency"_s, u"0"_s}),
                  m_a->standardError().constData());
-        QCOMPARE(
-            apiB().del(u"/v1/webhooks/"_s + subscribed.json().value(u"id"_s).toString()).status,
-            204);
+        QCOMPARE(apiB().del(u"/v1/webhooks/"_s + hook).status, 204);
     }
 
     // A captures (it processes nothing), B processes from the shared recordings directory,

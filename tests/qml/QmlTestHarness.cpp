@@ -3,6 +3,7 @@
 #include "LiveScenario.h"
 // quorum::ApiClient, the app's; tests/integration has an ApiClient.h of its own.
 #include "PagedListModel.h"
+#include "RecordingChecks.h"
 #include "RemoteSignIn.h"
 #include "SecretStore.h"
 #include "SignalClient.h"
@@ -64,12 +65,7 @@ QTemporaryDir &scratch()
 QmlTestHarness::QmlTestHarness(QObject *parent)
     : QObject(parent)
 {
-    const QString script = scratch().filePath(u"capture.json"_s);
-    QFile file(script);
-    if (file.open(QIODevice::WriteOnly))
-        file.write(R"({"mode": "ok", "seconds": 2})");
-    file.close();
-    qputenv("QUORUM_TEST_CAPTURE_SCRIPT", script.toLocal8Bit());
+    quorum::testing::RecordingChecks::useCaptureScript(scratch().path());
 
     m_okReceiver = std::make_unique<quorum::test::WebhookReceiver>();
     m_failingReceiver = std::make_unique<quorum::test::WebhookReceiver>();

@@ -5,6 +5,7 @@
 #include "AppTestServer.h"
 #include "CallWaiter.h"
 #include "LiveScenario.h"
+#include "RecordingChecks.h"
 #include "RecordingListModel.h"
 
 #include <QJsonDocument>
@@ -28,12 +29,7 @@ private Q_SLOTS:
     {
         // The test capture plane reads this script at every start: a capture of two seconds.
         QVERIFY(m_scratch.isValid());
-        const QString script = m_scratch.filePath(u"capture.json"_s);
-        QFile file(script);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(QJsonDocument(QJsonObject{{u"mode"_s, u"ok"_s}, {u"seconds"_s, 2}}).toJson());
-        file.close();
-        qputenv("QUORUM_TEST_CAPTURE_SCRIPT", script.toLocal8Bit());
+        QVERIFY(quorum::testing::RecordingChecks::useCaptureScript(m_scratch.path()));
 
         m_app = std::make_unique<AppTestServer>(
             QStringList{u"--media"_s, u"test-capture"_s, u"--rate-limits"_s, u"off"_s,

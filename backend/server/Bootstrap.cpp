@@ -121,4 +121,27 @@ Status setPassword(Database &database, const QString &workspaceName, const QStri
     return transaction.commit();
 }
 
+Status checkMasterKeyFingerprint(Database &database, const QByteArray &fingerprint)
+{
+    Database::WriteTransaction transaction(database);
+    QSqlQuery query(transaction.db());
+    query.prepare(QStringLiteral("SELECT value FROM server_settings WHERE name = ?"));
+    query.addBindValue(QStringLiteral("master_key_fingerprint"));
+    if (!query.exec())
+        return sqlError(query, "reading the master key fingerprint");
+    if (query.next()) {
+        if (query.value(0).toString().toLatin1() != fingerprint)
+            return Error{ErrorCode::Unavailable,
+                         QStringLiteral("The master key does not match the one this database was "
+                                        "created with; start with the original key file.")};
+        return success();
+    }
+    query.prepare(QStringLiteral("INSERT INTO server_settings (name, value) VALUES (?, ?)"));
+    query.addBindValue(QStringLiteral("master_key_fingerprint"));
+    query.addBindValue(QString::fromLatin1(fingerprint));
+    if (!query.exec())
+        return sqlError(query, "storing the master key fingerprint");
+    return transaction.commit();
+}
+
 } // namespace quorum::bootstrap

@@ -23,5 +23,10 @@ Status setPassword(Database &database, const QString &workspaceName, const QStri
 // The rules a password must meet (length in code points).
 std::optional<QString> checkPassword(const QString &password);
 
+// The database remembers which master key sealed its secrets (the first one to ask stores
+// its fingerprint): a server or command with another key would seal what the others cannot
+// open, or fail to open what they sealed, so it is refused instead.
+Status checkMasterKeyFingerprint(Database &database, const QByteArray &fingerprint);
+
 } // namespace bootstrap
 } // namespace quorum

@@ -152,6 +152,10 @@ Status openContext(CommandContext &context)
     context.database = std::make_unique<Database>(context.settings.databaseOptions());
     if (const Status opened = context.database->open(); !opened)
         return opened;
+    if (const Status keyMatches
+        = bootstrap::checkMasterKeyFingerprint(*context.database, context.box->fingerprint());
+        !keyMatches)
+        return keyMatches;
     auto password = bootstrap::ensureDefaultWorkspace(*context.database, context.clock);
     if (!password)
         return password.error();

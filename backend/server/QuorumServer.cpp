@@ -71,31 +71,6 @@ constexpr int kRetentionIntervalMs = 3600 * 1000;
 // Several nodes: how often an idle worker looks for work a lost node left behind.
 constexpr int kClusterIdleLookMs = 2000;
 
-// The database remembers which master key sealed its secrets; a node started with another
-// key would fail to open them, so it refuses to start instead.
-Status checkMasterKeyFingerprint(Database &database, const QByteArray &fingerprint)
-{
-    Database::WriteTransaction transaction(database);
-    QSqlQuery query(transaction.db());
-    query.prepare(QStringLiteral("SELECT value FROM server_settings WHERE name = ?"));
-    query.addBindValue(QStringLiteral("master_key_fingerprint"));
-    if (!query.exec())
-        return sqlError(query, "reading the master key fingerprint");
-    if (query.next()) {
-        if (query.value(0).toString().toLatin1() != fingerprint)
-            return Error{ErrorCode::Unavailable,
-                         QStringLiteral("The master key does not match the one this database was "
-                                        "created with; start with the original key file.")};
-        return success();
-    }
-    query.prepare(QStringLiteral("INSERT INTO server_settings (name, value) VALUES (?, ?)"));
-    query.addBindValue(QStringLiteral("master_key_fingerprint"));
-    query.addBindValue(QString::fromLatin1(fingerprint));
-    if (!query.exec())
-        return sqlError(query, "storing the master key fingerprint");
-    return transaction.commit();
-}
-
 Result<QSslConfiguration> loadTls(const Settings &settings)
 {
     QFile certFile(settings.tlsCertFile);
@@ -173,7 +148,8 @@ Status QuorumServer::start()
     m_database = std::make_unique<Database>(options);
     if (const Status opened = m_database->open(); !opened)
         return opened;
-    if (const Status keyMatches = checkMasterKeyFingerprint(*m_database, m_box->fingerprint());
+    if (const Status keyMatches
+        = bootstrap::checkMasterKeyFingerprint(*m_database, m_box->fingerprint());
         !keyMatches)
         return keyMatches;
 

@@ -462,6 +462,22 @@ private Q_SLOTS:
                  third.process.readAllStandardError().constData());
     }
 
+    // A command must not seal with a key the server cannot open (a webhook secret, say): it
+    // is refused like a server, on either engine, and changes nothing.
+    void aCommandWithAnotherMasterKeyIsRefused()
+    {
+        const QString otherKey = m_scratch.filePath(u"command-other.key"_s);
+        QCOMPARE(run({u"master-key"_s, u"create"_s, otherKey}).exitCode, 0);
+        const auto refused = run(
+            {u"workspace"_s, u"create"_s, u"sealed-elsewhere"_s, u"--master-key-file"_s, otherKey});
+        QVERIFY(refused.exitCode != 0);
+        QVERIFY2(refused.err.contains("master key does not match"), refused.err.constData());
+        QVERIFY(refused.out.isEmpty());
+        // Nothing was made: the name is still free with the right key.
+        const auto made = run({u"workspace"_s, u"create"_s, u"sealed-elsewhere"_s});
+        QCOMPARE(made.exitCode, 0);
+    }
+
     void listenComesFromTheFlagThenTheEnvironmentThenTheIniFile_data()
     {
         QTest::addColumn<QString>("ini");

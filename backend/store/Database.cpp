@@ -145,15 +145,16 @@ QSqlDatabase Database::openConnection(const QString &name)
     QSqlDatabase db = reopening ? QSqlDatabase::database(name, false)
                                 : QSqlDatabase::addDatabase(m_dialect->driverName(), name);
     if (reopening) {
-        // The statements prepared on the lost connection are gone with it.
+        // The statements prepared on the lost connection are gone with it; they go before the
+        // connection does, which they still point to.
         qCWarning(lcStore) << "reconnecting to the database" << location();
-        db.close();
         if (g_threadConnections.hasLocalData()) {
             auto &statements = g_threadConnections.localData()->statements;
             const QString prefix = name + u'\n';
             statements.removeIf(
                 [&prefix](const auto &entry) { return entry.key().startsWith(prefix); });
         }
+        db.close();
     }
     openConfigured(db);
     if (!g_threadConnections.hasLocalData())

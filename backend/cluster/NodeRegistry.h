@@ -39,8 +39,9 @@ public:
     ~NodeRegistry() override;
 
     // Writes this node's row (fresh heartbeat, not stopped, not lost) with the address
-    // clients reach it at, and starts the heartbeat.
-    Status start(const QString &advertiseUrl);
+    // clients reach it at, and starts the heartbeat. Refuses to when a live node already goes
+    // by this name (its heartbeat still moves) or serves another public URL.
+    Status start(const QString &advertiseUrl, const QString &publicUrl);
     // Marks this node stopped; the others take its meetings over once its heartbeat is old.
     void stop();
 
@@ -57,6 +58,7 @@ public:
 
 private:
     void beat();
+    Status checkOthers(const QString &publicUrl);
 
     Database &m_database;
     const Clock &m_clock;

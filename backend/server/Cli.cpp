@@ -385,9 +385,13 @@ int serve(Settings settings, const MediaAdapters &extraAdapters)
     if (!server.initialAdminPassword().isEmpty()) {
         // The commands find the data where the server does: PostgreSQL and its key are named.
         const Settings &first = server.settings();
+        // The password stays where it is: its file, or QUORUM_DATABASE_PASSWORD.
+        const QString passwordFile = first.databasePasswordFile.isEmpty()
+            ? QString()
+            : QStringLiteral(" --database-password-file %1").arg(first.databasePasswordFile);
         const QString whereData = first.usesPostgres()
-            ? QStringLiteral("--database %1 --master-key-file %2")
-                  .arg(first.database, first.masterKeyFile)
+            ? QStringLiteral("--database %1 --master-key-file %2%3")
+                  .arg(first.database, first.masterKeyFile, passwordFile)
             : QStringLiteral("--data-dir %1").arg(first.dataDir);
         err() << "First start: created workspace 'default' with owner 'admin'.\n"
               << "  Initial password for admin: " << server.initialAdminPassword()
@@ -402,6 +406,9 @@ int serve(Settings settings, const MediaAdapters &extraAdapters)
     // The one line scripts and tests read to learn the port.
     out() << "quorumd listening on " << live.publicUrl << " (port " << server.port() << ")"
           << Qt::endl;
+    if (live.usesPostgres())
+        err() << "node " << live.nodeName << ", reached by its meetings' clients at "
+              << live.advertiseUrl << Qt::endl;
     return QCoreApplication::exec();
 }
 

@@ -1,5 +1,7 @@
 #include "QuorumServer.h"
 
+#include "SettingsLoader.h"
+
 #include "AppService.h"
 #include "BanCache.h"
 #include "Bootstrap.h"
@@ -329,18 +331,13 @@ Status QuorumServer::start()
             return;
         // The port is known only now: derive the default URLs from it, before any worker
         // serves a request that reads them.
-        const bool tls = !m_settings.tlsCertFile.isEmpty();
-        const QString host = m_settings.listenAddress.protocol() == QAbstractSocket::IPv6Protocol
-            ? QStringLiteral("[%1]").arg(m_settings.listenAddress.toString())
-            : m_settings.listenAddress.toString();
-        const QString base = QStringLiteral("%1://%2:%3")
-                                 .arg(tls ? QStringLiteral("https") : QStringLiteral("http"), host)
-                                 .arg(port);
+        m_settings.listenPort = port;
+        const QString base = listenBaseUrl(m_settings, !m_settings.tlsCertFile.isEmpty());
         if (m_settings.publicUrlDefaulted)
             m_settings.publicUrl = base;
+        // Several nodes: each one's own address, not the public URL they share.
         if (m_settings.advertiseUrlDefaulted)
-            m_settings.advertiseUrl = m_settings.publicUrl;
-        m_settings.listenPort = port;
+            m_settings.advertiseUrl = m_settings.usesPostgres() ? base : m_settings.publicUrl;
     });
     connect(m_front.get(), &HttpFront::stopped, this, &QuorumServer::stopped);
     QString error;
@@ -348,7 +345,8 @@ Status QuorumServer::start()
         return Error{ErrorCode::Unavailable, QStringLiteral("Cannot listen: %1").arg(error)};
 
     // The advertise URL is final now that the port is bound.
-    if (const Status registered = m_nodes->start(m_settings.advertiseUrl); !registered)
+    if (const Status registered = m_nodes->start(m_settings.advertiseUrl, m_settings.publicUrl);
+        !registered)
         return registered;
 
     m_keyTimer = new QTimer(this);

@@ -24,6 +24,7 @@ struct Settings
     bool advertiseUrlDefaulted = false;
     QString database; // "sqlite:", "sqlite:/path/file.db" or "postgresql://user@host:port/db"
     QString databasePassword; // PostgreSQL's, from a file or the environment; never logged
+    QString databasePasswordFile; // where it came from, when from a file
     QString masterKeyFile;
     QString tlsCertFile;
     QString tlsKeyFile;

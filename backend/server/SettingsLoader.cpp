@@ -91,19 +91,19 @@ SettingsLoader::SettingsLoader()
          u"Database, keys and recordings (default: the user's data "
          "directory)."_s},
         {u"public-url"_s, u"URL"_s,
-         u"Base of join_url, start_url and file URLs (default: "
-         "http:// + the listen address)."_s},
+         u"Base of join_url, start_url and file URLs (default: http:// + the listen address); "
+         "the same on every node of a database."_s},
         {u"advertise-url"_s, u"URL"_s,
-         u"This node's own address, base of sfu_url (default: "
-         "the public URL)."_s},
+         u"This node's own address, base of sfu_url (default: the public URL; with "
+         "PostgreSQL, the listen address)."_s},
         {u"database"_s, u"URL"_s,
          u"sqlite: (default, in the data dir), sqlite:/path/file.db, or "
-         "postgresql://USER@HOST:PORT/DATABASE[?sslmode=require] for several nodes."_s},
+         "postgresql://USER@HOST:PORT/DB for several nodes."_s},
         {u"database-password-file"_s, u"FILE"_s,
          u"PostgreSQL's password (or QUORUM_DATABASE_PASSWORD; never in the URL)."_s},
         {u"master-key-file"_s, u"FILE"_s,
-         u"The master key (default: master.key in the data "
-         "dir, created 0600 at first start)."_s},
+         u"The master key (default: master.key in the data dir, created 0600 at first "
+         "start); required with PostgreSQL."_s},
         {u"tls-cert"_s, u"FILE"_s, u"PEM certificate: serve HTTPS and WSS directly."_s},
         {u"tls-key"_s, u"FILE"_s, u"PEM private key for --tls-cert."_s},
         {u"media"_s, u"ADAPTER"_s,
@@ -263,6 +263,14 @@ bool parseSwitch(const QString &text, bool *value)
 
 } // namespace
 
+QString listenBaseUrl(const Settings &settings, bool tls)
+{
+    const QString host = settings.listenAddress.protocol() == QAbstractSocket::IPv6Protocol
+        ? u"[%1]"_s.arg(settings.listenAddress.toString())
+        : settings.listenAddress.toString();
+    return u"%1://%2:%3"_s.arg(tls ? u"https"_s : u"http"_s, host).arg(settings.listenPort);
+}
+
 Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
                                       const QProcessEnvironment &environment,
                                       const QStringList &extraMediaAdapters) const
@@ -373,10 +381,17 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
                 unknownOptions.join(u", "_s), kPostgresUrlOptions.join(u", "_s));
         if (const auto file = text(u"database-password-file"_s)) {
             QFile passwordFile(*file);
+            // Like the master key: a secret others may read is refused, not used.
+            const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup
+                | QFileDevice::ReadOther | QFileDevice::WriteOther;
             if (!passwordFile.open(QIODevice::ReadOnly))
                 problems << u"--database-password-file: cannot read %1"_s.arg(*file);
+            else if (passwordFile.permissions() & others)
+                problems << u"--database-password-file: %1 gives access to group or others; "
+                            "run chmod 600 on it"_s.arg(*file);
             else
                 s.databasePassword = QString::fromUtf8(passwordFile.readAll()).trimmed();
+            s.databasePasswordFile = *file;
         } else {
             s.databasePassword = environment.value(u"QUORUM_DATABASE_PASSWORD"_s);
         }
@@ -508,16 +523,22 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     const bool tls = !s.tlsCertFile.isEmpty();
     s.publicUrlDefaulted = s.publicUrl.isEmpty();
     s.advertiseUrlDefaulted = s.advertiseUrl.isEmpty();
-    if (s.publicUrl.isEmpty()) {
-        const QString host = s.listenAddress.protocol() == QAbstractSocket::IPv6Protocol
-            ? u"[%1]"_s.arg(s.listenAddress.toString())
-            : s.listenAddress.toString();
-        s.publicUrl = u"%1://%2:%3"_s.arg(tls ? u"https"_s : u"http"_s, host).arg(s.listenPort);
-    }
+    // Several nodes share the public URL (the balancer's); each one's own address must reach
+    // that node, so it cannot default to the shared one, nor to "every address".
+    if (s.usesPostgres() && s.advertiseUrl.isEmpty()
+        && (s.listenAddress == QHostAddress::AnyIPv4 || s.listenAddress == QHostAddress::AnyIPv6
+            || s.listenAddress == QHostAddress::Any))
+        return Error{ErrorCode::InvalidParameter,
+                     u"--advertise-url is required with PostgreSQL when --listen names every "
+                     "address: it is this node's own address, which clients of its meetings "
+                     "reach it at"_s};
+    const QString listenUrl = listenBaseUrl(s, tls);
+    if (s.publicUrl.isEmpty())
+        s.publicUrl = listenUrl;
     while (s.publicUrl.endsWith(u'/'))
         s.publicUrl.chop(1);
     if (s.advertiseUrl.isEmpty())
-        s.advertiseUrl = s.publicUrl;
+        s.advertiseUrl = s.usesPostgres() ? listenUrl : s.publicUrl;
     return s;
 }
 

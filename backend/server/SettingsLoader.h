@@ -10,6 +10,9 @@ namespace quorum {
 
 // Reads Settings from flags, QUORUM_* environment variables and the INI file, in that
 // order. The option table is the single source of `quorumd --help`.
+// http(s)://HOST:PORT of the listen address (the port as set: 0 until the server is bound).
+QString listenBaseUrl(const Settings &settings, bool tls);
+
 class SettingsLoader final
 {
 public:

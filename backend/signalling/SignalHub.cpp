@@ -405,7 +405,26 @@ void SignalHub::watchRemotely(SessionRef ref, const Meeting &meeting, const Watc
         m_state->remoteWatches.remove(ref.id);
         refuse(ref, request.requestId, u"unavailable"_s,
                u"The node hosting this meeting cannot be reached; try again."_s);
+        return;
     }
+    if (!request.observer)
+        return; // an event stream has no answer to wait for
+
+    // An observer is answered `observing`: a node that says nothing (dead, or the message
+    // lost) must not leave it waiting.
+    auto *timer = new QTimer(m_anchor);
+    timer->setSingleShot(true);
+    const QString node = meeting.mediaNode;
+    connect(timer, &QTimer::timeout, m_anchor, [this, timer, ref, node, request] {
+        timer->deleteLater();
+        const auto watch = m_state->remoteWatches.constFind(ref.id);
+        if (watch == m_state->remoteWatches.constEnd() || watch->session != ref || watch->answered)
+            return;
+        endRemoteWatch(ref);
+        refuse(ref, request.requestId, u"unavailable"_s,
+               u"The node hosting this meeting (%1) did not answer; try again."_s.arg(node));
+    });
+    timer->start(m_context.settings.muteAckTimeoutMs + kRelayMarginMs);
 }
 
 bool SignalHub::forwardRemoteFrame(SessionRef ref, const QJsonObject &frame)
@@ -486,6 +505,8 @@ void SignalHub::onRemoteDelivery(const QJsonObject &message)
     }
     if (closes)
         m_state->remoteWatches.remove(id);
+    else
+        m_state->remoteWatches[id].answered = true;
     ref.port->deliver(ref.id, frames);
 }
 

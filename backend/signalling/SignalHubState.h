@@ -41,6 +41,7 @@ struct SignalHub::State
         SessionRef session;
         QString meetingId;
         QString node;
+        bool answered = false; // the hosting node has sent something
     };
     QHash<quint64, RemoteWatch> remoteWatches;
     // On the hosting node: the port that sends frames over the bus to another node's watchers.

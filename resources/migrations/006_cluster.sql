@@ -5,6 +5,7 @@
 CREATE TABLE cluster_nodes (
     name TEXT PRIMARY KEY,
     advertise_url TEXT NOT NULL,
+    public_url TEXT NOT NULL,
     region TEXT NOT NULL,
     started_at BIGINT NOT NULL,
     heartbeat_at BIGINT NOT NULL,

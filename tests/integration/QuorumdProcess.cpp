@@ -38,6 +38,9 @@ QuorumdProcess::QuorumdProcess(const QuorumdProcess &first, const QString &nodeN
     m_setupArguments << u"--database"_s
                      << (m_database ? m_database->url() : u"sqlite:"_s + m_sqliteFile)
                      << u"--master-key-file"_s << m_masterKeyFile << u"--node-name"_s << nodeName;
+    // Nodes on one database share the public URL (a balancer's): the first node's stands in.
+    if (first.port() != 0)
+        m_setupArguments << u"--public-url"_s << first.baseUrl();
 }
 
 QuorumdProcess::~QuorumdProcess()

@@ -26,7 +26,8 @@ class QuorumdProcess final
 public:
     explicit QuorumdProcess(QStringList extraArguments = {});
     // A second node on the database and master key of `first`, with a data dir, a port and a
-    // node name of its own. The database goes when the last node on it does.
+    // node name of its own, and first's address as its public URL when first has started.
+    // The database goes when the last node on it does.
     QuorumdProcess(const QuorumdProcess &first, const QString &nodeName,
                    QStringList extraArguments = {});
     ~QuorumdProcess();

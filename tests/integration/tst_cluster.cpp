@@ -71,6 +71,9 @@ private:
     std::unique_ptr<QuorumdProcess> m_b;
     QTemporaryDir m_scratch; // the capture script and the shared recordings directory
     QString m_token; // the admin's, valid on both nodes
+    // Both nodes' --public-url, as a balancer's would be: A's first address. A restarted node
+    // listens elsewhere but keeps it.
+    QString m_publicUrl;
 
     ApiClient apiA() const { return ApiClient(m_a->baseUrl(), m_token); }
     ApiClient apiB() const { return ApiClient(m_b->baseUrl(), m_token); }
@@ -131,8 +134,15 @@ private:
 
     bool startNodeA(const QStringList &extra = {})
     {
-        m_a->setExtraArguments(nodeFlags(m_scratch.filePath(u"recordings"_s)) + extra);
-        return m_a->start();
+        QStringList flags = nodeFlags(m_scratch.filePath(u"recordings"_s)) + extra;
+        if (!m_publicUrl.isEmpty())
+            flags << u"--public-url"_s << m_publicUrl;
+        m_a->setExtraArguments(flags);
+        if (!m_a->start())
+            return false;
+        if (m_publicUrl.isEmpty())
+            m_publicUrl = m_a->baseUrl();
+        return true;
     }
 
     // The rows of one meeting's events as (type, reason), in order.
@@ -191,7 +201,7 @@ private Q_SLOTS:
         // One public URL for both, as behind a load balancer: A's, here.
         m_b = std::make_unique<QuorumdProcess>(*m_a, u"node-b"_s,
                                                nodeFlags(m_scratch.filePath(u"recordings"_s))
-                                                   << u"--public-url"_s << m_a->baseUrl());
+                                                   << u"--public-url"_s << m_publicUrl);
         m_b->useTestBuild();
         QVERIFY2(m_b->start(), m_b->standardError().constData());
         QCOMPARE(m_b->databaseEngine(), u"postgresql"_s);
@@ -243,6 +253,32 @@ private Q_SLOTS:
         QCOMPARE(guestToken.status, 200);
         QCOMPARE(portOf(guestToken.json().value(u"sfu_url"_s).toString()), m_a->port());
         QCOMPARE(apiB().post(u"/v1/meetings/%1:end"_s.arg(meetingId), {}).status, 200);
+    }
+
+    // A third node that would take a live node's name, or serve another public URL, is
+    // refused at its start: both would send clients to the wrong place.
+    void aNodeThatWouldConfuseTheOthersIsRefused()
+    {
+        const QStringList flags = nodeFlags(m_scratch.filePath(u"recordings"_s));
+        {
+            QuorumdProcess namesake(*m_a, u"node-b"_s,
+                                    flags + QStringList{u"--public-url"_s, m_publicUrl});
+            namesake.useTestBuild();
+            QVERIFY(!namesake.start());
+            const QByteArray said = namesake.standardError();
+            QVERIFY2(said.contains("Another node named node-b is running"), said.constData());
+        }
+        {
+            QuorumdProcess elsewhere(
+                *m_a, u"node-c"_s,
+                flags + QStringList{u"--public-url"_s, u"https://meet.invalid"_s});
+            elsewhere.useTestBuild();
+            QVERIFY(!elsewhere.start());
+            const QByteArray said = elsewhere.standardError();
+            QVERIFY2(said.contains("need the same one"), said.constData());
+        }
+        // B still serves, under its name.
+        QCOMPARE(apiB().get(u"/v1/meetings?page_size=1"_s).status, 200);
     }
 
     // Mute, remove and end through B reach the sockets on A, and B's callers get A's answers.
@@ -474,8 +510,10 @@ private Q_SLOTS:
         for (const QJsonValue &value : files) {
             const QJsonObject file = value.toObject();
             const QString url = file.value(u"url"_s).toString();
-            QCOMPARE(portOf(url), m_a->port());
-            const RecordingChecks::Download got = RecordingChecks::download(url);
+            // The link names the public URL; the balancer would send it to A here.
+            QVERIFY2(url.startsWith(m_publicUrl), qPrintable(url));
+            const QString throughA = m_a->baseUrl() + url.mid(m_publicUrl.size());
+            const RecordingChecks::Download got = RecordingChecks::download(throughA);
             QCOMPARE(got.status, 200);
             QCOMPARE(got.body.size(), file.value(u"size_bytes"_s).toInteger());
         }

@@ -114,7 +114,7 @@ Status NodeRegistry::start(const QString &advertiseUrl, const QString &publicUrl
     }
     {
         const std::lock_guard lock(m_urlsLock);
-        m_urls.insert(m_config.nodeName, advertiseUrl);
+        m_urls.insert(m_config.nodeName, KnownUrl{advertiseUrl, 0}); // never read again
     }
 
     if (!m_config.watchOthers)
@@ -179,8 +179,10 @@ QString NodeRegistry::advertiseUrl(const QString &node)
 {
     {
         const std::lock_guard lock(m_urlsLock);
-        if (const auto known = m_urls.constFind(node); known != m_urls.constEnd())
-            return *known;
+        if (const auto known = m_urls.constFind(node); known != m_urls.constEnd()
+            && (node == m_config.nodeName
+                || m_clock.nowMs() - known->readAtMs < m_config.heartbeatMs))
+            return known->url;
     }
     CachedStatement query(m_database.connection(),
                           u"SELECT advertise_url FROM cluster_nodes WHERE name = ?"_s);
@@ -189,7 +191,7 @@ QString NodeRegistry::advertiseUrl(const QString &node)
         return {};
     const QString url = query->value(0).toString();
     const std::lock_guard lock(m_urlsLock);
-    m_urls.insert(node, url);
+    m_urls.insert(node, KnownUrl{url, m_clock.nowMs()});
     return url;
 }
 

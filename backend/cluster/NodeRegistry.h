@@ -52,7 +52,8 @@ public:
     }
 
     // Thread-safe. The signalling address of a node (this one's included), read from the
-    // database when not known yet; empty for an unknown node.
+    // database and kept for a heartbeat (a node restarted under its name may listen
+    // elsewhere); empty for an unknown node.
     QString advertiseUrl(const QString &node);
     const Config &config() const { return m_config; }
 
@@ -65,8 +66,13 @@ private:
     Config m_config;
     QTimer *m_timer = nullptr;
     std::function<void(const QString &)> m_lostHandler;
+    struct KnownUrl
+    {
+        QString url;
+        qint64 readAtMs = 0;
+    };
     std::mutex m_urlsLock;
-    QHash<QString, QString> m_urls;
+    QHash<QString, KnownUrl> m_urls;
 };
 
 } // namespace quorum

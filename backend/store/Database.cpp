@@ -361,7 +361,9 @@ Database::WriteTransaction::WriteTransaction(Database &database, Locking locking
 {
     const bool rowLocks
         = locking == Locking::RowLocks && database.options().engine == Engine::Postgres;
-    if (database.dialect().serialisesWriters() && !rowLocks)
+    // The process's own lock first: a thread waits on a mutex instead of on the database
+    // (SQLite's busy handler, PostgreSQL's advisory lock).
+    if (!rowLocks)
         m_lock = std::unique_lock<QMutex>(database.m_writeMutex);
     m_active = runTransactionControl(database, m_db, database.dialect().beginWrite());
     if (!m_active || rowLocks)

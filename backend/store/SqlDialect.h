@@ -18,8 +18,6 @@ public:
     virtual QStringList connectionSetup() const = 0;
     // The statement that opens a write transaction.
     virtual QString beginWrite() const = 0;
-    // Whether the process must serialise writers itself.
-    virtual bool serialisesWriters() const = 0;
     // Run right after beginWrite(): what makes writers of every node take turns.
     virtual QString lockWriters() const { return {}; }
 };
@@ -49,7 +47,6 @@ public:
     // IMMEDIATE takes the write lock at once, so two writers never deadlock upgrading
     // their read locks.
     QString beginWrite() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
-    bool serialisesWriters() const override { return true; }
 
 private:
     bool m_fullSync;
@@ -76,8 +73,6 @@ public:
                 QStringLiteral("SET client_min_messages = warning")};
     }
     QString beginWrite() const override { return QStringLiteral("BEGIN"); }
-    // The process lock still helps: a thread waits on a mutex instead of on the server.
-    bool serialisesWriters() const override { return true; }
     QString lockWriters() const override
     {
         return QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kWriterLockKey);

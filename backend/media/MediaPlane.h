@@ -34,7 +34,7 @@ struct MediaEvent
 // The seam between the signalling gateway and the media plane (the SFU). The gateway calls
 // these from its own thread only, and an adapter reports back through the sink, from the
 // same thread. Adapters: BuiltinMediaPlane (participants negotiate with each other; the
-// gateway relays), and an SFU such as Janus behind the same calls.
+// gateway relays) and JanusMediaPlane (Janus's VideoRoom as the SFU).
 class MediaPlane
 {
 public:
@@ -51,6 +51,11 @@ public:
     virtual bool canCapture() const = 0;
 
     void setSink(Sink sink) { m_sink = std::move(sink); }
+
+    // In the hub's thread, before the first call and after the last: an adapter that talks to
+    // a server opens and closes its connections here.
+    virtual void start() { }
+    virtual void stop() { }
 
     // A meeting goes live: the plane gets ready to carry its media.
     virtual Status prepareRoom(const QString &meetingId) = 0;

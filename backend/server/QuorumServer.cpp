@@ -42,6 +42,8 @@
 #include "http/UserHandlers.h"
 #include "http/WebhookHandlers.h"
 #include "media/BuiltinMediaPlane.h"
+#include "media/JanusMediaPlane.h"
+#include "media/JanusProcess.h"
 #include "recording/RecordingProcessor.h"
 #include "signalling/SignalEndpoint.h"
 #include "signalling/SignalHub.h"
@@ -193,12 +195,8 @@ Status QuorumServer::start()
     m_metrics->addSource([webhooks] { return webhooks->renderMetrics(); });
     m_cursors = std::make_unique<CursorCodec>(m_box->deriveKey("pagination-cursor"));
     m_bodies = std::make_unique<ResponseBodyCache>();
-    if (const auto adapter = m_mediaAdapters.constFind(m_settings.media);
-        adapter != m_mediaAdapters.constEnd())
-        m_media = (*adapter)();
-    else
-        m_media = std::make_unique<media::BuiltinMediaPlane>();
-    qCInfo(lcServer) << "media plane:" << m_media->name();
+    if (const Status chosen = chooseMediaPlane(); !chosen)
+        return chosen;
     m_recordings = std::make_unique<RecordingService>(*m_database, *m_audit,
                                                       m_settings.effectiveRecordingsDir());
     RecordingProcessor::Config processing;
@@ -396,12 +394,77 @@ void QuorumServer::stop()
     // Closes every socket (1001) while the serving threads still run to send the closes.
     if (m_hub)
         m_hub->stop();
+    if (m_janus)
+        m_janus->stop();
     if (m_nodes)
         m_nodes->stop();
     if (m_front)
         m_front->stop(m_settings.shutdownGraceSeconds * 1000);
     else
         Q_EMIT stopped();
+}
+
+Status QuorumServer::chooseMediaPlane()
+{
+    if (const auto adapter = m_mediaAdapters.constFind(m_settings.media);
+        adapter != m_mediaAdapters.constEnd()) {
+        m_media = (*adapter)();
+        qCInfo(lcServer) << "media plane:" << m_media->name();
+        return success();
+    }
+
+    const bool automatic = m_settings.media == u"auto";
+    const bool wantsJanus = m_settings.media == u"janus"
+        || (automatic
+            && (!m_settings.janusNodesFile.isEmpty()
+                || !media::JanusProcess::locate(m_settings.janusProgram).isEmpty()));
+    if (!wantsJanus) {
+        m_media = std::make_unique<media::BuiltinMediaPlane>();
+        if (automatic)
+            qCInfo(lcServer).noquote()
+                << "media plane: builtin (a mesh for a few people, no cloud recording): Janus "
+                   "is not installed; apt install janus janus-tools for the SFU and recordings";
+        else
+            qCInfo(lcServer) << "media plane: builtin";
+        return success();
+    }
+
+    QList<media::JanusNode> nodes;
+    if (!m_settings.janusNodesFile.isEmpty()) {
+        auto read = media::readJanusNodes(m_settings.janusNodesFile);
+        if (!read)
+            return read.error();
+        nodes = *read;
+    } else {
+        media::JanusProcess::Config config;
+        config.program = m_settings.janusProgram;
+        config.directory = QDir(m_settings.dataDir).filePath(u"janus"_s);
+        config.region = m_settings.region;
+        config.iceEnforceList = m_settings.janusIceInterfaces;
+        config.nat11Mapping = m_settings.janusPublicIp;
+        config.stunServer = m_settings.janusStunServer;
+        config.rtpPortRange = m_settings.janusRtpPorts;
+        m_janus = std::make_unique<media::JanusProcess>(config);
+        auto started = m_janus->start();
+        if (!started) {
+            m_janus.reset();
+            if (!automatic)
+                return Error{ErrorCode::Unavailable,
+                             u"--media janus: %1"_s.arg(started.error().detail)};
+            // auto promised to work out of the box: the mesh still gets people talking.
+            qCWarning(lcServer).noquote()
+                << "media plane: builtin, because Janus did not start:" << started.error().detail;
+            m_media = std::make_unique<media::BuiltinMediaPlane>();
+            return success();
+        }
+        nodes = {*started};
+    }
+    QStringList names;
+    for (const media::JanusNode &node : std::as_const(nodes))
+        names << node.name + u" ("_s + node.region + u", "_s + node.url.toString() + u')';
+    qCInfo(lcServer).noquote() << "media plane: janus on" << names.join(u", "_s);
+    m_media = std::make_unique<media::JanusMediaPlane>(nodes, m_settings.region);
+    return success();
 }
 
 void QuorumServer::shareCacheInvalidations()

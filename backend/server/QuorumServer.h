@@ -47,8 +47,9 @@ class SecretBox;
 class SignedUrl;
 } // namespace crypto
 namespace media {
+class JanusProcess;
 class MediaPlane;
-}
+} // namespace media
 
 // The whole server: storage, keys, services and the HTTP front, assembled from Settings.
 // quorumd runs one; the desktop app embeds one; integration tests start quorumd itself.
@@ -88,6 +89,8 @@ private:
     void applyRetention();
     // Several nodes: caches forget what another node changed.
     void shareCacheInvalidations();
+    // --media: the adapter, and for janus without --janus-nodes a Janus of the server's own.
+    Status chooseMediaPlane();
 
     Settings m_settings;
     MediaAdapters m_mediaAdapters;
@@ -120,6 +123,7 @@ private:
     std::unique_ptr<RecordingProcessor> m_recordingProcessor;
     std::unique_ptr<CursorCodec> m_cursors;
     std::unique_ptr<ResponseBodyCache> m_bodies;
+    std::unique_ptr<media::JanusProcess> m_janus; // the Janus this server runs, if any
     std::unique_ptr<media::MediaPlane> m_media;
     std::unique_ptr<ClusterBus> m_bus; // stopped before the hub and caches its handlers use
     std::unique_ptr<NodeRegistry> m_nodes;

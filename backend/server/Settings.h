@@ -29,6 +29,13 @@ struct Settings
     QString tlsCertFile;
     QString tlsKeyFile;
     QString media = QStringLiteral("auto"); // builtin, janus, auto, or a test build's adapter
+    // Janus: external nodes from a file, else a Janus the server runs itself with these.
+    QString janusNodesFile;
+    QString janusProgram = QStringLiteral("janus");
+    QString janusIceInterfaces; // ice_enforce_list; empty: every interface
+    QString janusPublicIp; // nat_1_1_mapping
+    QString janusStunServer; // host:port
+    QString janusRtpPorts = QStringLiteral("20000-40000");
     bool rateLimits = true;
     bool webhooksAllowPrivateNetworks = false;
     bool sqliteFullSync = false;

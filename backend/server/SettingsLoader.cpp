@@ -4,7 +4,9 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QHostAddress>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QSysInfo>
@@ -107,8 +109,21 @@ SettingsLoader::SettingsLoader()
         {u"tls-cert"_s, u"FILE"_s, u"PEM certificate: serve HTTPS and WSS directly."_s},
         {u"tls-key"_s, u"FILE"_s, u"PEM private key for --tls-cert."_s},
         {u"media"_s, u"ADAPTER"_s,
-         u"The media-plane adapter: builtin, janus or auto "
-         "(default auto; only builtin exists so far)."_s},
+         u"The media-plane adapter: builtin (a mesh, no recording), janus, or auto (default: "
+         "janus when Janus is installed or --janus-nodes is given, else builtin)."_s},
+        {u"janus-nodes"_s, u"FILE"_s,
+         u"External Janus nodes, a JSON array of {name, region, url, api_secret_file, "
+         "admin_key_file}; without it the server runs a Janus of its own."_s},
+        {u"janus-binary"_s, u"PATH"_s, u"The Janus the server runs (default janus on PATH)."_s},
+        {u"janus-ice-interfaces"_s, u"LIST"_s,
+         u"Interfaces or address prefixes the server's Janus offers media on, comma-separated "
+         "(default every interface)."_s},
+        {u"janus-public-ip"_s, u"ADDRESS"_s,
+         u"The public address of the server's Janus behind 1:1 NAT (nat_1_1_mapping)."_s},
+        {u"janus-stun-server"_s, u"HOST:PORT"_s,
+         u"A STUN server for the server's Janus to learn its public address."_s},
+        {u"janus-rtp-ports"_s, u"LOW-HIGH"_s,
+         u"The UDP ports of the server's Janus for media (default 20000-40000)."_s},
         {u"rate-limits"_s, u"on|off"_s, u"General rate limits (default on)."_s},
         {u"webhooks-allow-private-networks"_s, QString(),
          u"Allow webhook targets on loopback and private networks."_s},
@@ -412,8 +427,23 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
     if (s.media != u"auto" && s.media != u"builtin" && s.media != u"janus"
         && !extraMediaAdapters.contains(s.media))
         problems << u"--media must be builtin, janus or auto"_s;
-    else if (s.media == u"janus")
-        problems << u"--media janus is not available yet; use builtin or auto"_s;
+    s.janusNodesFile = text(u"janus-nodes"_s).value_or(QString());
+    s.janusProgram = text(u"janus-binary"_s).value_or(s.janusProgram);
+    s.janusIceInterfaces = text(u"janus-ice-interfaces"_s).value_or(QString());
+    s.janusPublicIp = text(u"janus-public-ip"_s).value_or(QString());
+    if (!s.janusPublicIp.isEmpty() && QHostAddress(s.janusPublicIp).isNull())
+        problems << u"--janus-public-ip must be an IP address"_s;
+    s.janusStunServer = text(u"janus-stun-server"_s).value_or(QString());
+    if (!s.janusStunServer.isEmpty()
+        && !QRegularExpression(u"^[A-Za-z0-9.-]+:[0-9]{1,5}$"_s)
+                .match(s.janusStunServer)
+                .hasMatch())
+        problems << u"--janus-stun-server must be HOST:PORT"_s;
+    s.janusRtpPorts = text(u"janus-rtp-ports"_s).value_or(s.janusRtpPorts);
+    if (const auto range = QRegularExpression(u"^(\\d{1,5})-(\\d{1,5})$"_s).match(s.janusRtpPorts);
+        !range.hasMatch() || range.captured(1).toInt() < 1024 || range.captured(2).toInt() > 65535
+        || range.captured(1).toInt() > range.captured(2).toInt())
+        problems << u"--janus-rtp-ports must be LOW-HIGH within 1024-65535"_s;
     if (const auto value = text(u"rate-limits"_s); value && !parseSwitch(*value, &s.rateLimits))
         problems << u"--rate-limits must be on or off"_s;
     if (const auto value = text(u"webhooks-allow-private-networks"_s);

@@ -1110,9 +1110,18 @@ void LiveRoom::relay(Member &sender, const QString &type, const QJsonObject &fra
     }
     const QString to = frame.value(u"to"_s).toString();
     if (to == u"sfu") {
+        if (!context().media.negotiatesMedia()) {
+            sendError(sender.session, requestId, u"no_sfu"_s,
+                      u"This server has no SFU: address offers, answers and candidates to a "
+                      "participant id."_s);
+            return;
+        }
         const Status sent = context().media.signal(m_meetingId, sender.participant.id, type, frame);
         if (!sent)
-            sendError(sender.session, requestId, u"no_sfu"_s, sent.error().detail);
+            sendError(sender.session, requestId,
+                      sent.error().code == ErrorCode::InvalidRequest ? u"invalid_frame"_s
+                                                                     : u"media_failed"_s,
+                      sent.error().detail);
         return;
     }
     const auto target = m_members.constFind(to);

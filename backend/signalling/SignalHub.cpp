@@ -215,6 +215,7 @@ Status SignalHub::start()
     QMetaObject::invokeMethod(
         m_anchor,
         [this, &started] {
+            m_context.media.start();
             started = failLostCaptures(m_context.settings.nodeName);
             if (!started)
                 return;
@@ -271,6 +272,7 @@ void SignalHub::stop()
             m_state->sessionRooms.clear();
             m_state->resumeTokens.clear();
             m_state->remoteWatches.clear();
+            m_context.media.stop();
             {
                 const std::lock_guard lock(m_postMutex);
                 m_accepting = false;

@@ -111,7 +111,8 @@ void EmbeddedServer::startOnServerThread(const QString &storedToken)
     // The key stays a file (0600, created at the first start) as for quorumd: the server reads
     // it from Settings::masterKeyFile and takes no key bytes.
     settings.masterKeyFile = QDir(m_dataDir).filePath(u"master.key"_s);
-    settings.media = u"builtin"_s;
+    // Janus when it is installed (the SFU, cloud recording), else the builtin mesh.
+    settings.media = u"auto"_s;
     settings.publicUrlDefaulted = true;
     settings.advertiseUrlDefaulted = true;
     // The app's own requests are short; closing it should not wait long for them.

@@ -7,7 +7,7 @@ run_packages=(
     cmake ninja-build g++ make pkg-config ca-certificates openssl tzdata
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql
     libssl-dev
-    ffmpeg
+    ffmpeg janus janus-tools
     qt6-declarative-dev qt6-networkauth-dev qtkeychain-qt6-dev
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
     qml6-module-qtquick-dialogs qml6-module-qtquick-window qml6-module-qtqml-workerscript

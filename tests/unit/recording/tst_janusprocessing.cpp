@@ -8,6 +8,7 @@
 // 8 s. QUORUM_JANUS_FIXTURE may name a directory made before by the same script, to skip the
 // recording.
 
+#include "JanusFixture.h"
 #include "core/Clock.h"
 #include "core/Ids.h"
 #include "crypto/SignedUrl.h"
@@ -22,58 +23,23 @@
 #include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <cstdio>
 
 using namespace quorum;
 using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int kSkipped = 77;
 constexpr int kFixtureSeconds = 10;
 const auto kPeople = u"[{\"name\":\"Ada\",\"join\":0},{\"name\":\"Bob\",\"join\":3,\"leave\":8}]"_s;
 
 // The directory holding the fixture's .mjr files and manifest.json.
 QString g_fixture;
 
-// Makes the fixture unless one is given; 0, kSkipped, or 1 on failure.
-int prepareFixture(QTemporaryDir &scratch)
-{
-    g_fixture = qEnvironmentVariable("QUORUM_JANUS_FIXTURE");
-    if (!g_fixture.isEmpty())
-        return QFile::exists(g_fixture + u"/manifest.json"_s) ? 0 : 1;
-    if (QStandardPaths::findExecutable(u"janus-pp-rec"_s).isEmpty()) {
-        std::puts("SKIP: janus-pp-rec is not installed (Debian janus-tools)");
-        return kSkipped;
-    }
-
-    g_fixture = scratch.filePath(u"fixture"_s);
-    const QString script
-        = qEnvironmentVariable("QUORUM_SOURCE_DIR") + u"/tests/support/janus-recording.sh"_s;
-    QProcess generator;
-    generator.setProcessChannelMode(QProcess::ForwardedChannels);
-    generator.start(script, {g_fixture, QString::number(kFixtureSeconds), kPeople});
-    if (!generator.waitForFinished((kFixtureSeconds + 90) * 1000)) {
-        generator.kill();
-        generator.waitForFinished(5000);
-        std::puts("FAIL: the fixture was not made in time");
-        return 1;
-    }
-    if (generator.exitStatus() != QProcess::NormalExit)
-        return 1;
-    return generator.exitCode() == kSkipped ? kSkipped : generator.exitCode() == 0 ? 0 : 1;
-}
-
 QJsonObject fixtureManifest()
 {
-    QFile file(g_fixture + u"/manifest.json"_s);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(file.readAll()).object();
+    return testing::JanusFixture::manifest(g_fixture);
 }
 
 } // namespace
@@ -418,8 +384,10 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QTemporaryDir scratch;
-    if (const int prepared = prepareFixture(scratch); prepared != 0)
-        return prepared;
+    if (const int made = testing::JanusFixture::make(scratch.filePath(u"fixture"_s),
+                                                     kFixtureSeconds, kPeople, &g_fixture);
+        made != 0)
+        return made;
     tst_JanusProcessing test;
     return QTest::qExec(&test, argc, argv);
 }

@@ -86,6 +86,7 @@ bench: deps-test build
 	tests/bench/run_webhooks.sh $(BUILD_DIR)/bin/quorumd $(BUILD_DIR)/bin/webhook_bench
 	tests/bench/run_oauth.sh $(BUILD_DIR)/bin/quorumd
 	tests/bench/run_downloads.sh $(BUILD_DIR)/bin/quorumd
+	tests/bench/run_processing.sh $(BUILD_DIR)/bin/processing_bench
 
 ## bench-postgres: the API benchmarks on PostgreSQL beside SQLite, and two nodes' freshness
 bench-postgres: deps-test build

@@ -19,12 +19,13 @@ package_packages=(
     "${run_packages[@]}"
     dpkg-dev appstream desktop-file-utils
 )
-# postgresql: the integration tests run a second time on a server of their own.
+# postgresql: the integration tests run a second time on a server of their own; janus and
+# janus-tools: real recorder files for the processing tests (tests/support/janus-recording.sh).
 test_packages=(
     "${package_packages[@]}"
     clang-format qml6-module-qttest postgresql
     python3 python3-jwt python3-cryptography python3-requests python3-yaml
-    golang-go wrk chromium
+    golang-go wrk chromium janus janus-tools
 )
 
 case "${1:-}" in

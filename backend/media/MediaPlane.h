@@ -26,7 +26,12 @@ struct MediaEvent
     QString signalType; // "offer", "answer", "candidate" for Signal
     // Signal: the frame's fields.
     // CaptureFinished: {"files": [{"kind": "video" | "audio", "path": "<relative to the
-    //   capture directory>"}], "duration_ms": <n>}: raw media in any container ffmpeg reads.
+    //   capture directory>"}], "duration_ms": <n>}: raw media in any container ffmpeg reads,
+    //   the first file of each kind being the room's mixed video or audio. An SFU that records
+    //   each participant apart (Janus) reports instead one Janus recorder file per participant
+    //   and kind, each {"kind", "path", "format": "mjr", "participant_id", "display_name"},
+    //   with "duration_ms" (stop - start) and "started_at_ms" (the capture's start, Unix ms):
+    //   processing places each file by the time in its header against that start.
     // CaptureFailed: {"error_code": "capture_failed" | ..., "message": "<for people>"}.
     QJsonObject payload;
 };

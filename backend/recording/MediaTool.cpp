@@ -27,6 +27,12 @@ QStringList ffmpegHead()
             u"-stats_period"_s, u"0.2"_s,      u"-progress"_s, u"pipe:1"_s, u"-y"_s};
 }
 
+// janus-pp-rec's head: errors only, without colour codes in what we keep of them.
+QStringList ppRecHead()
+{
+    return {u"--debug-level"_s, u"2"_s, u"--disable-colors"_s};
+}
+
 } // namespace
 
 MediaTool::MediaTool(Programs programs, QObject *parent)
@@ -95,6 +101,29 @@ void MediaTool::probe(const QString &file)
     run(Kind::Probe, m_programs.ffprobe, arguments, 0);
 }
 
+void MediaTool::readMjrHeader(const QString &file)
+{
+    run(Kind::Header, m_programs.janusPpRec, ppRecHead() << u"--json"_s << file, 0);
+}
+
+void MediaTool::unpackMjr(const QString &file, const QString &output, qint64 durationMs)
+{
+    run(Kind::Unpack, m_programs.janusPpRec, ppRecHead() << file << output, durationMs);
+}
+
+void MediaTool::mixM4a(const QList<PlacedTrack> &audio, qint64 durationMs, const QString &output)
+{
+    run(Kind::Transcode, m_programs.ffmpeg,
+        ffmpegHead() + roomcomposition::m4aArguments(audio, durationMs, output), durationMs);
+}
+
+void MediaTool::composeMp4(const QList<PlacedTrack> &video, const QString &audio, qint64 durationMs,
+                           const QString &output)
+{
+    run(Kind::Transcode, m_programs.ffmpeg,
+        ffmpegHead() + roomcomposition::mp4Arguments(video, audio, durationMs, output), durationMs);
+}
+
 void MediaTool::cancel()
 {
     if (!m_process)
@@ -112,8 +141,10 @@ void MediaTool::run(Kind kind, const QString &program, const QStringList &argume
     m_stdout.clear();
     m_ok = false;
     m_cancelled = false;
+    m_failedToStart = false;
     m_error.clear();
     m_probe = {};
+    m_header = {};
 
     m_process = std::make_unique<QProcess>();
     m_process->setProgram(program);
@@ -125,8 +156,10 @@ void MediaTool::run(Kind kind, const QString &program, const QStringList &argume
     connect(m_process.get(), &QProcess::finished, this, &MediaTool::onFinished);
     connect(m_process.get(), &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
         // A child that never started reports no finished(); one that crashed does.
-        if (e == QProcess::FailedToStart)
-            fail(u"%1 could not be started"_s.arg(m_process->program()));
+        if (e != QProcess::FailedToStart)
+            return;
+        m_failedToStart = true;
+        fail(u"%1 could not be started"_s.arg(m_process->program()));
     });
 
     qCDebug(lcMediaTool) << "running" << program << arguments.join(u' ');
@@ -163,8 +196,11 @@ void MediaTool::onFinished(int exitCode, QProcess::ExitStatus status)
         return;
     }
     if (status != QProcess::NormalExit || exitCode != 0) {
-        const QString tail
-            = QString::fromUtf8(m_process->readAllStandardError().right(kErrorTail)).trimmed();
+        // janus-pp-rec complains on standard output, ffmpeg on standard error.
+        QByteArray complaint = m_process->readAllStandardError();
+        if (complaint.trimmed().isEmpty())
+            complaint = m_stdout;
+        const QString tail = QString::fromUtf8(complaint.right(kErrorTail)).trimmed();
         fail(u"%1 exited with %2: %3"_s.arg(
             m_process->program(),
             status == QProcess::NormalExit ? QString::number(exitCode) : u"a crash"_s, tail));
@@ -175,6 +211,14 @@ void MediaTool::onFinished(int exitCode, QProcess::ExitStatus status)
         m_probe = parseProbe(m_stdout);
         if (m_probe.formatName.isEmpty()) {
             fail(u"ffprobe gave no format"_s);
+            return;
+        }
+    }
+    if (m_kind == Kind::Header) {
+        m_header = parseMjrHeader(m_stdout);
+        if (!m_header.isValid()) {
+            // janus-pp-rec prints a damaged header as it found it, and exits 0.
+            fail(u"not a Janus recording: %1"_s.arg(QString::fromUtf8(m_stdout.left(200))));
             return;
         }
     }
@@ -226,6 +270,22 @@ MediaProbe MediaTool::parseProbe(const QByteArray &json)
             probe.audioCodecs << codec;
     }
     return probe;
+}
+
+MjrHeader MediaTool::parseMjrHeader(const QByteArray &json)
+{
+    MjrHeader header;
+    const QJsonObject root = QJsonDocument::fromJson(json.trimmed()).object();
+    const QString type = root.value(u"t"_s).toString();
+    if (type == u"v")
+        header.kind = u"video"_s;
+    else if (type == u"a")
+        header.kind = u"audio"_s;
+    header.codec = root.value(u"c"_s).toString();
+    // Microseconds since 1970: beyond a double's exact range only far past the year 2200.
+    header.createdUs = qint64(root.value(u"s"_s).toDouble());
+    header.writtenUs = qint64(root.value(u"u"_s).toDouble());
+    return header;
 }
 
 } // namespace quorum

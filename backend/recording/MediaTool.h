@@ -1,5 +1,7 @@
 #pragma once
 
+#include "RoomComposition.h"
+
 #include <QElapsedTimer>
 #include <QObject>
 #include <QProcess>
@@ -21,10 +23,22 @@ struct MediaProbe
     QStringList audioCodecs; // "aac", ...
 };
 
-// One run of ffmpeg or ffprobe at a time, asynchronous (QProcess in the calling thread's event
-// loop; nothing here blocks). A run ends with finished(); ok() and errorString() tell how it
-// went. Children die with the server: PR_SET_PDEATHSIG is set in each child (Linux), which ties
-// the child to the thread that started it, so a MediaTool belongs to a long-lived thread.
+// The header of a Janus recorder file (.mjr), as `janus-pp-rec --json` prints it.
+struct MjrHeader
+{
+    QString kind; // "video" or "audio"
+    QString codec; // "vp8", "opus", ...
+    qint64 createdUs = 0; // Unix time of the recorder's creation, microseconds
+    qint64 writtenUs = 0; // of its first packet: where the unpacked media's time 0 lies
+
+    bool isValid() const { return !kind.isEmpty() && !codec.isEmpty() && writtenUs > 0; }
+};
+
+// One run of ffmpeg, ffprobe or janus-pp-rec at a time, asynchronous (QProcess in the calling
+// thread's event loop; nothing here blocks). A run ends with finished(); ok() and errorString()
+// tell how it went. Children die with the server: PR_SET_PDEATHSIG is set in each child (Linux),
+// which ties the child to the thread that started it, so a MediaTool belongs to a long-lived
+// thread.
 class MediaTool final : public QObject
 {
     Q_OBJECT
@@ -35,6 +49,8 @@ public:
     {
         QString ffmpeg = QStringLiteral("ffmpeg");
         QString ffprobe = QStringLiteral("ffprobe");
+        // Janus's post-processor (Debian janus-tools): recorder files into WebM and Opus.
+        QString janusPpRec = QStringLiteral("janus-pp-rec");
     };
 
     explicit MediaTool(Programs programs, QObject *parent = nullptr);
@@ -49,19 +65,35 @@ public:
     void toM4a(const QString &audio, const QString &output, qint64 durationMs);
     // Reads the container and streams of `file`; probeResult() holds them after finished().
     void probe(const QString &file);
+    // Reads the header of a Janus recorder file; mjrHeader() holds it after finished().
+    void readMjrHeader(const QString &file);
+    // A Janus recorder file into `output`, whose extension picks the container (.webm for
+    // VP8, .opus for Opus). `durationMs` scales the timeout.
+    void unpackMjr(const QString &file, const QString &output, qint64 durationMs);
+    // A room's capture (RoomComposition): the mixed audio into an M4A, and the grid of the
+    // videos with that M4A's audio into an MP4 (`audio` empty: silence).
+    void mixM4a(const QList<PlacedTrack> &audio, qint64 durationMs, const QString &output);
+    void composeMp4(const QList<PlacedTrack> &video, const QString &audio, qint64 durationMs,
+                    const QString &output);
     // Kills the running child; finished() follows with ok() false.
     void cancel();
 
     bool isRunning() const { return m_process != nullptr; }
     bool ok() const { return m_ok; }
+    // Whether the last run failed because its program could not be started (not installed).
+    bool failedToStart() const { return m_failedToStart; }
     // For logs: what failed, with the tail of ffmpeg's complaints.
     QString errorString() const { return m_error; }
     const MediaProbe &probeResult() const { return m_probe; }
+    const MjrHeader &mjrHeader() const { return m_header; }
 
     // How long a run on `durationMs` of media may take: generous, since the machine may be busy.
     static int timeoutFor(qint64 durationMs);
     // ffprobe's JSON (-show_entries format=...:stream=... -of json) as a MediaProbe.
     static MediaProbe parseProbe(const QByteArray &json);
+    // janus-pp-rec's --json header ({"t": "v"|"a", "c", "s", "u"}) as an MjrHeader; invalid
+    // when any of it is missing.
+    static MjrHeader parseMjrHeader(const QByteArray &json);
 
 Q_SIGNALS:
     // 0-100 through a transcode, from ffmpeg's -progress output.
@@ -69,7 +101,7 @@ Q_SIGNALS:
     void finished();
 
 private:
-    enum class Kind { Transcode, Probe };
+    enum class Kind { Transcode, Probe, Header, Unpack };
 
     void run(Kind kind, const QString &program, const QStringList &arguments, qint64 durationMs);
     void readProgress();
@@ -85,8 +117,10 @@ private:
     QByteArray m_stdout;
     bool m_ok = false;
     bool m_cancelled = false;
+    bool m_failedToStart = false;
     QString m_error;
     MediaProbe m_probe;
+    MjrHeader m_header;
 };
 
 } // namespace quorum

@@ -10,6 +10,9 @@
 #include <QLoggingCategory>
 #include <QSaveFile>
 
+#include <algorithm>
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 namespace quorum {
@@ -21,6 +24,23 @@ namespace {
 const auto kMp4 = u"recording.mp4"_s;
 const auto kM4a = u"recording.m4a"_s;
 const auto kTimeline = u"timeline.json"_s;
+// Where janus-pp-rec's outputs go while a run lasts; a crashed run's are cleared by the next.
+const auto kUnpackDir = u"unpacked.part"_s;
+
+// Shares of the run's progress. The composite MP4 is nearly all the work; unpacking a
+// recorder file takes a fraction of a second.
+constexpr int kHeaderWeight = 1;
+constexpr int kUnpackWeight = 3;
+constexpr int kProbeWeight = 1;
+constexpr int kMp4Weight = 75;
+constexpr int kM4aWeight = 20; // of a single file; a mix of unpacked tracks is quicker
+constexpr int kMixWeight = 10;
+// The share the last steps (timeline, renames) get: progress reaches 100 with the commit.
+constexpr int kBeforeCommit = 95;
+
+// How far a recorder's clock may disagree with the capture's start before the tracks are
+// aligned on the earliest of them instead (a Janus node on another machine with a wrong clock).
+constexpr qint64 kClockToleranceMs = 2000;
 
 // A capture's file name must stay inside its directory: the payload comes from the media
 // plane, and a path that climbs out of it is never read nor deleted.
@@ -28,6 +48,16 @@ bool isPlainRelative(const QString &path)
 {
     return !path.isEmpty() && QDir::isRelativePath(path) && !QDir::cleanPath(path).startsWith(u"..")
         && !path.contains(u'\\');
+}
+
+// The container janus-pp-rec writes for a codec (janus-pp-rec -F lists what it supports).
+QString unpackedSuffix(const MjrHeader &header)
+{
+    if (header.kind == u"audio")
+        return header.codec == u"opus" ? u"opus"_s : u"wav"_s;
+    if (header.codec == u"vp8" || header.codec == u"vp9")
+        return u"webm"_s;
+    return header.codec == u"av1" ? u"mp4"_s : u"mkv"_s;
 }
 
 } // namespace
@@ -41,26 +71,28 @@ ProcessingRun::ProcessingRun(RecordingJob job, Recording recording, QList<Timeli
     , m_timeline(std::move(timeline))
     , m_dir(QDir(recordingsDir).filePath(m_recording.captureDir))
     , m_relativeDir(QDir::cleanPath(m_recording.captureDir))
+    , m_unpackDir(m_dir.filePath(kUnpackDir))
     , m_tool(std::move(programs))
 {
-    connect(&m_tool, &MediaTool::finished, this, &ProcessingRun::stepDone);
-    connect(&m_tool, &MediaTool::progress, this, [this](int percent) {
-        // The MP4 is most of the work; the M4A takes what is left up to 95.
-        const bool both = m_steps.contains(Step::Mp4) && m_steps.contains(Step::M4a);
-        const int from = m_step == Step::M4a && both ? 75 : 0;
-        const int to = m_step == Step::Mp4 && both ? 75 : 95;
-        Q_EMIT progress(from + (to - from) * percent / 100);
-    });
+    connect(&m_tool, &MediaTool::finished, this, &ProcessingRun::taskDone);
+    connect(&m_tool, &MediaTool::progress, this, &ProcessingRun::reportProgress);
 }
 
 ProcessingRun::~ProcessingRun()
 {
-    // MediaTool's destructor kills a running ffmpeg; what it left half-written goes too.
+    // MediaTool's destructor kills a running child; what it left half-written goes too.
     m_tool.disconnect(this);
     if (!m_done) {
         QFile::remove(temporary(kMp4));
         QFile::remove(temporary(kM4a));
+        removeUnpacked();
     }
+}
+
+void ProcessingRun::removeUnpacked() const
+{
+    if (!m_tracks.isEmpty())
+        QDir(m_unpackDir).removeRecursively();
 }
 
 QString ProcessingRun::temporary(const QString &name) const
@@ -73,11 +105,8 @@ void ProcessingRun::start()
     if (!resolveInputs())
         return;
 
-    if (!m_video.isEmpty())
-        m_steps << Step::Mp4 << Step::ProbeMp4;
-    if (!m_audio.isEmpty())
-        m_steps << Step::M4a << Step::ProbeM4a;
-    runStep(m_steps.first());
+    plan();
+    runTask(0);
 }
 
 bool ProcessingRun::resolveInputs()
@@ -87,9 +116,9 @@ bool ProcessingRun::resolveInputs()
         return false;
     }
 
-    // The first file of each kind: the capture double and the SFU adapters write one mixed
-    // video and one mixed audio file.
-    for (const QJsonValue &value : m_job.capture.value(u"files"_s).toArray()) {
+    const QJsonArray files = m_job.capture.value(u"files"_s).toArray();
+    m_captureMs = m_job.capture.value(u"duration_ms"_s).toInteger();
+    for (const QJsonValue &value : files) {
         const QJsonObject file = value.toObject();
         const QString path = file.value(u"path"_s).toString();
         const QString kind = file.value(u"kind"_s).toString();
@@ -103,13 +132,25 @@ bool ProcessingRun::resolveInputs()
             return false;
         }
         m_rawFiles << absolute;
+    }
+
+    const bool recorderFiles = std::any_of(files.begin(), files.end(), [](const QJsonValue &f) {
+        return f.toObject().value(u"format"_s).toString() == u"mjr";
+    });
+    if (recorderFiles)
+        return resolveTracks(files);
+
+    // The first file of each kind: the capture double writes one mixed video and one mixed
+    // audio file.
+    for (const QJsonValue &value : files) {
+        const QJsonObject file = value.toObject();
+        const QString kind = file.value(u"kind"_s).toString();
+        const QString absolute = m_dir.filePath(file.value(u"path"_s).toString());
         if (kind == u"video" && m_video.isEmpty())
             m_video = absolute;
         else if (kind == u"audio" && m_audio.isEmpty())
             m_audio = absolute;
     }
-    m_captureMs = m_job.capture.value(u"duration_ms"_s).toInteger();
-
     if (m_video.isEmpty() && m_audio.isEmpty()) {
         fail(u"the capture holds no media"_s);
         return false;
@@ -117,18 +158,91 @@ bool ProcessingRun::resolveInputs()
     return true;
 }
 
-void ProcessingRun::runStep(Step step)
+bool ProcessingRun::resolveTracks(const QJsonArray &files)
 {
-    m_step = step;
-    switch (step) {
+    for (const QJsonValue &value : files) {
+        const QJsonObject file = value.toObject();
+        if (file.value(u"format"_s).toString() != u"mjr") {
+            fail(u"the capture mixes recorder files with other media"_s,
+                 file.value(u"path"_s).toString());
+            return false;
+        }
+        RawTrack track;
+        track.raw = m_dir.filePath(file.value(u"path"_s).toString());
+        track.owner = file.value(u"participant_id"_s).toString();
+        if (track.owner.isEmpty())
+            track.owner = QFileInfo(track.raw).fileName();
+        m_tracks << track;
+    }
+    // Without its length the recording's timeline has no end to place the tracks against.
+    if (m_captureMs <= 0) {
+        fail(u"the capture's length is unknown"_s);
+        return false;
+    }
+    m_captureStartMs = m_job.capture.value(u"started_at_ms"_s).toInteger();
+    if (m_captureStartMs <= 0 && m_recording.startedAt.isValid())
+        m_captureStartMs = m_recording.startedAt.toMSecsSinceEpoch();
+
+    // A run cut off before left its unpacked files behind.
+    removeUnpacked();
+    if (!QDir().mkpath(m_unpackDir.path())) {
+        fail(u"the capture directory is not writable"_s, m_unpackDir.path());
+        return false;
+    }
+    return true;
+}
+
+void ProcessingRun::plan()
+{
+    if (m_tracks.isEmpty()) {
+        if (!m_video.isEmpty())
+            m_tasks << Task{Step::Mp4, -1, kMp4Weight} << Task{Step::ProbeMp4, -1, kProbeWeight};
+        if (!m_audio.isEmpty())
+            m_tasks << Task{Step::M4a, -1, kM4aWeight} << Task{Step::ProbeM4a, -1, kProbeWeight};
+    } else {
+        // What each file holds is known only once its header is read: every file's header and
+        // unpacking first, then the outputs that the tracks found call for (taskDone()).
+        for (qsizetype i = 0; i < m_tracks.size(); ++i)
+            m_tasks << Task{Step::ReadHeader, i, kHeaderWeight}
+                    << Task{Step::Unpack, i, kUnpackWeight};
+        m_tasks << Task{Step::M4a, -1, kMixWeight} << Task{Step::ProbeM4a, -1, kProbeWeight}
+                << Task{Step::Mp4, -1, kMp4Weight} << Task{Step::ProbeMp4, -1, kProbeWeight};
+    }
+    m_totalWeight = 0;
+    for (const Task &task : std::as_const(m_tasks))
+        m_totalWeight += task.weight;
+}
+
+void ProcessingRun::runTask(qsizetype index)
+{
+    m_current = index;
+    const Task &task = m_tasks.at(index);
+    reportProgress(0);
+    switch (task.step) {
+    case Step::ReadHeader:
+        m_tool.readMjrHeader(m_tracks.at(task.track).raw);
+        break;
+    case Step::Unpack: {
+        const RawTrack &track = m_tracks.at(task.track);
+        m_tool.unpackMjr(track.raw, track.unpacked, m_captureMs);
+        break;
+    }
     case Step::Mp4:
-        m_tool.toMp4(m_video, m_audio, temporary(kMp4), m_captureMs);
+        if (m_tracks.isEmpty())
+            m_tool.toMp4(m_video, m_audio, temporary(kMp4), m_captureMs);
+        else
+            m_tool.composeMp4(placed(u"video"_s),
+                              placed(u"audio"_s).isEmpty() ? QString() : temporary(kM4a),
+                              m_captureMs, temporary(kMp4));
         break;
     case Step::ProbeMp4:
         m_tool.probe(temporary(kMp4));
         break;
     case Step::M4a:
-        m_tool.toM4a(m_audio, temporary(kM4a), m_captureMs);
+        if (m_tracks.isEmpty())
+            m_tool.toM4a(m_audio, temporary(kM4a), m_captureMs);
+        else
+            m_tool.mixM4a(placed(u"audio"_s), m_captureMs, temporary(kM4a));
         break;
     case Step::ProbeM4a:
         m_tool.probe(temporary(kM4a));
@@ -136,10 +250,22 @@ void ProcessingRun::runStep(Step step)
     }
 }
 
-void ProcessingRun::stepDone()
+void ProcessingRun::taskDone()
 {
+    const Task task = m_tasks.at(m_current);
     if (!m_tool.ok()) {
-        switch (m_step) {
+        switch (task.step) {
+        case Step::ReadHeader:
+        case Step::Unpack:
+            // The tool missing is the operator's to fix; a file it cannot read is the capture's
+            // fault.
+            if (m_tool.failedToStart())
+                fail(u"janus-pp-rec (Debian janus-tools) is not available on the server"_s,
+                     m_tool.errorString());
+            else
+                fail(u"a recorder file of the capture is damaged or not a Janus recording"_s,
+                     m_tool.errorString());
+            return;
         case Step::Mp4:
             fail(u"the video could not be transcoded"_s, m_tool.errorString());
             return;
@@ -152,14 +278,103 @@ void ProcessingRun::stepDone()
             return;
         }
     }
-    if ((m_step == Step::ProbeMp4 || m_step == Step::ProbeM4a) && !acceptProbe(m_step))
-        return;
+    switch (task.step) {
+    case Step::ReadHeader:
+        acceptHeader(task.track);
+        break;
+    case Step::Unpack:
+        if (!acceptUnpacked(m_tracks.at(task.track)))
+            return;
+        break;
+    case Step::ProbeMp4:
+    case Step::ProbeM4a:
+        if (!acceptProbe(task.step))
+            return;
+        break;
+    case Step::Mp4:
+    case Step::M4a:
+        break;
+    }
+    m_doneWeight += task.weight;
 
-    const qsizetype next = m_steps.indexOf(m_step) + 1;
-    if (next < m_steps.size())
-        runStep(m_steps.at(next));
+    // Once every recorder file is unpacked: no audio track, no M4A; no video track, no MP4.
+    if (task.step == Step::Unpack && task.track == m_tracks.size() - 1) {
+        const bool audio = !placed(u"audio"_s).isEmpty();
+        const bool video = !placed(u"video"_s).isEmpty();
+        if (!audio && !video) {
+            fail(u"the capture holds no media"_s);
+            return;
+        }
+        m_tasks.removeIf([&](const Task &t) {
+            const bool unwanted = (!audio && (t.step == Step::M4a || t.step == Step::ProbeM4a))
+                || (!video && (t.step == Step::Mp4 || t.step == Step::ProbeMp4));
+            if (unwanted)
+                m_totalWeight -= t.weight;
+            return unwanted;
+        });
+    }
+
+    if (m_current + 1 < m_tasks.size())
+        runTask(m_current + 1);
     else
         finish();
+}
+
+void ProcessingRun::acceptHeader(qsizetype index)
+{
+    RawTrack &track = m_tracks[index];
+    track.header = m_tool.mjrHeader();
+    // Names of our own: the raw file's name comes from the media plane.
+    track.unpacked
+        = m_unpackDir.filePath(u"track-%1.%2"_s.arg(index).arg(unpackedSuffix(track.header)));
+}
+
+bool ProcessingRun::acceptUnpacked(const RawTrack &track)
+{
+    // janus-pp-rec writes nothing, and says it is done, for a file without a usable packet.
+    if (QFileInfo(track.unpacked).size() > 0)
+        return true;
+    fail(u"a recorder file of the capture holds no media"_s, track.raw);
+    return false;
+}
+
+QList<PlacedTrack> ProcessingRun::placed(const QString &kind) const
+{
+    // Time 0 of an unpacked track is its recorder's first packet.
+    qint64 earliestMs = std::numeric_limits<qint64>::max();
+    for (const RawTrack &track : m_tracks)
+        if (track.header.isValid())
+            earliestMs = std::min(earliestMs, track.header.writtenUs / 1000);
+    qint64 zeroMs = m_captureStartMs;
+    if (earliestMs != std::numeric_limits<qint64>::max()
+        && (earliestMs < m_captureStartMs - kClockToleranceMs
+            || earliestMs >= m_captureStartMs + m_captureMs)) {
+        // The recorder's clock and the capture's disagree; the earliest track starts it.
+        qCWarning(lcRun) << m_recording.id << "recorder times lie outside the capture by"
+                         << earliestMs - m_captureStartMs << "ms; aligning on the earliest";
+        zeroMs = earliestMs;
+    }
+
+    QList<PlacedTrack> tracks;
+    for (const RawTrack &track : m_tracks) {
+        if (track.header.kind != kind || track.unpacked.isEmpty())
+            continue;
+        tracks << PlacedTrack{track.unpacked, track.owner, track.header.writtenUs / 1000 - zeroMs};
+    }
+    // The first to appear takes the first cell of the grid.
+    std::stable_sort(tracks.begin(), tracks.end(), [](const PlacedTrack &a, const PlacedTrack &b) {
+        return a.offsetMs < b.offsetMs;
+    });
+    return tracks;
+}
+
+void ProcessingRun::reportProgress(int percentOfTask)
+{
+    if (m_totalWeight <= 0 || m_current >= m_tasks.size())
+        return;
+    const int weight = m_tasks.at(m_current).weight;
+    Q_EMIT progress((m_doneWeight * 100 + weight * percentOfTask) * kBeforeCommit
+                    / (m_totalWeight * 100));
 }
 
 bool ProcessingRun::acceptProbe(Step step)
@@ -222,6 +437,7 @@ void ProcessingRun::finish()
     file.sizeBytes = QFileInfo(m_dir.filePath(kTimeline)).size();
     m_files << file;
 
+    removeUnpacked();
     m_done = true;
     Q_EMIT progress(100);
     Q_EMIT finished();
@@ -234,6 +450,7 @@ void ProcessingRun::fail(const QString &error, const QString &detail)
     m_done = true;
     QFile::remove(temporary(kMp4));
     QFile::remove(temporary(kM4a));
+    removeUnpacked();
     qCDebug(lcRun) << m_recording.id << error << detail;
     // Never from inside start(): the caller must see the run begin before it ends.
     QMetaObject::invokeMethod(this, &ProcessingRun::finished, Qt::QueuedConnection);

@@ -5,6 +5,7 @@
 #include "store/RecordingRepository.h"
 
 #include <QDir>
+#include <QJsonArray>
 #include <QObject>
 
 namespace quorum {
@@ -14,6 +15,12 @@ namespace quorum {
 // written under a temporary name, probed, and only then renamed. It touches no database: the
 // processor reads what it needs before and commits what it made after. Destroying a run kills
 // its ffmpeg and removes its temporary files.
+//
+// A capture comes in one of two shapes (MediaPlane.h, CaptureFinished): one mixed video and
+// one mixed audio file that ffmpeg reads, or an SFU's recorder files ("format": "mjr"), one
+// per participant and kind. Those are unpacked with janus-pp-rec, placed on the recording's
+// timeline by the time in their headers, and composed (RoomComposition): the mixed audio into
+// the M4A first, then the grid of the videos with that audio into the MP4.
 class ProcessingRun final : public QObject
 {
     Q_OBJECT
@@ -56,14 +63,35 @@ Q_SIGNALS:
     void finished();
 
 private:
-    enum class Step { Mp4, ProbeMp4, M4a, ProbeM4a };
+    enum class Step { ReadHeader, Unpack, Mp4, ProbeMp4, M4a, ProbeM4a };
+    struct Task
+    {
+        Step step = Step::Mp4;
+        qsizetype track = -1; // ReadHeader and Unpack: the index in m_tracks
+        int weight = 0; // its share of the run's progress
+    };
+    // One recorder file of an SFU's capture and what becomes of it.
+    struct RawTrack
+    {
+        QString raw; // absolute
+        QString owner; // participant id, else the file's name
+        MjrHeader header;
+        QString unpacked; // absolute, in the unpacking directory
+    };
 
     bool resolveInputs();
-    void runStep(Step step);
-    void stepDone();
+    bool resolveTracks(const QJsonArray &files);
+    void plan();
+    void runTask(qsizetype index);
+    void taskDone();
+    void acceptHeader(qsizetype index);
+    bool acceptUnpacked(const RawTrack &track);
     bool acceptProbe(Step step);
+    QList<PlacedTrack> placed(const QString &kind) const;
+    void reportProgress(int percentOfTask);
     void finish();
     void fail(const QString &error, const QString &detail = {});
+    void removeUnpacked() const;
     QString temporary(const QString &name) const;
 
     RecordingJob m_job;
@@ -71,11 +99,18 @@ private:
     QList<TimelineEntry> m_timeline;
     QDir m_dir; // the capture directory
     QString m_relativeDir; // the same, relative to the recordings directory
+    QDir m_unpackDir; // janus-pp-rec's outputs, inside the capture directory, gone after the run
     MediaTool m_tool;
-    QList<Step> m_steps;
-    Step m_step = Step::Mp4;
-    QString m_video; // raw inputs, absolute; empty when the capture has none of that kind
+    QList<Task> m_tasks;
+    qsizetype m_current = 0;
+    int m_doneWeight = 0;
+    int m_totalWeight = 0;
+    // A single-file capture's raw inputs, absolute; empty when it has none of that kind.
+    QString m_video;
     QString m_audio;
+    // An SFU's capture: its recorder files, and when the capture started (Unix ms).
+    QList<RawTrack> m_tracks;
+    qint64 m_captureStartMs = 0;
     QStringList m_rawFiles;
     qint64 m_captureMs = 0;
     QList<RecordingFile> m_files;

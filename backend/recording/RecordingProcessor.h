@@ -45,7 +45,7 @@ public:
         qint64 minFreeBytes = 512LL * 1024 * 1024; // below this a run fails with storage_full
         // A claim outlives a crashed node's run by this much; longer than any run should take.
         qint64 leaseMs = 6LL * 3600 * 1000;
-        MediaTool::Programs programs; // ffmpeg and ffprobe
+        MediaTool::Programs programs; // ffmpeg, ffprobe and janus-pp-rec
     };
 
     RecordingProcessor(Database &database, const Clock &clock, const crypto::SignedUrl &signer,

@@ -96,6 +96,9 @@ TestCaptureMediaPlane::Capture TestCaptureMediaPlane::readScript()
         capture.mode = Mode::FailCapture;
     else if (mode == u"corrupt")
         capture.mode = Mode::Corrupt;
+    else if (mode == u"mjr")
+        capture.mode = Mode::Mjr;
+    capture.fixture = script.value(u"fixture"_s).toString();
     capture.seconds = std::max(0, script.value(u"seconds"_s).toInt());
     return capture;
 }
@@ -138,6 +141,9 @@ Status TestCaptureMediaPlane::stopCapture(const QString &meetingId, const QStrin
         break;
     case Mode::Corrupt:
         writeGarbage(recordingId, capture, durationMs);
+        break;
+    case Mode::Mjr:
+        copyRecorderFiles(recordingId, capture);
         break;
     case Mode::Ok:
     case Mode::FailStart:
@@ -226,6 +232,39 @@ void TestCaptureMediaPlane::writeGarbage(const QString &recordingId, const Captu
         }
     }
     reportLater(finishedEvent(recordingId, capture, durationMs));
+}
+
+void TestCaptureMediaPlane::copyRecorderFiles(const QString &recordingId, const Capture &capture)
+{
+    QFile file(capture.fixture + u"/manifest.json"_s);
+    const QJsonObject manifest = file.open(QIODevice::ReadOnly)
+        ? QJsonDocument::fromJson(file.readAll()).object()
+        : QJsonObject();
+    const QJsonArray files = manifest.value(u"files"_s).toArray();
+    const QDir dir(capture.directory);
+    for (const QJsonValue &value : files) {
+        const QString name = value[u"path"_s].toString();
+        if (!QFile::copy(capture.fixture + u'/' + name, dir.filePath(name))) {
+            reportLater(failedEvent(capture.meetingId, recordingId,
+                                    u"The recorder files could not be copied."_s));
+            return;
+        }
+    }
+    if (files.isEmpty()) {
+        reportLater(failedEvent(capture.meetingId, recordingId,
+                                u"The capture script names no recorder files."_s));
+        return;
+    }
+
+    // The manifest is already in the Janus adapter's payload form.
+    media::MediaEvent event;
+    event.kind = media::MediaEvent::Kind::CaptureFinished;
+    event.meetingId = capture.meetingId;
+    event.recordingId = recordingId;
+    event.payload = {{u"files"_s, files},
+                     {u"duration_ms"_s, manifest.value(u"duration_ms"_s)},
+                     {u"started_at_ms"_s, manifest.value(u"started_at_ms"_s)}};
+    reportLater(event);
 }
 
 void TestCaptureMediaPlane::reportLater(const media::MediaEvent &event)

@@ -17,10 +17,14 @@ namespace quorum::testing {
 // sources (VP8 testsrc in video.webm, Opus sine in audio.opus) as long as the capture lasted,
 // at least a second. Tests script it through the JSON file named by QUORUM_TEST_CAPTURE_SCRIPT,
 // read at each startCapture:
-//     {"mode": "ok" | "fail_start" | "fail_capture" | "corrupt", "seconds": N}
+//     {"mode": "ok" | "fail_start" | "fail_capture" | "corrupt" | "mjr", "seconds": N,
+//      "fixture": "<dir>"}
 // fail_start: startCapture returns an error; fail_capture: CaptureFailed (capture_failed) at
 // stop; corrupt: raw files of random bytes, which processing must refuse; `seconds` replaces
-// the captured length. A missing file means "ok".
+// the captured length; mjr: the Janus recorder files of `fixture` (made by
+// tests/support/janus-recording.sh) are copied into the capture directory and reported as the
+// Janus adapter reports a capture, with the fixture's own start and length. A missing file
+// means "ok".
 class TestCaptureMediaPlane final : public media::MediaPlane
 {
 public:
@@ -44,7 +48,7 @@ public:
     Status stopCapture(const QString &meetingId, const QString &recordingId) override;
 
 private:
-    enum class Mode { Ok, FailStart, FailCapture, Corrupt };
+    enum class Mode { Ok, FailStart, FailCapture, Corrupt, Mjr };
 
     struct Capture
     {
@@ -52,12 +56,14 @@ private:
         QString directory;
         Mode mode = Mode::Ok;
         int seconds = 0; // 0: as long as it ran
+        QString fixture; // Mjr: the directory of recorder files and their manifest.json
         QElapsedTimer running;
     };
 
     static Capture readScript();
     void makeMedia(const QString &recordingId, const Capture &capture, qint64 durationMs);
     void writeGarbage(const QString &recordingId, const Capture &capture, qint64 durationMs);
+    void copyRecorderFiles(const QString &recordingId, const Capture &capture);
     void reportLater(const media::MediaEvent &event);
     media::MediaEvent finishedEvent(const QString &recordingId, const Capture &capture,
                                     qint64 durationMs) const;

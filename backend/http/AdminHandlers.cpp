@@ -79,8 +79,8 @@ ApiResponse status(ApiRequest &request, Services &services)
     const qint64 uptime = std::chrono::duration_cast<std::chrono::seconds>(
                               std::chrono::steady_clock::now() - services.startedAt)
                               .count();
-    // The built-in plane is the only adapter built so far; `configured` is what was asked.
-    const QJsonObject media{{u"adapter"_s, u"builtin"_s},
+    // `configured` is what was asked (auto, say); `adapter` what it became.
+    const QJsonObject media{{u"adapter"_s, services.mediaAdapter},
                             {u"configured"_s, settings.media},
                             {u"nodes"_s,
                              QJsonArray{QJsonObject{{u"name"_s, settings.nodeName},

@@ -114,8 +114,7 @@ void JanusConnection::dropSession(const QString &why)
 
 void JanusConnection::attach(Reply done)
 {
-    send({{u"janus"_s, u"attach"_s}, {u"plugin"_s, u"janus.plugin.videoroom"_s}},
-         std::move(done));
+    send({{u"janus"_s, u"attach"_s}, {u"plugin"_s, u"janus.plugin.videoroom"_s}}, std::move(done));
 }
 
 void JanusConnection::detach(qint64 handle)
@@ -181,8 +180,9 @@ void JanusConnection::onMessage(const QString &text)
         m_pending.erase(it);
         if (kind == u"error") {
             const QJsonObject error = message.value(u"error"_s).toObject();
-            done({}, u"Janus error %1: %2"_s.arg(error.value(u"code"_s).toInt())
-                         .arg(error.value(u"reason"_s).toString()));
+            done({},
+                 u"Janus error %1: %2"_s.arg(error.value(u"code"_s).toInt())
+                     .arg(error.value(u"reason"_s).toString()));
         } else if (const QString refused = pluginError(message); !refused.isEmpty()) {
             done({}, refused);
         } else {
@@ -215,8 +215,9 @@ void JanusConnection::expireRequests()
         }
     }
     for (const Reply &done : std::as_const(expired))
-        done({}, u"Janus %1 did not answer within %2 s"_s.arg(m_node.name)
-                     .arg(kRequestTimeoutMs / 1000));
+        done({},
+             u"Janus %1 did not answer within %2 s"_s.arg(m_node.name)
+                 .arg(kRequestTimeoutMs / 1000));
 }
 
 QJsonObject JanusConnection::pluginData(const QJsonObject &answer)

@@ -180,7 +180,7 @@ void JanusMediaPlane::createRoom(const QString &meetingId)
 
         auto created = std::make_shared<JanusConnection::Reply>();
         *created = [this, node, meetingId, handle, create, created](const QJsonObject &,
-                                                                     const QString &error) {
+                                                                    const QString &error) {
             const auto room = m_rooms.find(meetingId);
             if (room == m_rooms.end() || room->control != handle)
                 return;
@@ -190,11 +190,11 @@ void JanusMediaPlane::createRoom(const QString &meetingId)
                 QJsonObject destroy{{u"request"_s, u"destroy"_s}, {u"room"_s, meetingId}};
                 if (!node->node().adminKey.isEmpty())
                     destroy.insert(u"admin_key"_s, node->node().adminKey);
-                node->message(handle, destroy, {},
-                              [node, handle, create, created](const QJsonObject &,
-                                                              const QString &) {
-                                  node->message(handle, create, {}, *created);
-                              });
+                node->message(
+                    handle, destroy, {},
+                    [node, handle, create, created](const QJsonObject &, const QString &) {
+                        node->message(handle, create, {}, *created);
+                    });
                 return;
             }
             if (!error.isEmpty()) {
@@ -267,8 +267,7 @@ void JanusMediaPlane::closeRoom(const QString &meetingId)
     destroyRoom(closing.node, meetingId, closing);
 }
 
-void JanusMediaPlane::destroyRoom(JanusConnection *node, const QString &meetingId,
-                                  const Room &room)
+void JanusMediaPlane::destroyRoom(JanusConnection *node, const QString &meetingId, const Room &room)
 {
     for (const Member &gone : room.members) {
         for (const qint64 handle : gone.subscriptions) {
@@ -282,14 +281,13 @@ void JanusMediaPlane::destroyRoom(JanusConnection *node, const QString &meetingI
         return;
 
     const qint64 control = room.control;
-    const QJsonObject destroy{{u"request"_s, u"destroy"_s},
-                              {u"room"_s, meetingId},
-                              {u"secret"_s, room.secret}};
+    const QJsonObject destroy{
+        {u"request"_s, u"destroy"_s}, {u"room"_s, meetingId}, {u"secret"_s, room.secret}};
     node->message(control, destroy, {},
                   [node, control, meetingId](const QJsonObject &, const QString &error) {
                       if (!error.isEmpty())
-                          qCWarning(lcJanus) << "could not destroy the room of" << meetingId
-                                             << ":" << error;
+                          qCWarning(lcJanus)
+                              << "could not destroy the room of" << meetingId << ":" << error;
                       else
                           qCDebug(lcJanus) << "room destroyed:" << meetingId;
                       node->detach(control);
@@ -487,13 +485,13 @@ Status JanusMediaPlane::signal(const QString &meetingId, const QString &particip
         if (handle == 0)
             return Error{ErrorCode::InvalidRequest, u"No offer for that `feed` is open."_s};
         JanusConnection *node = m_rooms[meetingId].node;
-        node->message(handle, {{u"request"_s, u"start"_s}},
-                      {{u"type"_s, u"answer"_s}, {u"sdp"_s, sdp.toString()}},
-                      [this, meetingId, participantId, requestId](const QJsonObject &,
-                                                                  const QString &error) {
-                          if (!error.isEmpty())
-                              refuse(meetingId, participantId, requestId, error);
-                      });
+        node->message(
+            handle, {{u"request"_s, u"start"_s}},
+            {{u"type"_s, u"answer"_s}, {u"sdp"_s, sdp.toString()}},
+            [this, meetingId, participantId, requestId](const QJsonObject &, const QString &error) {
+                if (!error.isEmpty())
+                    refuse(meetingId, participantId, requestId, error);
+            });
         return success();
     }
 
@@ -532,32 +530,31 @@ void JanusMediaPlane::publish(const QString &meetingId, const QString &participa
 
     // A first offer publishes; a later one (an ICE restart, another track) renegotiates.
     const QJsonObject body{{u"request"_s, first ? u"publish"_s : u"configure"_s}};
-    node->message(
-        publisher->publisher, body, {{u"type"_s, u"offer"_s}, {u"sdp"_s, sdp}},
-        [this, meetingId, participantId, requestId, generation](const QJsonObject &answer,
-                                                                const QString &error) {
-            Member *published = member(meetingId, participantId);
-            if (!published || published->generation != generation)
-                return;
-            const QJsonObject jsep = answer.value(u"jsep"_s).toObject();
-            if (!error.isEmpty() || jsep.value(u"sdp"_s).toString().isEmpty()) {
-                refuse(meetingId, participantId, requestId,
-                       error.isEmpty() ? u"Janus gave no answer to the offer."_s : error);
-                return;
-            }
-            published->published = true;
-            if (const QString mid = audioMidOf(JanusConnection::pluginData(answer));
-                !mid.isEmpty())
-                published->audioMid = mid;
-            const bool muted = published->audioMuted;
-            deliver(meetingId, participantId, u"answer"_s,
-                    {{u"sdp"_s, jsep.value(u"sdp"_s).toString()}});
+    node->message(publisher->publisher, body, {{u"type"_s, u"offer"_s}, {u"sdp"_s, sdp}},
+                  [this, meetingId, participantId, requestId, generation](const QJsonObject &answer,
+                                                                          const QString &error) {
+                      Member *published = member(meetingId, participantId);
+                      if (!published || published->generation != generation)
+                          return;
+                      const QJsonObject jsep = answer.value(u"jsep"_s).toObject();
+                      if (!error.isEmpty() || jsep.value(u"sdp"_s).toString().isEmpty()) {
+                          refuse(meetingId, participantId, requestId,
+                                 error.isEmpty() ? u"Janus gave no answer to the offer."_s : error);
+                          return;
+                      }
+                      published->published = true;
+                      if (const QString mid = audioMidOf(JanusConnection::pluginData(answer));
+                          !mid.isEmpty())
+                          published->audioMid = mid;
+                      const bool muted = published->audioMuted;
+                      deliver(meetingId, participantId, u"answer"_s,
+                              {{u"sdp"_s, jsep.value(u"sdp"_s).toString()}});
 
-            if (muted)
-                applyModeration(meetingId, participantId);
-            // The others receive this feed once Janus has its media (webrtcup): VideoRoom
-            // refuses to subscribe to a publisher before that.
-        });
+                      if (muted)
+                          applyModeration(meetingId, participantId);
+                      // The others receive this feed once Janus has its media (webrtcup): VideoRoom
+                      // refuses to subscribe to a publisher before that.
+                  });
 }
 
 void JanusMediaPlane::subscribe(const QString &meetingId, const QString &participantId,
@@ -570,8 +567,8 @@ void JanusMediaPlane::subscribe(const QString &meetingId, const QString &partici
     const quint64 generation = room->members[participantId].generation;
     JanusConnection *node = room->node;
 
-    node->attach([this, node, meetingId, participantId, feed,
-                  generation](const QJsonObject &answer, const QString &error) {
+    node->attach([this, node, meetingId, participantId, feed, generation](const QJsonObject &answer,
+                                                                          const QString &error) {
         const qint64 handle = answer.value(u"data"_s).toObject().value(u"id"_s).toInteger();
         Member *receiver = member(meetingId, participantId);
         if (!receiver || receiver->generation != generation || !error.isEmpty()) {
@@ -589,26 +586,23 @@ void JanusMediaPlane::subscribe(const QString &meetingId, const QString &partici
                                {u"ptype"_s, u"subscriber"_s},
                                {u"room"_s, meetingId},
                                {u"streams"_s, QJsonArray{QJsonObject{{u"feed"_s, feed}}}}};
-        node->message(handle, join, {},
-                      [this, meetingId, participantId, feed, handle](const QJsonObject &answer,
-                                                                     const QString &error) {
-                          Member *receiver = member(meetingId, participantId);
-                          if (!receiver || receiver->subscriptions.value(feed) != handle)
-                              return;
-                          const QString sdp
-                              = answer.value(u"jsep"_s).toObject().value(u"sdp"_s).toString();
-                          if (!error.isEmpty() || sdp.isEmpty()) {
-                              // The feed left meanwhile, most likely; its participant_left
-                              // tells the receiver.
-                              qCDebug(lcJanus) << participantId << "cannot receive" << feed
-                                               << ":" << error;
-                              closeSubscription(m_rooms[meetingId], meetingId, participantId,
-                                                feed, false);
-                              return;
-                          }
-                          deliver(meetingId, participantId, u"offer"_s,
-                                  {{u"feed"_s, feed}, {u"sdp"_s, sdp}});
-                      });
+        node->message(
+            handle, join, {},
+            [this, meetingId, participantId, feed, handle](const QJsonObject &answer,
+                                                           const QString &error) {
+                Member *receiver = member(meetingId, participantId);
+                if (!receiver || receiver->subscriptions.value(feed) != handle)
+                    return;
+                const QString sdp = answer.value(u"jsep"_s).toObject().value(u"sdp"_s).toString();
+                if (!error.isEmpty() || sdp.isEmpty()) {
+                    // The feed left meanwhile, most likely; its participant_left
+                    // tells the receiver.
+                    qCDebug(lcJanus) << participantId << "cannot receive" << feed << ":" << error;
+                    closeSubscription(m_rooms[meetingId], meetingId, participantId, feed, false);
+                    return;
+                }
+                deliver(meetingId, participantId, u"offer"_s, {{u"feed"_s, feed}, {u"sdp"_s, sdp}});
+            });
     });
 }
 
@@ -651,19 +645,18 @@ Status JanusMediaPlane::startCapture(const QString &meetingId, const QString &re
                               failed(error);
                               return;
                           }
-                          node->message(control,
-                                        {{u"request"_s, u"enable_recording"_s},
-                                         {u"room"_s, meetingId},
-                                         {u"secret"_s, secret},
-                                         {u"record"_s, true}},
-                                        {},
-                                        [failed, recordingId](const QJsonObject &,
-                                                              const QString &error) {
-                                            if (!error.isEmpty())
-                                                failed(error);
-                                            else
-                                                qCInfo(lcJanus) << "recording" << recordingId;
-                                        });
+                          node->message(
+                              control,
+                              {{u"request"_s, u"enable_recording"_s},
+                               {u"room"_s, meetingId},
+                               {u"secret"_s, secret},
+                               {u"record"_s, true}},
+                              {}, [failed, recordingId](const QJsonObject &, const QString &error) {
+                                  if (!error.isEmpty())
+                                      failed(error);
+                                  else
+                                      qCInfo(lcJanus) << "recording" << recordingId;
+                              });
                       });
     });
     return success();
@@ -690,30 +683,29 @@ void JanusMediaPlane::finishCapture(const QString &meetingId, std::function<void
         if (!error.isEmpty())
             qCWarning(lcJanus) << "stopping recording" << capture.recordingId << ":" << error;
         const qint64 stoppedAtMs = nowMs();
-        QTimer::singleShot(kCaptureSettleMs, m_context.get(),
-                           [this, meetingId, capture, then, stoppedAtMs] {
-            if (const auto room = m_rooms.find(meetingId);
-                room != m_rooms.end() && room->capture
-                && room->capture->recordingId == capture.recordingId)
-                room->capture.reset();
+        QTimer::singleShot(
+            kCaptureSettleMs, m_context.get(), [this, meetingId, capture, then, stoppedAtMs] {
+                if (const auto room = m_rooms.find(meetingId); room != m_rooms.end()
+                    && room->capture && room->capture->recordingId == capture.recordingId)
+                    room->capture.reset();
 
-            const QJsonArray files = capturedFiles(capture.directory);
-            if (files.isEmpty()) {
-                reportCaptureFailed(meetingId, capture.recordingId, u"capture_empty"_s,
-                                    u"Nobody sent audio or video while the recording ran."_s);
-            } else {
-                MediaEvent event;
-                event.kind = MediaEvent::Kind::CaptureFinished;
-                event.meetingId = meetingId;
-                event.recordingId = capture.recordingId;
-                event.payload = {{u"files"_s, files},
-                                 {u"duration_ms"_s, stoppedAtMs - capture.startedAtMs},
-                                 {u"started_at_ms"_s, capture.startedAtMs}};
-                report(event);
-            }
-            if (then)
-                then();
-        });
+                const QJsonArray files = capturedFiles(capture.directory);
+                if (files.isEmpty()) {
+                    reportCaptureFailed(meetingId, capture.recordingId, u"capture_empty"_s,
+                                        u"Nobody sent audio or video while the recording ran."_s);
+                } else {
+                    MediaEvent event;
+                    event.kind = MediaEvent::Kind::CaptureFinished;
+                    event.meetingId = meetingId;
+                    event.recordingId = capture.recordingId;
+                    event.payload = {{u"files"_s, files},
+                                     {u"duration_ms"_s, stoppedAtMs - capture.startedAtMs},
+                                     {u"started_at_ms"_s, capture.startedAtMs}};
+                    report(event);
+                }
+                if (then)
+                    then();
+            });
     };
     if (!room.ready) {
         collect(u"the room was never ready"_s);
@@ -724,9 +716,8 @@ void JanusMediaPlane::finishCapture(const QString &meetingId, std::function<void
                         {u"room"_s, meetingId},
                         {u"secret"_s, room.secret},
                         {u"record"_s, false}},
-                       {}, [collect](const QJsonObject &, const QString &error) {
-                           collect(error);
-                       });
+                       {},
+                       [collect](const QJsonObject &, const QString &error) { collect(error); });
 }
 
 QJsonArray JanusMediaPlane::capturedFiles(const QString &directory)
@@ -765,14 +756,14 @@ void JanusMediaPlane::onHandleEvent(JanusConnection *node, qint64 handle,
     if (who.feed.isEmpty() && (kind == u"webrtcup" || kind == u"hangup")) {
         publisherMediaChanged(who.meetingId, who.participantId, kind == u"webrtcup");
         MediaEvent event;
-        event.kind = kind == u"webrtcup" ? MediaEvent::Kind::Connected
-                                         : MediaEvent::Kind::Disconnected;
+        event.kind
+            = kind == u"webrtcup" ? MediaEvent::Kind::Connected : MediaEvent::Kind::Disconnected;
         event.meetingId = who.meetingId;
         event.participantId = who.participantId;
         report(event);
         if (kind == u"hangup")
-            qCInfo(lcJanus) << who.participantId << "hung up:"
-                            << message.value(u"reason"_s).toString();
+            qCInfo(lcJanus) << who.participantId
+                            << "hung up:" << message.value(u"reason"_s).toString();
         return;
     }
     if (kind == u"slowlink") {
@@ -785,16 +776,15 @@ void JanusMediaPlane::onHandleEvent(JanusConnection *node, qint64 handle,
     if (kind == u"event" && !who.feed.isEmpty()) {
         // A receiving handle whose feed stopped: the receiver closes that connection.
         const QJsonObject data = JanusConnection::pluginData(message);
-        if (data.value(u"left"_s).toString() == u"ok"
-            || data.contains(u"unpublished"_s)) {
+        if (data.value(u"left"_s).toString() == u"ok" || data.contains(u"unpublished"_s)) {
             closeSubscription(m_rooms[who.meetingId], who.meetingId, who.participantId, who.feed,
                               true);
         }
     }
 }
 
-void JanusMediaPlane::publisherMediaChanged(const QString &meetingId,
-                                            const QString &participantId, bool up)
+void JanusMediaPlane::publisherMediaChanged(const QString &meetingId, const QString &participantId,
+                                            bool up)
 {
     Member *publisher = member(meetingId, participantId);
     if (!publisher || publisher->mediaUp == up)

@@ -122,8 +122,8 @@ private:
     void forgetHandle(const JanusConnection *node, qint64 handle);
     void deliver(const QString &meetingId, const QString &participantId, const QString &type,
                  const QJsonObject &payload) const;
-    void refuse(const QString &meetingId, const QString &participantId,
-                const QString &requestId, const QString &message) const;
+    void refuse(const QString &meetingId, const QString &participantId, const QString &requestId,
+                const QString &message) const;
     void reportCaptureFailed(const QString &meetingId, const QString &recordingId,
                              const QString &code, const QString &message) const;
 

@@ -1,13 +1,13 @@
 #include "JanusProcess.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QElapsedTimer>
 
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -28,13 +28,13 @@ constexpr int kOutputLinesKept = 20;
 // What Debian's janus package ships besides the VideoRoom and the WebSocket transport: loading
 // them would open ports and threads nobody uses.
 const QStringList kUnusedPlugins{
-    u"libjanus_audiobridge.so"_s, u"libjanus_duktape.so"_s, u"libjanus_echotest.so"_s,
-    u"libjanus_lua.so"_s,         u"libjanus_nosip.so"_s,   u"libjanus_recordplay.so"_s,
+    u"libjanus_audiobridge.so"_s, u"libjanus_duktape.so"_s,   u"libjanus_echotest.so"_s,
+    u"libjanus_lua.so"_s,         u"libjanus_nosip.so"_s,     u"libjanus_recordplay.so"_s,
     u"libjanus_sip.so"_s,         u"libjanus_streaming.so"_s, u"libjanus_textroom.so"_s,
     u"libjanus_videocall.so"_s,   u"libjanus_voicemail.so"_s};
-const QStringList kEventHandlers{u"libjanus_gelfevh.so"_s, u"libjanus_mqttevh.so"_s,
+const QStringList kEventHandlers{u"libjanus_gelfevh.so"_s,    u"libjanus_mqttevh.so"_s,
                                  u"libjanus_nanomsgevh.so"_s, u"libjanus_rabbitmqevh.so"_s,
-                                 u"libjanus_sampleevh.so"_s, u"libjanus_wsevh.so"_s};
+                                 u"libjanus_sampleevh.so"_s,  u"libjanus_wsevh.so"_s};
 const QStringList kUnusedTransports{u"libjanus_http.so"_s, u"libjanus_mqtt.so"_s,
                                     u"libjanus_nanomsg.so"_s, u"libjanus_pfunix.so"_s,
                                     u"libjanus_rabbitmq.so"_s};
@@ -115,9 +115,9 @@ Result<JanusNode> JanusProcess::start(int timeoutMs)
 {
     const QString program = locate(m_config.program);
     if (program.isEmpty())
-        return Error{ErrorCode::Unavailable,
-                     u"Janus is not installed (no %1 found; apt install janus)"_s.arg(
-                         m_config.program)};
+        return Error{
+            ErrorCode::Unavailable,
+            u"Janus is not installed (no %1 found; apt install janus)"_s.arg(m_config.program)};
     m_config.program = program;
 
     m_port = freeLoopbackPort();
@@ -159,8 +159,8 @@ Status JanusProcess::writeConfiguration()
     QDir directory(m_config.directory);
     if (!directory.mkpath(u"."_s))
         return Error{ErrorCode::Internal, u"cannot create %1"_s.arg(m_config.directory)};
-    QFile::setPermissions(m_config.directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner
-                                                  | QFileDevice::ExeOwner);
+    QFile::setPermissions(m_config.directory,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
 
     QString nat = u"nat: {\n"_s;
     if (!m_config.iceEnforceList.isEmpty())
@@ -197,23 +197,23 @@ Status JanusProcess::writeConfiguration()
           "plugins: {\n\tdisable = %9\n}\n"
           "transports: {\n\tdisable = %10\n}\n"
           "loggers: {\n\tdisable = \"libjanus_jsonlog.so\"\n}\n"
-          "events: {\n\tbroadcast = false\n\tdisable = %11\n}\n"_s.arg(
-              quoted(m_config.directory), quoted(libraries + u"/plugins"_s),
-              quoted(libraries + u"/transports"_s), quoted(libraries + u"/events"_s),
-              quoted(libraries + u"/loggers"_s), quoted(m_node.apiSecret),
-              quoted(m_config.rtpPortRange), nat, quoted(kUnusedPlugins.join(u','))).arg(
-              quoted(kUnusedTransports.join(u',')), quoted(kEventHandlers.join(u',')));
-    const QString videoRoom = u"general: {\n\tstring_ids = true\n\tadmin_key = %1\n}\n"_s.arg(
-        quoted(m_node.adminKey));
-    const QString webSockets = u"general: {\n"
-                               "\tjson = \"plain\"\n"
-                               "\tws = true\n"
-                               "\tws_port = %1\n"
-                               "\tws_ip = \"127.0.0.1\"\n"
-                               "\twss = false\n"
-                               "}\n"
-                               "admin: {\n\tadmin_ws = false\n\tadmin_wss = false\n}\n"_s.arg(
-                                   m_port);
+          "events: {\n\tbroadcast = false\n\tdisable = %11\n}\n"_s
+              .arg(quoted(m_config.directory), quoted(libraries + u"/plugins"_s),
+                   quoted(libraries + u"/transports"_s), quoted(libraries + u"/events"_s),
+                   quoted(libraries + u"/loggers"_s), quoted(m_node.apiSecret),
+                   quoted(m_config.rtpPortRange), nat, quoted(kUnusedPlugins.join(u',')))
+              .arg(quoted(kUnusedTransports.join(u',')), quoted(kEventHandlers.join(u',')));
+    const QString videoRoom
+        = u"general: {\n\tstring_ids = true\n\tadmin_key = %1\n}\n"_s.arg(quoted(m_node.adminKey));
+    const QString webSockets
+        = u"general: {\n"
+          "\tjson = \"plain\"\n"
+          "\tws = true\n"
+          "\tws_port = %1\n"
+          "\tws_ip = \"127.0.0.1\"\n"
+          "\twss = false\n"
+          "}\n"
+          "admin: {\n\tadmin_ws = false\n\tadmin_wss = false\n}\n"_s.arg(m_port);
 
     for (const auto &[name, text] :
          {std::pair{u"janus.jcfg"_s, janus}, std::pair{u"janus.plugin.videoroom.jcfg"_s, videoRoom},
@@ -230,8 +230,8 @@ void JanusProcess::launch()
     m_process = std::make_unique<QProcess>();
     m_process->setProgram(m_config.program);
     const QString configuration = QDir(m_config.directory).filePath(u"janus.jcfg"_s);
-    m_process->setArguments({u"--config=%1"_s.arg(configuration),
-                             u"--configs-folder=%1"_s.arg(m_config.directory)});
+    m_process->setArguments(
+        {u"--config=%1"_s.arg(configuration), u"--configs-folder=%1"_s.arg(m_config.directory)});
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     // Janus must not outlive the server: the kernel ends it when the thread that forked it dies.
     // Its own process group keeps a terminal's Ctrl-C from reaching it before the server has
@@ -268,8 +268,8 @@ void JanusProcess::onFinished(int exitCode, QProcess::ExitStatus status)
     if (m_stopping)
         return;
     const char *how = status == QProcess::CrashExit ? "crash" : "exit";
-    qCWarning(lcJanusProcess) << "Janus stopped (" << how
-                              << exitCode << "); starting it again in" << kRestartMs << "ms";
+    qCWarning(lcJanusProcess) << "Janus stopped (" << how << exitCode << "); starting it again in"
+                              << kRestartMs << "ms";
     m_restart.start(kRestartMs);
 }
 

@@ -278,7 +278,8 @@ Status QuorumServer::start()
                                   *m_apps,
                                   *m_oauth,
                                   *m_fileUrls,
-                                  *m_recordings});
+                                  *m_recordings,
+                                  m_media->name()});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);

@@ -56,6 +56,7 @@ struct Services
     OAuthService &oauth;
     const crypto::SignedUrl &fileUrls; // the links of recording files
     RecordingService &recordings;
+    QString mediaAdapter; // what --media resolved to: "builtin", "janus", ...
 };
 
 } // namespace quorum

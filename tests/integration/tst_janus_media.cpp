@@ -48,8 +48,7 @@ QString configValue(const QString &path, const QString &key)
 JanusAddress janusOf(const QString &dataDir)
 {
     const QDir config(QDir(dataDir).filePath(u"janus"_s));
-    return {quint16(configValue(config.filePath(u"janus.transport.websockets.jcfg"_s),
-                                u"ws_port"_s)
+    return {quint16(configValue(config.filePath(u"janus.transport.websockets.jcfg"_s), u"ws_port"_s)
                         .toUInt()),
             configValue(config.filePath(u"janus.jcfg"_s), u"api_secret"_s),
             configValue(config.filePath(u"janus.plugin.videoroom.jcfg"_s), u"admin_key"_s)};
@@ -88,10 +87,9 @@ public:
     // Whether the VideoRoom has a room of that name; nullopt when Janus did not say.
     std::optional<bool> roomExists(const QString &room)
     {
-        const QJsonObject answer = call({{u"janus"_s, u"message"_s},
-                                         {u"body"_s,
-                                          QJsonObject{{u"request"_s, u"exists"_s},
-                                                      {u"room"_s, room}}}});
+        const QJsonObject answer
+            = call({{u"janus"_s, u"message"_s},
+                    {u"body"_s, QJsonObject{{u"request"_s, u"exists"_s}, {u"room"_s, room}}}});
         const QJsonObject data
             = answer.value(u"plugindata"_s).toObject().value(u"data"_s).toObject();
         if (!data.contains(u"exists"_s))
@@ -162,8 +160,8 @@ bool waitUntil(const std::function<bool()> &condition, int timeoutMs = 5000)
     return true;
 }
 
-const QStringList kJanusFlags{u"--media"_s, u"janus"_s, u"--janus-ice-interfaces"_s, u"lo"_s,
-                              u"--rate-limits"_s, u"off"_s};
+const QStringList kJanusFlags{u"--media"_s, u"janus"_s,         u"--janus-ice-interfaces"_s,
+                              u"lo"_s,      u"--rate-limits"_s, u"off"_s};
 
 } // namespace
 
@@ -285,8 +283,8 @@ private Q_SLOTS:
         QTest::qWait(500);
         QCOMPARE(api.post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status, 202);
 
-        const QJsonObject failed = RecordingChecks::waitForState(api, recordingId, {u"failed"_s, u"completed"_s},
-                                                15000);
+        const QJsonObject failed
+            = RecordingChecks::waitForState(api, recordingId, {u"failed"_s, u"completed"_s}, 15000);
         QCOMPARE(failed.value(u"state"_s).toString(), u"failed"_s);
         QCOMPARE(failed.value(u"error_code"_s).toString(), u"capture_empty"_s);
     }
@@ -298,8 +296,8 @@ private Q_SLOTS:
         QVERIFY(files.isValid());
         const QString secretPath = files.filePath(u"api.secret"_s);
         const QString keyPath = files.filePath(u"admin.key"_s);
-        for (const auto &[path, value] : {std::pair{secretPath, m_janus.apiSecret},
-                                          std::pair{keyPath, m_janus.adminKey}}) {
+        for (const auto &[path, value] :
+             {std::pair{secretPath, m_janus.apiSecret}, std::pair{keyPath, m_janus.adminKey}}) {
             QFile file(path);
             QVERIFY(file.open(QIODevice::WriteOnly));
             QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
@@ -308,12 +306,12 @@ private Q_SLOTS:
         const QString nodesPath = files.filePath(u"nodes.json"_s);
         QFile nodes(nodesPath);
         QVERIFY(nodes.open(QIODevice::WriteOnly));
-        nodes.write(QJsonDocument(QJsonArray{QJsonObject{
-                                      {u"name"_s, u"janus-a"_s},
-                                      {u"region"_s, u"local"_s},
-                                      {u"url"_s, u"ws://127.0.0.1:%1"_s.arg(m_janus.port)},
-                                      {u"api_secret_file"_s, u"api.secret"_s},
-                                      {u"admin_key_file"_s, u"admin.key"_s}}})
+        nodes.write(QJsonDocument(
+                        QJsonArray{QJsonObject{{u"name"_s, u"janus-a"_s},
+                                               {u"region"_s, u"local"_s},
+                                               {u"url"_s, u"ws://127.0.0.1:%1"_s.arg(m_janus.port)},
+                                               {u"api_secret_file"_s, u"api.secret"_s},
+                                               {u"admin_key_file"_s, u"admin.key"_s}}})
                         .toJson());
         nodes.close();
 
@@ -344,8 +342,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("nodes");
         QTest::addColumn<QStringList>("flags");
         QTest::addColumn<QString>("message");
-        QTest::newRow("missing file") << QString() << QStringList{u"--janus-nodes"_s, u"@"_s}
-                                      << u"cannot read"_s;
+        QTest::newRow("missing file")
+            << QString() << QStringList{u"--janus-nodes"_s, u"@"_s} << u"cannot read"_s;
         QTest::newRow("not an array") << u"{}"_s << QStringList() << u"JSON array"_s;
         QTest::newRow("no region") << u"[{\"name\":\"a\",\"url\":\"ws://127.0.0.1:1\"}]"_s
                                    << QStringList() << u"`region` is required"_s;

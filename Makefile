@@ -87,6 +87,7 @@ bench: deps-test build
 	tests/bench/run_oauth.sh $(BUILD_DIR)/bin/quorumd
 	tests/bench/run_downloads.sh $(BUILD_DIR)/bin/quorumd
 	tests/bench/run_processing.sh $(BUILD_DIR)/bin/processing_bench
+	tests/bench/run_media.sh $(BUILD_DIR)/bin/quorumd
 
 ## bench-postgres: the API benchmarks on PostgreSQL beside SQLite, and two nodes' freshness
 bench-postgres: deps-test build

@@ -261,7 +261,8 @@
     state.screen.addEventListener('ended', stopShare);
     await replaceOutgoing('video', state.screen);
     $('share-button').setAttribute('aria-pressed', 'true');
-    $('share-button').querySelector('span').textContent = 'Stop sharing';
+    $('share-button').setAttribute('aria-label', 'Stop sharing');
+    $('share-button').querySelector('span').textContent = 'Stop';
     attachSelfVideo();
     applyLocalState();
     send({ type: 'media_state', video_muted: false });
@@ -274,7 +275,8 @@
     state.screen = null;
     replaceOutgoing('video', localTrack('video'));
     $('share-button').setAttribute('aria-pressed', 'false');
-    $('share-button').querySelector('span').textContent = 'Share screen';
+    $('share-button').setAttribute('aria-label', 'Share screen');
+    $('share-button').querySelector('span').textContent = 'Share';
     attachSelfVideo();
     applyLocalState();
     send({ type: 'media_state', video_muted: state.videoMuted || !localTrack('video') });
@@ -319,7 +321,10 @@
         $('grid').prepend(tile);
       else
         $('grid').append(tile);
-      if (!self)
+      const peer = !self && (state.mesh.get(participant.id) || state.feeds.get(participant.id));
+      if (peer?.received)
+        video.srcObject = peer.received;
+      else if (!self)
         tile.classList.add('connecting');
     }
     const label = self ? `${participant.display_name} (you)` : participant.display_name;
@@ -366,9 +371,10 @@
   // One RTCPeerConnection and what the page needs to know about it. Signalling for it runs
   // one step at a time, in arrival order: an offer's candidates wait for the offer.
   class Peer {
-    constructor(key, { polite, route }) {
+    constructor(key, { polite, route, sends = true }) {
       this.key = key; // participant id (mesh, sfu feeds) or 'publisher'
       this.polite = polite;
+      this.sends = sends; // false for an SFU feed: it only receives
       this.route = route; // the fields that address this connection's frames
       this.pc = new RTCPeerConnection({ iceServers: state.iceServers });
       this.senders = []; // {kind, sender}
@@ -384,6 +390,7 @@
         const stream = streams[0] || this.stream;
         if (!streams[0])
           this.stream.addTrack(track);
+        this.received = stream;
         this.onStream?.(stream);
       });
       this.pc.addEventListener('negotiationneeded', () => this.step(() => this.offer()));
@@ -400,11 +407,14 @@
       return this.queue;
     }
 
-    // Our own tracks, or a receive-only slot for a kind we cannot send, so that the offer
-    // always asks for the other side's audio and video.
+    // Our own tracks. In a mesh, a kind we cannot send still gets a receive-only slot, so
+    // that the offer always asks for the other side's audio and video; a publisher to the
+    // SFU offers only what it sends.
     addLocal(direction) {
       for (const kind of ['audio', 'video']) {
         const track = kind === 'video' ? outgoingVideo() : localTrack('audio');
+        if (!track && direction === 'sendonly')
+          continue;
         const transceiver = this.pc.addTransceiver(track || kind, {
           direction: track ? direction : 'recvonly',
           streams: state.local ? [state.local] : [],
@@ -415,6 +425,8 @@
 
     // After an offer arrived: our tracks go into the slots it made, kind by kind.
     fillFromOffer() {
+      if (!this.sends)
+        return;
       for (const transceiver of this.pc.getTransceivers()) {
         const kind = transceiver.receiver.track.kind;
         if (this.senders.some((s) => s.sender === transceiver.sender))
@@ -494,8 +506,8 @@
 
   // SFU: our one publishing connection.
   function startPublishing() {
-    if (state.publisher)
-      return;
+    if (state.publisher || !state.local?.getTracks().length)
+      return; // nothing to send: the others are still received
     state.publisher = new Peer('publisher', { polite: false, route: { to: 'sfu' } });
     state.publisher.addLocal('sendonly');
   }
@@ -504,7 +516,7 @@
     let peer = state.feeds.get(id);
     if (peer)
       return peer;
-    peer = new Peer(id, { polite: true, route: { to: 'sfu', feed: id } });
+    peer = new Peer(id, { polite: true, route: { to: 'sfu', feed: id }, sends: false });
     peer.onStream = (stream) => showRemoteStream(id, stream);
     state.feeds.set(id, peer);
     return peer;
@@ -545,7 +557,9 @@
         peer.step(() => peer.description(frame.type, frame.sdp));
       return;
     }
-    if (!from || from === 'sfu' || !state.participants.has(from))
+    // The relay passes on only what present participants send, even one whose arrival has
+    // not reached this page yet: its tile picks the stream up when it comes.
+    if (!from || from === 'sfu' || from === state.me?.id)
       return;
     const peer = meshPeer(from, { offer: false });
     if (frame.type === 'candidate')
@@ -780,6 +794,8 @@
     }
     state.audioMuted = Boolean(frame.audio_muted) || state.audioMuted;
     if (frame.state === 'waiting') {
+      $('waiting-text').textContent = `You will join as ${state.lastName} as soon as the host `
+                                      + 'lets you in. Keep this page open.';
       show('waiting');
       $('waiting-title').focus();
       return;
@@ -792,8 +808,25 @@
       notice('You joined muted. Unmute when you want to speak.', 'info');
   }
 
+  // The time since this person entered the call, as in any call app.
+  function startClock() {
+    clearInterval(state.clock);
+    const started = Date.now();
+    const tick = () => {
+      const seconds = Math.floor((Date.now() - started) / 1000);
+      const hours = Math.floor(seconds / 3600);
+      const mm = String(Math.floor(seconds / 60) % 60);
+      const ss = String(seconds % 60).padStart(2, '0');
+      $('call-clock').textContent = hours ? `${hours}:${mm.padStart(2, '0')}:${ss}`
+                                          : `${mm}:${ss}`;
+    };
+    tick();
+    state.clock = setInterval(tick, 1000);
+  }
+
   function showCall() {
     show('call');
+    startClock();
     document.title = 'In the meeting · Quorum';
     const self = state.participants.get(state.me.id)
       || { id: state.me.id, display_name: state.lastName, state: 'present' };
@@ -842,6 +875,7 @@
 
   function endCall() {
     state.closing = true;
+    clearInterval(state.clock);
     for (const peer of peers())
       peer.close();
     state.mesh.clear();

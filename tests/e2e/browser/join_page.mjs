@@ -239,6 +239,9 @@ async function main() {
                    `the form has a field labelled ${label}`);
         await fillEntry(ann, 'Ann Lee', '');
         await shoot(ann, 'join-form.png');
+        await ann.setViewportSize({ width: 390, height: 844 });
+        await shoot(ann, 'join-form-phone.png');
+        await ann.setViewportSize(desktop);
 
         await fillEntry(ann, 'Ann Lee', '0000');
         await ann.getByRole('button', { name: 'Join meeting' }).click();

@@ -21,9 +21,11 @@ enum class ErrorCode {
     InvalidCursor, // 400 a tampered or foreign pagination cursor
     InvalidParameter, // 400 a query parameter out of range
     Unauthorized, // 401 missing or invalid bearer token
+    SignInRequired, // 401 a browser page's request without a signed-in session
     InsufficientScope, // 403 the token lacks the route's scope
     Forbidden, // 403 the caller may not do this
     FirstPartyOnly, // 403 third-party apps may not use this route
+    CsrfFailed, // 403 a browser page's request without its session's CSRF token
     WrongPasscode, // 403
     RemovedFromMeeting, // 403
     InvalidSignature, // 403 a signed file URL that does not verify

@@ -218,7 +218,13 @@ ApiResponse issueJoinToken(ApiRequest &request, Services &services)
     else
         join.clientKey = QStringLiteral("usr:") + request.credential->userId;
     join.clientAddress = request.clientAddress;
-    const JoinTokenOutcome outcome = services.joinTokens.issue(join);
+    return MeetingHandlers::joinTokenAnswer(services.joinTokens.issue(join));
+}
+
+} // namespace
+
+ApiResponse MeetingHandlers::joinTokenAnswer(const JoinTokenOutcome &outcome)
+{
     if (!outcome.token) {
         ApiResponse response = fromError(outcome.error);
         response.delayMs = outcome.delayMs;
@@ -235,8 +241,6 @@ ApiResponse issueJoinToken(ApiRequest &request, Services &services)
             + ",\"expires_in\":" + QByteArray::number(token.expiresIn)
             + ",\"participant_role\":" + jsonString(token.participantRole) + '}');
 }
-
-} // namespace
 
 void MeetingHandlers::registerRoutes(Router &router, Services &services)
 {

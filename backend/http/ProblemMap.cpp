@@ -31,12 +31,16 @@ ProblemInfo info(ErrorCode code)
         return {400, u"invalid_parameter", u"A query parameter is invalid"};
     case ErrorCode::Unauthorized:
         return {401, u"unauthorized", u"A valid bearer token is required"};
+    case ErrorCode::SignInRequired:
+        return {401, u"sign_in_required", u"Sign in first"};
     case ErrorCode::InsufficientScope:
         return {403, u"insufficient_scope", u"The token lacks the scope this needs"};
     case ErrorCode::Forbidden:
         return {403, u"forbidden", u"You may not do this"};
     case ErrorCode::FirstPartyOnly:
         return {403, u"first_party_only", u"Only first-party credentials may do this"};
+    case ErrorCode::CsrfFailed:
+        return {403, u"csrf_failed", u"The page's CSRF token is missing or wrong"};
     case ErrorCode::WrongPasscode:
         return {403, u"wrong_passcode", u"The passcode is wrong or missing"};
     case ErrorCode::RemovedFromMeeting:

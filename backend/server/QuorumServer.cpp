@@ -29,6 +29,7 @@
 #include "http/AppHandlers.h"
 #include "http/CursorCodec.h"
 #include "http/HttpFront.h"
+#include "http/JoinPageHandlers.h"
 #include "http/MeetingHandlers.h"
 #include "http/Metrics.h"
 #include "http/OAuthHandlers.h"
@@ -289,6 +290,7 @@ Status QuorumServer::start()
     RecordingHandlers::registerRoutes(router, *m_services);
     WebhookHandlers::registerRoutes(router, *m_services);
     PageHandlers::registerRoutes(router, *m_services);
+    JoinPageHandlers::registerRoutes(router, *m_services);
     UserHandlers::registerRoutes(router, *m_services);
     AdminHandlers::registerRoutes(router, *m_services);
     AppHandlers::registerRoutes(router, *m_services);

@@ -284,6 +284,8 @@ QJsonObject LiveRoom::entryAnswer(const QString &type, const QString &requestId,
                        {u"audio_muted"_s, p.audioMuted},
                        {u"video_muted"_s, p.videoMuted},
                        {u"ice_servers"_s, iceServers},
+                       // How the client negotiates: with the SFU, or with each other participant.
+                       {u"media"_s, context().media.negotiatesMedia() ? u"sfu"_s : u"mesh"_s},
                        {u"resume_grace_seconds"_s, context().settings.resumeGraceSeconds}};
     if (!requestId.isEmpty())
         answer.insert(u"id"_s, requestId);

@@ -6,14 +6,15 @@
 server_pid=""
 
 # start_quorumd DIR [FLAG...]: starts quorumd with its data in DIR/data and sets `server_pid`
-# and `port` once it accepts connections; exits with quorumd's stderr if it never does.
+# and `port` once it accepts connections; exits with quorumd's stderr if it never does. The
+# media plane is `builtin` unless the sourcing script sets START_MEDIA.
 start_quorumd() {
     local dir="$1"
     shift
     mkdir -p "$dir/data"
     # Created here, not by the background redirection, so the first read below cannot race it.
     : >"$dir/stdout"
-    "$quorumd" --data-dir "$dir/data" --listen 127.0.0.1:0 --media builtin "$@" \
+    "$quorumd" --data-dir "$dir/data" --listen 127.0.0.1:0 --media "${START_MEDIA:-builtin}" "$@" \
         >"$dir/stdout" 2>"$dir/stderr" &
     server_pid=$!
 

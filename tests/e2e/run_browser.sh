@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
-# Runs the real-browser test of signing in and OAuth consent against a quorumd of its own.
-# Usage: tests/e2e/run_browser.sh QUORUMD_BINARY SCREENSHOT_DIR
+# Runs a real-browser test against a quorumd of its own.
+# Usage: tests/e2e/run_browser.sh QUORUMD_BINARY SCREENSHOT_DIR [SCRIPT]
 #
 # Starts quorumd on 127.0.0.1 port 0 in a temporary data directory, gives the bootstrap admin a
-# known password, then runs browser/oauth_consent.mjs, which opens the app's redirect listener
-# on a loopback port, registers and installs the app with the same quorumd binary and drives
-# headless chromium through /signin and the consent page. Exits with the script's status, or
-# 77 (CTest's skip code) when node, chromium or playwright-core (installer/browser-tools.sh)
-# is missing.
+# known password, then runs SCRIPT from browser/ (default oauth_consent.mjs, which opens the
+# app's redirect listener on a loopback port, registers and installs the app with the same
+# quorumd binary and drives headless chromium through /signin and the consent page;
+# join_page.mjs drives two browsers through the join page and a call). The media plane is
+# QUORUM_E2E_MEDIA (builtin or janus; default builtin). Exits with the script's status, or 77
+# (CTest's skip code) when node, chromium or playwright-core (installer/browser-tools.sh) is
+# missing.
 set -euo pipefail
 
 quorumd="${1:-}"
 screenshots="${2:-}"
+script="${3:-oauth_consent.mjs}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ -z "$quorumd" ] || [ -z "$screenshots" ]; then
-    echo "usage: $0 QUORUMD_BINARY SCREENSHOT_DIR" >&2
+    echo "usage: $0 QUORUMD_BINARY SCREENSHOT_DIR [SCRIPT]" >&2
     exit 2
 fi
+case "${QUORUM_E2E_MEDIA:-builtin}" in
+builtin | janus) ;;
+*)
+    echo "run_browser: QUORUM_E2E_MEDIA must be builtin or janus" >&2
+    exit 2
+    ;;
+esac
+START_MEDIA="${QUORUM_E2E_MEDIA:-builtin}"
 if [ ! -x "$quorumd" ]; then
     echo "run_browser: $quorumd is not an executable" >&2
     exit 2
@@ -68,7 +79,8 @@ export HOME="$work/home"
 mkdir -p "$HOME"
 
 status=0
-node "$here/browser/oauth_consent.mjs" || status=$?
+export QUORUM_E2E_MEDIA="$START_MEDIA"
+node "$here/browser/$script" || status=$?
 
 if [ "$status" -ne 0 ]; then
     echo "run_browser: the browser test failed with status $status; quorumd's stderr:" >&2

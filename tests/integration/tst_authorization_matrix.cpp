@@ -340,6 +340,8 @@ private:
                     || pattern.endsWith(u":end")
                 ? objects.live
                 : objects.meeting;
+        else if (pattern.startsWith(u"/j/"))
+            id = objects.meeting;
         else if (pattern.startsWith(u"/v1/webhooks/"))
             id = objects.webhook;
         else if (pattern.startsWith(u"/v1/tokens/"))
@@ -911,6 +913,13 @@ void tst_AuthorizationMatrix::buildTable()
     open("POST", u"/signout"_s, u"posts an empty sign-out form"_s, ok(303));
     open("GET", u"/set-password"_s, u"opens the set-password page without a link"_s, ok(404));
     open("POST", u"/set-password"_s, u"posts an empty set-password form"_s, ok(404));
+    // The join page is for anyone with the link; its token exchange takes a browser session,
+    // which no bearer token stands in for.
+    open("GET", u"/j/{id}"_s, u"opens the join page"_s, ok(200));
+    open("GET", u"/assets/join.js"_s, u"loads the join page's script"_s, ok(200));
+    open("GET", u"/assets/join.css"_s, u"loads the join page's style sheet"_s, ok(200));
+    open("POST", u"/j/{id}/token"_s, u"asks the join page for a token without signing in"_s,
+         {401, u"sign_in_required"_s, {}});
 }
 
 QTEST_GUILESS_MAIN(tst_AuthorizationMatrix)

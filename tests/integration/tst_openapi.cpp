@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QUrl>
@@ -624,6 +625,86 @@ private Q_SLOTS:
         QCOMPARE(admin.get(u"/v1/recordings/"_s + id).status, 404);
     }
 
+    // The join page, its files, and the exchange of a signed-in session for a host's token.
+    void joinPageAnswers()
+    {
+        m_server->createUser(u"hana"_s, u"default"_s);
+        ApiClient hana(m_server->baseUrl(), m_server->token(u"hana"_s));
+        const QString meeting
+            = hana.post(u"/v1/meetings"_s, newMeeting(u"Hana's"_s)).json().value(u"id").toString();
+        QVERIFY(!meeting.isEmpty());
+        const QString page = u"/j/"_s + meeting;
+        const QString exchange = page + u"/token"_s;
+        const QList<QPair<QByteArray, QByteArray>> json{{"Content-Type", "application/json"}};
+
+        ApiClient anonymous(m_server->baseUrl());
+        const ApiReply guestPage = anonymous.get(page);
+        QCOMPARE(guestPage.status, 200);
+        QVERIFY(guestPage.body.contains("data-as=\"guest\""));
+        QVERIFY(!guestPage.body.contains("data-csrf-token"));
+        QVERIFY(guestPage.header("Content-Security-Policy").contains("script-src 'self'"));
+        QCOMPARE(anonymous.get(u"/assets/join.js"_s).status, 200);
+        QCOMPARE(anonymous.get(u"/assets/join.css"_s).status, 200);
+        const ApiReply noSession = anonymous.send("POST", exchange, "{}", json);
+        QCOMPARE(noSession.status, 401);
+        QCOMPARE(noSession.code(), u"sign_in_required"_s);
+
+        OAuthFlow browser(m_server->baseUrl());
+        qunsetenv("QUORUM_RESPONSE_LOG"); // the sign-in pages are checked elsewhere
+        const QByteArray cookie = browser.signIn(u"default"_s, u"hana"_s);
+        qputenv("QUORUM_RESPONSE_LOG", QFile::encodeName(m_logPath));
+        QVERIFY(!cookie.isEmpty());
+        const ApiReply hostPage = anonymous.get(page + u"?as=host"_s, {{"Cookie", cookie}});
+        QCOMPARE(hostPage.status, 200);
+        const QRegularExpression csrfAttribute(u"data-csrf-token=\"([^\"]+)\""_s);
+        const QString csrf = csrfAttribute.match(QString::fromUtf8(hostPage.body)).captured(1);
+        QVERIFY(!csrf.isEmpty());
+
+        auto post = [&](const QJsonObject &body) {
+            return anonymous.send("POST", exchange, QJsonDocument(body).toJson(),
+                                  json + QList<QPair<QByteArray, QByteArray>>{{"Cookie", cookie}});
+        };
+        const ApiReply noToken = post({});
+        QCOMPARE(noToken.status, 403);
+        QCOMPARE(noToken.code(), u"csrf_failed"_s);
+        QCOMPARE(noToken.errorFields(), QStringList{u"csrf_token"_s});
+        QCOMPARE(post({{u"csrf_token"_s, u"forged"_s}}).code(), u"csrf_failed"_s);
+        const ApiReply unknown = post({{u"csrf_token"_s, csrf}, {u"guest"_s, true}});
+        QCOMPARE(unknown.status, 400);
+        QCOMPARE(unknown.code(), u"unknown_field"_s);
+        const ApiReply granted = post({{u"csrf_token"_s, csrf}});
+        QCOMPARE(granted.status, 200);
+        QCOMPARE(granted.json().value(u"participant_role"_s).toString(), u"host"_s);
+        QCOMPARE(granted.header("Cache-Control"), QByteArray("no-store"));
+
+        // Another user of the workspace gets what their own bearer token would: the attendee
+        // role, and the passcode that only those who may change the meeting are excused from.
+        OAuthFlow member(m_server->baseUrl());
+        qunsetenv("QUORUM_RESPONSE_LOG");
+        const QByteArray bobCookie = member.signIn(u"default"_s, u"bob"_s);
+        qputenv("QUORUM_RESPONSE_LOG", QFile::encodeName(m_logPath));
+        const QString bobCsrf
+            = csrfAttribute
+                  .match(QString::fromUtf8(
+                      anonymous.get(page + u"?as=host"_s, {{"Cookie", bobCookie}}).body))
+                  .captured(1);
+        QVERIFY(!bobCsrf.isEmpty() && bobCsrf != csrf);
+        auto bobPost = [&](const QJsonObject &body) {
+            return anonymous.send(
+                "POST", exchange, QJsonDocument(body).toJson(),
+                json + QList<QPair<QByteArray, QByteArray>>{{"Cookie", bobCookie}});
+        };
+        const ApiReply withoutPasscode = bobPost({{u"csrf_token"_s, bobCsrf}});
+        QCOMPARE(withoutPasscode.status, 403);
+        QCOMPARE(withoutPasscode.code(), u"wrong_passcode"_s);
+        // Each session has its own CSRF token: Hana's does not pass with Bob's cookie.
+        QCOMPARE(bobPost({{u"csrf_token"_s, csrf}}).code(), u"csrf_failed"_s);
+        const ApiReply attendee
+            = bobPost({{u"csrf_token"_s, bobCsrf}, {u"passcode"_s, u"ab12*"_s}});
+        QCOMPARE(attendee.status, 200);
+        QCOMPARE(attendee.json().value(u"participant_role"_s).toString(), u"attendee"_s);
+    }
+
     void systemRoutesAnswer_data()
     {
         QTest::addColumn<QString>("path");
@@ -635,7 +716,8 @@ private Q_SLOTS:
         QTest::newRow("the key set") << u"/.well-known/jwks.json"_s << 200;
         QTest::newRow("the signalling endpoint without an upgrade") << u"/v1/signal"_s << 426;
         QTest::newRow("an unknown path") << u"/v1/nothing-here"_s << 404;
-        QTest::newRow("a planned path") << u"/j/mtg_0000000000000000000000"_s << 404;
+        QTest::newRow("the join page, whatever the meeting")
+            << u"/j/mtg_0000000000000000000000"_s << 200;
     }
 
     void systemRoutesAnswer()
@@ -1108,7 +1190,19 @@ private Q_SLOTS:
 
         CheckerRun check;
         if (mode == u"routes") {
-            check = runChecker({mode, sourcePath(u"resources/openapi.yaml"_s), u"-"_s}, input);
+            // Every operation is built now: a copy of the spec marks the join page planned.
+            QTemporaryDir dir;
+            QFile source(sourcePath(u"resources/openapi.yaml"_s));
+            QVERIFY(source.open(QIODevice::ReadOnly));
+            QByteArray text = source.readAll();
+            const QByteArray operation = "      operationId: joinPage\n";
+            QVERIFY(text.contains(operation));
+            text.replace(operation, operation + "      x-quorum-status: planned\n");
+            QFile spec(dir.filePath(u"openapi.yaml"_s));
+            QVERIFY(spec.open(QIODevice::WriteOnly));
+            spec.write(text);
+            spec.close();
+            check = runChecker({mode, spec.fileName(), u"-"_s}, input);
         } else {
             QTemporaryDir dir;
             QFile log(dir.filePath(u"log.jsonl"_s));

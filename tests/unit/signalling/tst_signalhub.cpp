@@ -291,6 +291,8 @@ void TestSignalHub::theHostsArrivalMakesTheMeetingLive()
     QCOMPARE(joined.value(u"role"_s).toString(), u"host"_s);
     QVERIFY(!joined.value(u"resume_token"_s).toString().isEmpty());
     QCOMPARE(joined.value(u"participants"_s).toArray().size(), 1);
+    // The builtin plane relays between participants: the client negotiates with each of them.
+    QCOMPARE(joined.value(u"media"_s).toString(), u"mesh"_s);
     QCOMPARE(meetingState(meetingId), u"LIVE"_s);
     QCOMPARE(eventTypes(meetingId), (QStringList{u"meeting.started"_s, u"participant.joined"_s}));
     QTRY_COMPARE_WITH_TIMEOUT(m_hub->summary(meetingId).participantCount, 1, kTimeoutMs);
@@ -628,6 +630,7 @@ void TestSignalHub::theMediaPlanesOffersReachTheParticipant()
     QCOMPARE(offer.value(u"sdp"_s).toString(), u"v=0 from the plane"_s);
     // The answer comes first: the offer is for the participant it names.
     QCOMPARE(m_port->frames(guest.id).constFirst().value(u"type"_s).toString(), u"joined"_s);
+    QCOMPARE(m_port->last(guest.id, u"joined"_s).value(u"media"_s).toString(), u"sfu"_s);
     m_hub.reset(); // before the plane goes
 }
 

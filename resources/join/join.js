@@ -1119,6 +1119,8 @@
     get media() { return state.media; },
     get participantId() { return state.me?.id || null; },
     get audioMuted() { return state.audioMuted; },
+    // The camera's and microphone's tracks, as the page holds them.
+    localTracks() { return state.local ? state.local.getTracks() : []; },
     async inbound() {
       const result = {};
       const sources = state.media === 'sfu' ? state.feeds : state.mesh;

@@ -13,6 +13,13 @@
 // the host lets them in from the page; their media flows. POST /j/{id}/token is refused
 // without its CSRF token and without a session.
 //
+// With QUORUM_E2E_MEDIA=janus (the SFU) it also checks, in meeting A, that the host's mute
+// stops Ben's audio in the SFU even with his microphone switched back on behind the page's
+// back, that accepting the unmute lets it through again, that a recording's signed
+// recording.completed reaches a loopback subscriber with an MP4 (h264 + aac) and an M4A (aac)
+// lasting the recorded span within 1 s, downloaded through their signed links, and that Janus
+// has no room of the meeting once it ended.
+//
 // The media plane is QUORUM_E2E_MEDIA (builtin: the mesh; janus: the SFU); the page's
 // window.quorumCall.inbound() reports per remote participant in both. Screenshots go to
 // QUORUM_SCREENSHOTS. Every wait has a timeout; the whole run ends within 180 s.
@@ -22,6 +29,10 @@
 // QUORUM_E2E_MEDIA.
 
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -205,6 +216,169 @@ async function expectMediaFrom(page, otherId, who) {
         + `bytes, video ${first.video.framesDecoded} -> ${later.video.framesDecoded} frames`);
 }
 
+// ---- with Janus: the SFU, the recording, the room ----
+
+// A webhook subscriber on loopback: every delivery's headers and raw body.
+function startReceiver() {
+    const deliveries = [];
+    const server = createServer((request, response) => {
+        const chunks = [];
+        request.on('data', (chunk) => chunks.push(chunk));
+        request.on('end', () => {
+            deliveries.push({ headers: request.headers,
+                              body: Buffer.concat(chunks).toString('utf8') });
+            response.writeHead(204);
+            response.end();
+        });
+    });
+    return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+        server, deliveries, url: `http://127.0.0.1:${server.address().port}/quorum-events` })));
+}
+
+// X-Quorum-Signature: t=<t>,v1=HMAC-SHA256(secret, "v1:" + t + ":" + body), checked here with
+// Node's own crypto.
+function signedBy(delivery, secret) {
+    const fields = Object.fromEntries((delivery.headers['x-quorum-signature'] || '')
+        .split(',').map((field) => field.split('=')));
+    const expected = createHmac('sha256', secret).update(`v1:${fields.t}:${delivery.body}`)
+        .digest('hex');
+    return fields.v1 === expected;
+}
+
+function ffprobe(file) {
+    const out = execFileSync('ffprobe', ['-v', 'error', '-show_entries',
+                                         'format=duration:stream=codec_name', '-of', 'json', file],
+                             { encoding: 'utf8', timeout: STEP_TIMEOUT_MS });
+    const json = JSON.parse(out);
+    return { duration: Number(json.format.duration),
+             codecs: json.streams.map((stream) => stream.codec_name).sort() };
+}
+
+// Asks the Janus quorumd runs (its API address and secret are in the configuration quorumd
+// wrote into its data dir) whether the VideoRoom has a room of that name.
+async function janusRoomExists(room) {
+    const directory = join(dataDir, 'janus');
+    const setting = (file, key) => readFileSync(join(directory, file), 'utf8')
+        .match(new RegExp(`^\\s*${key}\\s*=\\s*"?([^"\\n]*)"?`, 'm'))?.[1];
+    const port = setting('janus.transport.websockets.jcfg', 'ws_port');
+    const secret = setting('janus.jcfg', 'api_secret');
+    const socket = new WebSocket(`ws://127.0.0.1:${port}`, 'janus-protocol');
+    const answers = new Map();
+    socket.addEventListener('message', (event) => {
+        const answer = JSON.parse(event.data);
+        if (answer.janus !== 'ack')
+            answers.set(answer.transaction, answer);
+    });
+    await until(() => socket.readyState === WebSocket.OPEN, "Janus's API socket", 5000);
+    let transactions = 0;
+    const call = async (request) => {
+        const transaction = String(++transactions);
+        socket.send(JSON.stringify({ ...request, transaction, apisecret: secret }));
+        return until(() => answers.get(transaction), `Janus's answer to ${request.janus}`, 5000);
+    };
+    try {
+        const session = (await call({ janus: 'create' })).data.id;
+        const handle = (await call({ janus: 'attach', session_id: session,
+                                     plugin: 'janus.plugin.videoroom' })).data.id;
+        const answer = await call({ janus: 'message', session_id: session, handle_id: handle,
+                                    body: { request: 'exists', room } });
+        return answer.plugindata.data.exists;
+    } finally {
+        socket.close();
+    }
+}
+
+// The SFU drops a muted participant's audio whatever the browser sends: the test switches
+// the microphone back on behind the page's back, and the other side still gets none of it.
+async function expectServerSideMute(listener, mutedPage, mutedId) {
+    const microphone = (enabled) => mutedPage.evaluate((on) => window.quorumCall.localTracks()
+        .filter((track) => track.kind === 'audio').forEach((track) => { track.enabled = on; }),
+    enabled);
+    await microphone(true);
+    await sleep(1000); // packets sent before the mute have arrived by now
+    const before = (await listener.evaluate(() => window.quorumCall.inbound()))[mutedId];
+    await sleep(2500);
+    const after = (await listener.evaluate(() => window.quorumCall.inbound()))[mutedId];
+    await microphone(false);
+    expect(after.audio.bytesReceived === before.audio.bytesReceived,
+           `muted audio still arrived: ${before.audio.bytesReceived} -> `
+           + `${after.audio.bytesReceived} bytes`);
+    expect(after.video.framesDecoded > before.video.framesDecoded,
+           'the muted participant\'s video goes on');
+    log(`server-side mute: no audio arrived for 2.5 s with the microphone on (stayed at `
+        + `${after.audio.bytesReceived} bytes); video went on (${before.video.framesDecoded} -> `
+        + `${after.video.framesDecoded} frames)`);
+}
+
+// After the unmute the SFU lets the audio through again.
+async function expectAudioFlowing(listener, speakerId, who) {
+    const first = (await listener.evaluate(() => window.quorumCall.inbound()))[speakerId];
+    await until(async () => (await listener.evaluate(() => window.quorumCall.inbound()))[speakerId]
+        .audio.bytesReceived > first.audio.bytesReceived + 1000, `audio from ${who} again`);
+}
+
+// A recording of a few seconds: recording.completed reaches a subscriber on loopback, signed;
+// its MP4 and M4A download through their signed links and ffprobe reads the right codecs and
+// a duration within 1 s of the recorded span.
+async function expectRecording(meetingId, pages) {
+    const receiver = await startReceiver();
+    try {
+        const subscribed = await api('POST', '/v1/webhooks', {
+            url: receiver.url,
+            events: ['recording.started', 'recording.stopped', 'recording.completed',
+                     'recording.failed'] });
+        expectStatus(subscribed, 201, 'subscribe to recording events');
+        const secret = subscribed.body.secret;
+
+        const started = await api('POST', `/v1/meetings/${meetingId}/recordings:start`, {});
+        expectStatus(started, 202, 'recordings:start');
+        const startedAt = Date.now();
+        for (const page of pages)
+            await page.locator('#recording-badge').waitFor({ state: 'visible' });
+        await sleep(6000);
+        expectStatus(await api('POST', `/v1/meetings/${meetingId}/recordings:stop`, {}), 202,
+                     'recordings:stop');
+        const span = (Date.now() - startedAt) / 1000;
+        for (const page of pages)
+            await page.locator('#recording-badge').waitFor({ state: 'hidden' });
+
+        const event = (type) => receiver.deliveries.find((d) => JSON.parse(d.body).event === type);
+        const completed = await until(() => event('recording.completed') || event('recording.failed'),
+                                      'recording.completed', 90_000);
+        const body = JSON.parse(completed.body);
+        expect(body.event === 'recording.completed',
+               `the recording failed: ${JSON.stringify(body.data)}`);
+        expect(signedBy(completed, secret), 'recording.completed carries a valid signature');
+        expect(body.data.recording_id === started.body.recording_id, 'the event names it');
+
+        const scratch = mkdtempSync(join(tmpdir(), 'quorum-join-recording-'));
+        try {
+            const wanted = { video: ['aac', 'h264'], audio: ['aac'] };
+            for (const [type, codecs] of Object.entries(wanted)) {
+                const file = body.data.files.find((f) => f.type === type);
+                expect(file, `recording.completed lists a ${type} file`);
+                // The signed URL needs no token.
+                const response = await fetch(file.url, { signal: AbortSignal.timeout(STEP_TIMEOUT_MS) });
+                expect(response.status === 200, `download of the ${type}: ${response.status}`);
+                const path = join(scratch, `${type}.${file.format}`);
+                writeFileSync(path, Buffer.from(await response.arrayBuffer()));
+                const probed = ffprobe(path);
+                expect(JSON.stringify(probed.codecs) === JSON.stringify(codecs),
+                       `the ${type} file's codecs: ${probed.codecs}`);
+                expect(Math.abs(probed.duration - span) <= 1,
+                       `the ${type} file lasts ${probed.duration} s for ${span} s recorded`);
+                log(`recording: ${type} ${file.format} (${probed.codecs.join(' + ')}), `
+                    + `${probed.duration.toFixed(2)} s for ${span.toFixed(2)} s recorded`);
+            }
+        } finally {
+            rmSync(scratch, { recursive: true, force: true });
+        }
+        log('recording: recording.completed signed, files downloaded through signed links');
+    } finally {
+        receiver.server.close();
+    }
+}
+
 async function noticeShown(page, text) {
     await page.locator('.notice', { hasText: text }).first().waitFor({ state: 'visible' });
 }
@@ -285,6 +459,8 @@ async function main() {
         await until(async () => ann.locator(`.tile[data-participant="${benId}"].audio-off`)
             .count(), "Ben's tile shows him muted at Ann");
         log('mute: shown on the page, acknowledged, seen by the other');
+        if (expectedMode === 'sfu')
+            await expectServerSideMute(ann, ben, benId);
 
         // The host asks Ben to unmute: the page asks, and accepting unmutes.
         const ask = await api('POST', `/v1/meetings/${meetingA}/participants/${benId}/mute`,
@@ -296,6 +472,11 @@ async function main() {
         await until(async () => (await participants(meetingA))
             .find((p) => p.id === benId)?.audio_muted === false, 'Ben unmuted in the roster');
         log('unmute: asked on the page, accepted, unmuted');
+        if (expectedMode === 'sfu') {
+            await expectAudioFlowing(ann, benId, 'Ben');
+            log('unmute: the SFU lets Ben\'s audio through again');
+            await expectRecording(meetingA, [ann, ben]);
+        }
 
         // The host removes Ben: his call closes with the notice; he cannot come back.
         const removed = await api('DELETE', `/v1/meetings/${meetingA}/participants/${benId}`);
@@ -314,11 +495,18 @@ async function main() {
         log('remove: the call closed with the notice; the rejoin was refused');
 
         // The host ends the meeting.
+        if (expectedMode === 'sfu')
+            expect(await janusRoomExists(meetingA) === true, 'the live meeting has its room');
         expectStatus(await api('POST', `/v1/meetings/${meetingA}:end`, {}), 200, 'end A');
         await waitForScreen(ann, 'message', "Ann's ended notice");
         expect(await headingText(ann) === 'The meeting has ended',
                `Ann sees: ${await headingText(ann)}`);
         log('end: the page says the meeting has ended');
+        if (expectedMode === 'sfu') {
+            await until(async () => (await janusRoomExists(meetingA)) === false,
+                        'the ended meeting\'s room to be destroyed');
+            log('end: Janus has no room of the meeting any more');
+        }
 
         // Meetings that cannot be joined say why.
         await joinAsGuest(ann, 'mtg_0000000000000000000000', 'Ann Lee', '');

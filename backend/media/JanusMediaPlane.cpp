@@ -841,6 +841,9 @@ void JanusMediaPlane::onNodeLost(JanusConnection *node)
             continue;
         room->ready = false;
         room->control = 0;
+        // onNodeReady joins every member again; steps queued for the old room would join them
+        // twice.
+        room->whenReady.clear();
         for (Member &member : room->members) {
             member.publisher = 0;
             member.joined = false;

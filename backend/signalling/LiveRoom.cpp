@@ -208,9 +208,16 @@ void LiveRoom::prepareMedia()
 
 void LiveRoom::admitToMedia(const QString &participantId)
 {
-    if (const Status admitted = context().media.admit(m_meetingId, participantId); !admitted)
+    if (const Status admitted = context().media.admit(m_meetingId, participantId); !admitted) {
         qCWarning(lcRoom) << "the media plane could not admit" << participantId
                           << admitted.error().detail;
+        return;
+    }
+    // Muted upon entry is the host's mute: the plane holds the audio back until the
+    // participant unmutes, as after a mute during the meeting.
+    if (const auto member = m_members.constFind(participantId);
+        member != m_members.constEnd() && member->participant.audioMuted)
+        context().media.setAudioMuted(m_meetingId, participantId, true);
 }
 
 Status LiveRoom::writeDeparture(Database::WriteTransaction &tx, Participant &gone,

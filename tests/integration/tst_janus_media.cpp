@@ -2,7 +2,8 @@
 // and drives its VideoRoom. The test looks into that Janus through its own API (the address
 // and secrets are in the configuration quorumd wrote) to see rooms made and destroyed, checks
 // the SFU frames' answers, a recording nobody spoke in, an external node from --janus-nodes,
-// refused settings, and that no Janus outlives its server. Media itself is the browser test's
+// refused settings, a Janus that dies started again with the live rooms made anew, and that no
+// Janus outlives its server. Media itself is the browser test's
 // (tests/e2e/browser/join_page.mjs with QUORUM_E2E_MEDIA=janus). Skipped when janus is not
 // installed.
 
@@ -21,6 +22,9 @@
 #include <QTemporaryDir>
 #include <QWebSocket>
 #include <QtTest>
+
+#include <csignal>
+#include <sys/types.h>
 
 using namespace quorum::testing;
 using namespace Qt::StringLiterals;
@@ -63,10 +67,16 @@ public:
         m_address = address;
         QNetworkRequest request(QUrl(u"ws://127.0.0.1:%1"_s.arg(address.port)));
         request.setRawHeader("Sec-WebSocket-Protocol", "janus-protocol");
-        QSignalSpy connected(&m_socket, &QWebSocket::connected);
         m_socket.open(request);
-        if (!connected.wait(5000))
-            return false;
+        // A refused connection (Janus not up yet) ends the wait at once.
+        QElapsedTimer waited;
+        waited.start();
+        while (m_socket.state() != QAbstractSocket::ConnectedState) {
+            if (waited.elapsed() > 5000
+                || (m_socket.state() == QAbstractSocket::UnconnectedState && waited.elapsed() > 50))
+                return false;
+            QTest::qWait(20);
+        }
         QObject::connect(&m_socket, &QWebSocket::textMessageReceived, &m_socket,
                          [this](const QString &text) {
                              m_answers.append(QJsonDocument::fromJson(text.toUtf8()).object());
@@ -391,6 +401,45 @@ private Q_SLOTS:
         QVERIFY(!server.start(15000));
         QVERIFY2(server.standardError().contains(message.toUtf8()),
                  server.standardError().constData());
+    }
+
+    void janusThatDiesComesBack()
+    {
+        const QString meetingBefore = m_live->createMeeting(false);
+        QJsonObject joined;
+        auto host = m_live->join(u"admin"_s, meetingBefore, &joined);
+        QCOMPARE(joined.value(u"type"_s).toString(), u"joined"_s);
+
+        const QString configuration = QDir(m_live->server().dataDir()).filePath(u"janus"_s);
+        const QList<qint64> running = processesMentioning(configuration);
+        QCOMPARE(running.size(), 1);
+        QCOMPARE(::kill(pid_t(running.first()), SIGKILL), 0);
+
+        // quorumd starts it again, on the same port and secrets.
+        QVERIFY2(waitUntil(
+                     [&] {
+                         const QList<qint64> now = processesMentioning(configuration);
+                         return now.size() == 1 && now.first() != running.first();
+                     },
+                     10000),
+                 "no new Janus");
+        std::unique_ptr<JanusLook> look;
+        QVERIFY(waitUntil(
+            [&] {
+                look = std::make_unique<JanusLook>();
+                return look->open(m_janus);
+            },
+            15000));
+
+        // The live meeting's room stands again (its media must be negotiated anew), and a new
+        // meeting gets one.
+        QVERIFY2(waitUntil([&] { return look->roomExists(meetingBefore) == std::optional(true); },
+                           10000),
+                 "the live meeting's room was not made again");
+        const QString meetingAfter = m_live->createMeeting(false);
+        auto another = m_live->join(u"admin"_s, meetingAfter, &joined);
+        QCOMPARE(joined.value(u"type"_s).toString(), u"joined"_s);
+        QVERIFY(waitUntil([&] { return look->roomExists(meetingAfter) == std::optional(true); }));
     }
 
     // Last: it stops the shared server.

@@ -7,6 +7,7 @@
 #include "Router.h"
 #include "auth/Scopes.h"
 #include "core/Validation.h"
+#include "core/WebOrigin.h"
 #include "server/BrowserSessions.h"
 #include "server/JoinTokenService.h"
 #include "server/Services.h"
@@ -43,27 +44,10 @@ const QByteArray &pageTemplate()
     return html;
 }
 
-// scheme://host[:port] in lower case, without the scheme's default port; empty if not a URL.
-QString originOf(const QUrl &url)
-{
-    if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty())
-        return {};
-    const QString scheme = url.scheme().toLower();
-    const int defaultPort = scheme == u"https" || scheme == u"wss" ? 443 : 80;
-    const int port = url.port(defaultPort);
-    QString host = url.host(QUrl::FullyEncoded).toLower();
-    if (host.contains(u':'))
-        host = u'[' + host + u']';
-    QString origin = scheme + u"://"_s + host;
-    if (port != defaultPort)
-        origin += u':' + QString::number(port);
-    return origin;
-}
-
 // The WebSocket twin of an http(s) origin: where the page's signalling socket goes.
 QString socketOrigin(const QString &url)
 {
-    QString origin = originOf(QUrl(url));
+    QString origin = webOrigin(QUrl(url));
     if (origin.startsWith(u"https://"))
         return u"wss://"_s + origin.mid(8);
     if (origin.startsWith(u"http://"))
@@ -164,10 +148,10 @@ bool fromThisServer(const ApiRequest &request, const Settings &settings)
     const QByteArray origin = request.header("origin");
     if (origin.isEmpty())
         return true;
-    const QString normalized = originOf(QUrl(QString::fromUtf8(origin)));
+    const QString normalized = webOrigin(QUrl(QString::fromUtf8(origin)));
     return !normalized.isEmpty()
-        && (normalized == originOf(QUrl(settings.publicUrl))
-            || normalized == originOf(QUrl(settings.advertiseUrl)));
+        && (normalized == webOrigin(QUrl(settings.publicUrl))
+            || normalized == webOrigin(QUrl(settings.advertiseUrl)));
 }
 
 // POST /j/{id}/token: the signed-in user's join token, with the rights of that user on the

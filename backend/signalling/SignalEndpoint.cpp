@@ -2,6 +2,7 @@
 
 #include "SignalHub.h"
 #include "WebSocketHandshake.h"
+#include "core/WebOrigin.h"
 #include "http/JsonText.h"
 #include "server/Settings.h"
 
@@ -37,24 +38,6 @@ std::atomic<quint64> g_nextSessionId{1};
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
-}
-
-// scheme://host[:port] in lower case, without the scheme's default port; empty if not a URL.
-QString originOf(const QUrl &url)
-{
-    if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty())
-        return {};
-
-    const QString scheme = url.scheme().toLower();
-    const int defaultPort = scheme == u"https"_s || scheme == u"wss"_s ? 443 : 80;
-    const int port = url.port(defaultPort);
-    QString host = url.host(QUrl::FullyEncoded).toLower();
-    if (host.contains(u':'))
-        host = u'[' + host + u']';
-    QString origin = scheme + u"://"_s + host;
-    if (port != defaultPort)
-        origin += u':' + QString::number(port);
-    return origin;
 }
 
 QString requestIdOf(const QJsonObject &frame)
@@ -231,11 +214,11 @@ bool SignalEndpoint::originAllowed(const QByteArray &originBytes) const
         return true;
 
     const QString origin = QString::fromUtf8(originBytes);
-    const QString normalized = originOf(QUrl(origin));
+    const QString normalized = webOrigin(QUrl(origin));
     return m_settings.corsOrigins.contains(origin)
         || (!normalized.isEmpty()
-            && (normalized == originOf(QUrl(m_settings.publicUrl))
-                || normalized == originOf(QUrl(m_settings.advertiseUrl))));
+            && (normalized == webOrigin(QUrl(m_settings.publicUrl))
+                || normalized == webOrigin(QUrl(m_settings.advertiseUrl))));
 }
 
 void SignalEndpoint::webSocketBinary(quint64 id)

@@ -9,6 +9,7 @@
 // recording.
 
 #include "JanusFixture.h"
+#include "RecordingTestTools.h"
 #include "core/Clock.h"
 #include "core/Ids.h"
 #include "crypto/SignedUrl.h"
@@ -27,6 +28,7 @@
 #include <QtTest>
 
 using namespace quorum;
+using namespace quorum::testing;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -50,52 +52,6 @@ class tst_JanusProcessing : public QObject
 
 private:
     static constexpr int kMaxAttempts = 2;
-
-    bool exec(const QString &sql)
-    {
-        QSqlQuery query(m_database->connection());
-        const bool ok = query.exec(sql);
-        if (!ok)
-            qWarning() << sql << query.lastError().text();
-        return ok;
-    }
-
-    // A tool run by the test itself, independent of the code under test.
-    static QByteArray runTool(const QString &program, const QStringList &arguments)
-    {
-        QProcess process;
-        process.start(program, arguments);
-        if (!process.waitForFinished(60'000) || process.exitCode() != 0) {
-            qWarning() << program << arguments << process.readAllStandardError();
-            return {};
-        }
-        return process.readAllStandardOutput();
-    }
-
-    struct Probed
-    {
-        QStringList codecs; // "video:h264", "audio:aac"
-        double seconds = 0;
-        QString format;
-    };
-
-    static Probed probe(const QString &file)
-    {
-        const QJsonObject json
-            = QJsonDocument::fromJson(
-                  runTool(u"ffprobe"_s,
-                          {u"-v"_s, u"error"_s, u"-show_entries"_s,
-                           u"format=format_name,duration:stream=codec_type,codec_name"_s, u"-of"_s,
-                           u"json"_s, file}))
-                  .object();
-        Probed probed;
-        for (const QJsonValue &stream : json.value(u"streams"_s).toArray())
-            probed.codecs << stream[u"codec_type"_s].toString() + u':'
-                    + stream[u"codec_name"_s].toString();
-        probed.seconds = json[u"format"_s][u"duration"_s].toString().toDouble();
-        probed.format = json[u"format"_s][u"format_name"_s].toString();
-        return probed;
-    }
 
     // How bright the left and right halves of the composite's frame at `second` are: the mean
     // of each pixel's brightest channel in a 64x36 RGB picture of it (0 for black).
@@ -233,15 +189,7 @@ private Q_SLOTS:
         options.sqlitePath = m_dir.filePath(u"q%1.db"_s.arg(++files));
         m_database = std::make_unique<Database>(options);
         QVERIFY(m_database->open());
-        QVERIFY(exec(u"INSERT INTO workspaces (id, name, default_region, created_at) "
-                     "VALUES ('wsp_a', 'a', 'local', 0)"_s));
-        QVERIFY(exec(u"INSERT INTO users (id, workspace_id, name, role, disabled, created_at) "
-                     "VALUES ('usr_host', 'wsp_a', 'host', 'member', 0, 0)"_s));
-        QVERIFY(exec(u"INSERT INTO meetings (id, workspace_id, host_id, topic, start_time, "
-                     "timezone, duration_minutes, waiting_room, auto_recording, mute_upon_entry, "
-                     "allow_join_before_host, state, version, created_at, updated_at) VALUES "
-                     "('mtg_1', 'wsp_a', 'usr_host', 't', 0, 'UTC', 30, 0, 'none', 0, 0, 'LIVE', "
-                     "1, 0, 0)"_s));
+        QVERIFY(addLiveMeeting(*m_database));
     }
 
     void cleanup() { m_database.reset(); }
@@ -278,12 +226,12 @@ private Q_SLOTS:
         QVERIFY(m4a.endsWith(u"/recording.m4a"_s));
 
         // Codecs and lengths, as the test's own ffprobe reads them.
-        const Probed video = probe(mp4);
+        const ProbedMedia video = probeMedia(mp4);
         QVERIFY2(video.format.contains(u"mp4"), qPrintable(video.format));
         QCOMPARE(video.codecs, (QStringList{u"video:h264"_s, u"audio:aac"_s}));
         QVERIFY2(qAbs(video.seconds * 1000 - double(m_durationMs)) < 1000,
                  qPrintable(u"%1 s for %2 ms"_s.arg(video.seconds).arg(m_durationMs)));
-        const Probed audio = probe(m4a);
+        const ProbedMedia audio = probeMedia(m4a);
         QCOMPARE(audio.codecs, QStringList{u"audio:aac"_s});
         QVERIFY(qAbs(audio.seconds * 1000 - double(m_durationMs)) < 1000);
         QVERIFY(qAbs(r->durationMs - m_durationMs) < 1000);
@@ -328,7 +276,7 @@ private Q_SLOTS:
         const auto r = recording(id);
         QVERIFY(r);
         const QString mp4 = m_dir.filePath(u"recordings/"_s + r->files.at(0).path);
-        QCOMPARE(probe(mp4).codecs, (QStringList{u"video:h264"_s, u"audio:aac"_s}));
+        QCOMPARE(probeMedia(mp4).codecs, (QStringList{u"video:h264"_s, u"audio:aac"_s}));
         // One cell, the whole canvas: the picture spans both halves.
         const auto middle = halves(mp4, 5.0);
         QVERIFY2(middle.first > 40 && middle.second > 40,

@@ -2,6 +2,7 @@
 // probe-checked files with their recording.completed event, or fail after their retries with
 // recording.failed; a run cut off by a stop is taken up again by the next start.
 
+#include "RecordingTestTools.h"
 #include "core/Clock.h"
 #include "core/Ids.h"
 #include "crypto/SignedUrl.h"
@@ -23,6 +24,7 @@
 #include <QtTest>
 
 using namespace quorum;
+using namespace quorum::testing;
 using namespace Qt::StringLiterals;
 
 class tst_RecordingProcessor : public QObject
@@ -31,46 +33,6 @@ class tst_RecordingProcessor : public QObject
 
 private:
     static constexpr int kMaxAttempts = 3;
-
-    bool exec(const QString &sql)
-    {
-        QSqlQuery query(m_database->connection());
-        const bool ok = query.exec(sql);
-        if (!ok)
-            qWarning() << sql << query.lastError().text();
-        return ok;
-    }
-
-    // ffmpeg (or ffprobe) run by the test itself, independent of the code under test.
-    static QByteArray runTool(const QString &program, const QStringList &arguments)
-    {
-        QProcess process;
-        process.start(program, arguments);
-        if (!process.waitForFinished(60'000) || process.exitCode() != 0) {
-            qWarning() << program << arguments << process.readAllStandardError();
-            return {};
-        }
-        return process.readAllStandardOutput();
-    }
-
-    // {"format": {"format_name", "duration"}, "streams": [{"codec_type", "codec_name"}]}
-    static QJsonObject probe(const QString &file)
-    {
-        return QJsonDocument::fromJson(
-                   runTool(u"ffprobe"_s,
-                           {u"-v"_s, u"error"_s, u"-show_entries"_s,
-                            u"format=format_name,duration:stream=codec_type,codec_name"_s, u"-of"_s,
-                            u"json"_s, file}))
-            .object();
-    }
-
-    static QStringList codecs(const QJsonObject &probed)
-    {
-        QStringList list;
-        for (const QJsonValue &stream : probed.value(u"streams"_s).toArray())
-            list << stream[u"codec_type"_s].toString() + u':' + stream[u"codec_name"_s].toString();
-        return list;
-    }
 
     // A recording in state processing whose capture directory holds `seconds` of raw media
     // (or random bytes), with its job queued.
@@ -203,15 +165,7 @@ private Q_SLOTS:
         options.sqlitePath = m_dir.filePath(u"q%1.db"_s.arg(++files));
         m_database = std::make_unique<Database>(options);
         QVERIFY(m_database->open());
-        QVERIFY(exec(u"INSERT INTO workspaces (id, name, default_region, created_at) "
-                     "VALUES ('wsp_a', 'a', 'local', 0)"_s));
-        QVERIFY(exec(u"INSERT INTO users (id, workspace_id, name, role, disabled, created_at) "
-                     "VALUES ('usr_host', 'wsp_a', 'host', 'member', 0, 0)"_s));
-        QVERIFY(exec(u"INSERT INTO meetings (id, workspace_id, host_id, topic, start_time, "
-                     "timezone, duration_minutes, waiting_room, auto_recording, mute_upon_entry, "
-                     "allow_join_before_host, state, version, created_at, updated_at) VALUES "
-                     "('mtg_1', 'wsp_a', 'usr_host', 't', 0, 'UTC', 30, 0, 'none', 0, 0, 'LIVE', "
-                     "1, 0, 0)"_s));
+        QVERIFY(addLiveMeeting(*m_database));
     }
 
     void cleanup() { m_database.reset(); }
@@ -250,15 +204,15 @@ private Q_SLOTS:
         const QDir recordings(m_dir.filePath(u"recordings"_s));
         const RecordingFile &video = r->files.at(0);
         QCOMPARE(video.type, u"video"_s);
-        const QJsonObject mp4 = probe(recordings.filePath(video.path));
-        QVERIFY(mp4[u"format"_s][u"format_name"_s].toString().contains(u"mp4"));
-        QCOMPARE(codecs(mp4), (QStringList{u"video:h264"_s, u"audio:aac"_s}));
+        const ProbedMedia mp4 = probeMedia(recordings.filePath(video.path));
+        QVERIFY(mp4.format.contains(u"mp4"));
+        QCOMPARE(mp4.codecs, (QStringList{u"video:h264"_s, u"audio:aac"_s}));
         QCOMPARE(video.sizeBytes, QFileInfo(recordings.filePath(video.path)).size());
         const RecordingFile &audio = r->files.at(1);
         QCOMPARE(audio.format, u"m4a"_s);
-        const QJsonObject m4a = probe(recordings.filePath(audio.path));
-        QCOMPARE(codecs(m4a), QStringList{u"audio:aac"_s});
-        QVERIFY(qAbs(m4a[u"format"_s][u"duration"_s].toString().toDouble() - 8.0) < 0.3);
+        const ProbedMedia m4a = probeMedia(recordings.filePath(audio.path));
+        QCOMPARE(m4a.codecs, QStringList{u"audio:aac"_s});
+        QVERIFY(qAbs(m4a.seconds - 8.0) < 0.3);
 
         const RecordingFile &timelineFile = r->files.at(2);
         QCOMPARE(timelineFile.type, u"timeline"_s);

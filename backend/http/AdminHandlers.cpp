@@ -3,6 +3,7 @@
 #include "HandlerSupport.h"
 #include "Router.h"
 #include "core/TimeRules.h"
+#include "media/MediaPlane.h"
 #include "server/Services.h"
 #include "server/Settings.h"
 #include "store/Database.h"
@@ -80,12 +81,15 @@ ApiResponse status(ApiRequest &request, Services &services)
                               std::chrono::steady_clock::now() - services.startedAt)
                               .count();
     // `configured` is what was asked (auto, say); `adapter` what it became.
-    const QJsonObject media{{u"adapter"_s, services.mediaAdapter},
-                            {u"configured"_s, settings.media},
-                            {u"nodes"_s,
-                             QJsonArray{QJsonObject{{u"name"_s, settings.nodeName},
-                                                    {u"region"_s, settings.region},
-                                                    {u"url"_s, settings.advertiseUrl}}}}};
+    QJsonObject media{{u"adapter"_s, services.mediaAdapter},
+                      {u"configured"_s, settings.media},
+                      {u"nodes"_s,
+                       QJsonArray{QJsonObject{{u"name"_s, settings.nodeName},
+                                              {u"region"_s, settings.region},
+                                              {u"url"_s, settings.advertiseUrl}}}}};
+    // Janus nodes and whether each is reachable: a room cannot be made on one that is not.
+    if (const QJsonArray servers = services.media.serverStatus(); !servers.isEmpty())
+        media.insert(u"servers"_s, servers);
     return ApiResponse::json(200,
                              {{u"version"_s, QStringLiteral(QUORUM_VERSION)},
                               {u"uptime_seconds"_s, uptime},

@@ -34,6 +34,8 @@ JanusConnection::JanusConnection(JanusNode node, QObject *parent)
     connect(&m_socket, &QWebSocket::connected, this, &JanusConnection::onConnected);
     connect(&m_socket, &QWebSocket::disconnected, this, &JanusConnection::onDisconnected);
     connect(&m_socket, &QWebSocket::textMessageReceived, this, &JanusConnection::onMessage);
+    connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+            &JanusConnection::onSocketError);
 
     m_keepAlive.setInterval(kKeepAliveMs);
     connect(&m_keepAlive, &QTimer::timeout, this, [this] {
@@ -73,11 +75,26 @@ void JanusConnection::onConnected()
             return;
         }
         m_sessionId = answer.value(u"data"_s).toObject().value(u"id"_s).toInteger();
+        m_failedOpens = 0;
         m_keepAlive.start();
         qCInfo(lcJanusApi) << "session open on Janus" << m_node.name << m_node.url.toString();
         Q_EMIT ready();
     });
     m_requestTimeouts.start();
+}
+
+void JanusConnection::onSocketError(QAbstractSocket::SocketError)
+{
+    if (m_closing || m_sessionId != 0)
+        return; // a session that breaks is reported by onDisconnected
+    // An open that failed emits no disconnected(): try again from here. The first failure and
+    // then one a minute are logged, so an unreachable node is plain in the log.
+    if (m_failedOpens++ % 60 == 0)
+        qCWarning(lcJanusApi).noquote()
+            << "cannot reach Janus" << m_node.name << "at" << m_node.url.toString() << ":"
+            << m_socket.errorString() << "(trying again every second)";
+    if (m_socket.state() == QAbstractSocket::UnconnectedState)
+        scheduleReopen();
 }
 
 void JanusConnection::onDisconnected()

@@ -67,6 +67,7 @@ private:
     void send(QJsonObject request, Reply done);
     void onConnected();
     void onDisconnected();
+    void onSocketError(QAbstractSocket::SocketError error);
     void onMessage(const QString &text);
     void expireRequests();
     void dropSession(const QString &why);
@@ -81,6 +82,7 @@ private:
     quint64 m_nextTransaction = 0;
     QHash<QString, Pending> m_pending;
     bool m_closing = false;
+    int m_failedOpens = 0; // in a row, for a log that says so without flooding
 };
 
 } // namespace quorum::media

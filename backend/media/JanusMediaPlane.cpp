@@ -10,6 +10,8 @@
 #include <QRegularExpression>
 #include <QTimer>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace quorum::media {
@@ -37,6 +39,15 @@ QString randomSecret()
     for (quint32 word : words)
         secret += QString::number(word, 16).rightJustified(8, u'0');
     return secret;
+}
+
+// SDP and candidate lines are text; Janus does not answer some control characters at all.
+bool hasControlCharacters(const QString &text)
+{
+    return std::any_of(text.cbegin(), text.cend(), [](QChar c) {
+        return (c.unicode() < 0x20 && c != u'\r' && c != u'\n' && c != u'\t')
+            || c.unicode() == 0x7f;
+    });
 }
 
 qint64 nowMs()
@@ -86,6 +97,18 @@ void JanusMediaPlane::start()
         m_connections.push_back(connection);
         connection->open();
     }
+}
+
+QJsonArray JanusMediaPlane::serverStatus() const
+{
+    const std::lock_guard lock(m_statusMutex);
+    QJsonArray nodes;
+    for (const JanusNode &node : m_nodes)
+        nodes.append(QJsonObject{{u"name"_s, node.name},
+                                 {u"region"_s, node.region},
+                                 {u"url"_s, node.url.toString()},
+                                 {u"connected"_s, m_connected.value(node.name)}});
+    return nodes;
 }
 
 void JanusMediaPlane::stop()
@@ -458,6 +481,9 @@ Status JanusMediaPlane::signal(const QString &meetingId, const QString &particip
     Member *sender = member(meetingId, participantId);
     if (!sender)
         return Error{ErrorCode::Conflict, u"You are not in the meeting's media room."_s};
+    if (!m_rooms[meetingId].node->isReady())
+        return Error{ErrorCode::Unavailable,
+                     u"The media server cannot be reached just now; try again shortly."_s};
     const QString feed = payload.value(u"feed"_s).toString();
     const QString requestId = payload.value(u"id"_s).toString();
     if (!payload.value(u"feed"_s).isUndefined() && !payload.value(u"feed"_s).isString())
@@ -467,6 +493,9 @@ Status JanusMediaPlane::signal(const QString &meetingId, const QString &particip
         const QJsonValue sdp = payload.value(u"sdp"_s);
         if (!sdp.isString() || sdp.toString().isEmpty())
             return Error{ErrorCode::InvalidRequest, u"`sdp` must be a non-empty string."_s};
+        if (hasControlCharacters(sdp.toString()))
+            return Error{ErrorCode::InvalidRequest,
+                         u"`sdp` holds control characters; SDP is lines of text."_s};
         if (type == u"offer") {
             if (!feed.isEmpty())
                 return Error{ErrorCode::InvalidRequest,
@@ -497,10 +526,13 @@ Status JanusMediaPlane::signal(const QString &meetingId, const QString &particip
 
     if (type == u"candidate") {
         const QJsonValue candidate = payload.value(u"candidate"_s);
-        if (!candidate.isObject() && !candidate.isNull())
+        const QJsonValue line = candidate.toObject().value(u"candidate"_s);
+        if ((!candidate.isObject() && !candidate.isNull())
+            || (candidate.isObject()
+                && (!line.isString() || hasControlCharacters(line.toString()))))
             return Error{ErrorCode::InvalidRequest,
-                         u"`candidate` must be an RTCIceCandidate object, or null for the "
-                         "end of candidates."_s};
+                         u"`candidate` must be an RTCIceCandidate object with its `candidate` "
+                         "line, or null for the end of candidates."_s};
         JanusConnection *node = m_rooms[meetingId].node;
         if (feed.isEmpty()) {
             whenJoined(meetingId, participantId, [this, node, meetingId, participantId, candidate] {
@@ -614,6 +646,8 @@ Status JanusMediaPlane::startCapture(const QString &meetingId, const QString &re
         return Error{ErrorCode::Conflict, u"The meeting's room is not open."_s};
     if (room->capture)
         return Error{ErrorCode::RecordingActive, u"The room is already recording."_s};
+    if (!room->node->isReady())
+        return Error{ErrorCode::Unavailable, u"The media server cannot be reached just now."_s};
 
     room->capture = Capture{recordingId, directory, nowMs(), false};
     whenReady(meetingId, [this, meetingId, recordingId, directory] {
@@ -811,6 +845,11 @@ void JanusMediaPlane::publisherMediaChanged(const QString &meetingId, const QStr
 
 void JanusMediaPlane::onNodeReady(JanusConnection *node)
 {
+    {
+        const std::lock_guard lock(m_statusMutex);
+        m_connected.insert(node->node().name, true);
+    }
+
     const QStringList meetings = m_rooms.keys();
     for (const QString &meetingId : meetings) {
         Room &room = m_rooms[meetingId];
@@ -828,6 +867,11 @@ void JanusMediaPlane::onNodeReady(JanusConnection *node)
 
 void JanusMediaPlane::onNodeLost(JanusConnection *node)
 {
+    {
+        const std::lock_guard lock(m_statusMutex);
+        m_connected.insert(node->node().name, false);
+    }
+
     // Everything on that node is gone: its rooms stand again once it is back, but media that
     // flowed through it must be negotiated anew, and a recording there is lost.
     for (auto it = m_handles.begin(); it != m_handles.end();) {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -44,6 +45,7 @@ public:
 
     void start() override;
     void stop() override;
+    QJsonArray serverStatus() const override;
 
     Status prepareRoom(const QString &meetingId) override;
     void closeRoom(const QString &meetingId) override;
@@ -128,6 +130,8 @@ private:
                              const QString &code, const QString &message) const;
 
     QList<JanusNode> m_nodes;
+    mutable std::mutex m_statusMutex; // guards m_connected, read by serving threads
+    QHash<QString, bool> m_connected; // node name -> session open
     QString m_region;
     std::unique_ptr<QObject> m_context; // lives in the hub's thread; parent of the connections
     std::vector<JanusConnection *> m_connections;

@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLoggingCategory>
+#include <QNetworkInterface>
 #include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -58,6 +59,40 @@ QString janusLibraries()
         if (QFileInfo::exists(candidate + u"/plugins/libjanus_videoroom.so"_s))
             return candidate;
     return {};
+}
+
+// Janus takes --janus-ice-interfaces as interface names or address prefixes, and quietly
+// offers every interface when none matches; it never offers a loopback one. Both would leave
+// media where the operator did not mean it to go, so they are refused here.
+Status checkIceInterfaces(const QString &list)
+{
+    if (list.isEmpty())
+        return success();
+    const QList<QNetworkInterface> interfaces = QNetworkInterface::allInterfaces();
+    for (const QString &entry : list.split(u',', Qt::SkipEmptyParts)) {
+        const QString wanted = entry.trimmed();
+        bool matched = false;
+        bool loopbackOnly = true;
+        for (const QNetworkInterface &candidate : interfaces) {
+            const bool loopback = candidate.flags().testFlag(QNetworkInterface::IsLoopBack);
+            bool matches = candidate.name() == wanted;
+            for (const QNetworkAddressEntry &address : candidate.addressEntries())
+                matches = matches || address.ip().toString().startsWith(wanted);
+            if (matches) {
+                matched = true;
+                loopbackOnly = loopbackOnly && loopback;
+            }
+        }
+        if (!matched)
+            return Error{ErrorCode::InvalidRequest,
+                         u"--janus-ice-interfaces: no interface or address of this machine "
+                         "matches %1"_s.arg(wanted)};
+        if (loopbackOnly)
+            return Error{ErrorCode::InvalidRequest,
+                         u"--janus-ice-interfaces: %1 is loopback, and Janus never offers media "
+                         "on loopback; name a network interface or address"_s.arg(wanted)};
+    }
+    return success();
 }
 
 quint16 freeLoopbackPort()
@@ -120,6 +155,9 @@ Result<JanusNode> JanusProcess::start(int timeoutMs)
             u"Janus is not installed (no %1 found; apt install janus)"_s.arg(m_config.program)};
     m_config.program = program;
 
+    if (const Status interfaces = checkIceInterfaces(m_config.iceEnforceList); !interfaces)
+        return interfaces.error();
+
     m_port = freeLoopbackPort();
     if (m_port == 0)
         return Error{ErrorCode::Unavailable, u"no free loopback port for Janus's API"_s};
@@ -164,14 +202,14 @@ Status JanusProcess::writeConfiguration()
 
     QString nat = u"nat: {\n"_s;
     if (!m_config.iceEnforceList.isEmpty())
-        nat += u"\tice_enforce_list = %1\n"_s.arg(quoted(m_config.iceEnforceList));
+        nat += u"\tice_enforce_list = "_s + quoted(m_config.iceEnforceList) + u'\n';
     if (!m_config.nat11Mapping.isEmpty())
-        nat += u"\tnat_1_1_mapping = %1\n"_s.arg(quoted(m_config.nat11Mapping));
+        nat += u"\tnat_1_1_mapping = "_s + quoted(m_config.nat11Mapping) + u'\n';
     if (!m_config.stunServer.isEmpty()) {
         const qsizetype colon = m_config.stunServer.lastIndexOf(u':');
         const QString host = colon > 0 ? m_config.stunServer.left(colon) : m_config.stunServer;
         const QString port = colon > 0 ? m_config.stunServer.mid(colon + 1) : u"3478"_s;
-        nat += u"\tstun_server = %1\n\tstun_port = %2\n"_s.arg(quoted(host), port);
+        nat += u"\tstun_server = "_s + quoted(host) + u"\n\tstun_port = "_s + port + u'\n';
     }
     nat += u"}\n"_s;
 
@@ -179,30 +217,25 @@ Status JanusProcess::writeConfiguration()
     if (libraries.isEmpty())
         return Error{ErrorCode::Unavailable,
                      u"Janus's VideoRoom plugin (libjanus_videoroom.so) is not installed"_s};
-    const QString janus
-        = u"general: {\n"
-          "\tconfigs_folder = %1\n"
-          "\tplugins_folder = %2\n"
-          "\ttransports_folder = %3\n"
-          "\tevents_folder = %4\n"
-          "\tloggers_folder = %5\n"
-          "\tdebug_level = 3\n"
-          "\tdebug_colors = false\n"
-          "\tapi_secret = %6\n"
-          // Recordings go wherever the server keeps them; nothing else is written.
-          "\tprotected_folders = []\n"
-          "}\n"
-          "media: {\n\trtp_port_range = %7\n}\n"
-          "%8"
-          "plugins: {\n\tdisable = %9\n}\n"
-          "transports: {\n\tdisable = %10\n}\n"
-          "loggers: {\n\tdisable = \"libjanus_jsonlog.so\"\n}\n"
-          "events: {\n\tbroadcast = false\n\tdisable = %11\n}\n"_s
-              .arg(quoted(m_config.directory), quoted(libraries + u"/plugins"_s),
-                   quoted(libraries + u"/transports"_s), quoted(libraries + u"/events"_s),
-                   quoted(libraries + u"/loggers"_s), quoted(m_node.apiSecret),
-                   quoted(m_config.rtpPortRange), nat, quoted(kUnusedPlugins.join(u',')))
-              .arg(quoted(kUnusedTransports.join(u',')), quoted(kEventHandlers.join(u',')));
+    // Plain concatenation: a value holding "%1" (a data directory may) must stay as it is.
+    const auto setting = [](const char *name, const QString &value) {
+        return u"\t"_s + QLatin1String(name) + u" = "_s + quoted(value) + u'\n';
+    };
+    const QString janus = u"general: {\n"_s + setting("configs_folder", m_config.directory)
+        + setting("plugins_folder", libraries + u"/plugins"_s)
+        + setting("transports_folder", libraries + u"/transports"_s)
+        + setting("events_folder", libraries + u"/events"_s)
+        + setting("loggers_folder", libraries + u"/loggers"_s)
+        + u"\tdebug_level = 3\n\tdebug_colors = false\n"_s
+        + setting("api_secret", m_node.apiSecret)
+        // Recordings go wherever the server keeps them; nothing else is written.
+        + u"\tprotected_folders = []\n}\n"_s + u"media: {\n"_s
+        + setting("rtp_port_range", m_config.rtpPortRange) + u"}\n"_s + nat + u"plugins: {\n"_s
+        + setting("disable", kUnusedPlugins.join(u',')) + u"}\n"_s + u"transports: {\n"_s
+        + setting("disable", kUnusedTransports.join(u',')) + u"}\n"_s + u"loggers: {\n"_s
+        + setting("disable", u"libjanus_jsonlog.so"_s) + u"}\n"_s
+        + u"events: {\n\tbroadcast = false\n"_s + setting("disable", kEventHandlers.join(u','))
+        + u"}\n"_s;
     const QString videoRoom
         = u"general: {\n\tstring_ids = true\n\tadmin_key = %1\n}\n"_s.arg(quoted(m_node.adminKey));
     const QString webSockets

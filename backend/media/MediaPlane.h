@@ -2,6 +2,7 @@
 
 #include "core/Result.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -61,6 +62,9 @@ public:
     // a server opens and closes its connections here.
     virtual void start() { }
     virtual void stop() { }
+    // For /v1/admin/status, from any thread: the media servers behind the plane and whether
+    // each is reachable now ({"name", "region", "url", "connected"}); empty when none.
+    virtual QJsonArray serverStatus() const { return {}; }
 
     // A meeting goes live: the plane gets ready to carry its media.
     virtual Status prepareRoom(const QString &meetingId) = 0;

@@ -280,7 +280,8 @@ Status QuorumServer::start()
                                   *m_oauth,
                                   *m_fileUrls,
                                   *m_recordings,
-                                  m_media->name()});
+                                  m_media->name(),
+                                  *m_media});
 
     Router router;
     SystemHandlers::registerRoutes(router, *m_services);

@@ -28,6 +28,9 @@ namespace crypto {
 class SecretBox;
 class SignedUrl;
 } // namespace crypto
+namespace media {
+class MediaPlane;
+} // namespace media
 
 // The services a request may need, owned by QuorumServer and shared by every worker thread
 // (each is thread-safe).
@@ -57,6 +60,7 @@ struct Services
     const crypto::SignedUrl &fileUrls; // the links of recording files
     RecordingService &recordings;
     QString mediaAdapter; // what --media resolved to: "builtin", "janus", ...
+    const media::MediaPlane &media; // serverStatus() only: the rest is the hub's
 };
 
 } // namespace quorum

@@ -19,6 +19,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QWebSocket>
 #include <QtTest>
@@ -170,8 +171,7 @@ bool waitUntil(const std::function<bool()> &condition, int timeoutMs = 5000)
     return true;
 }
 
-const QStringList kJanusFlags{u"--media"_s, u"janus"_s,         u"--janus-ice-interfaces"_s,
-                              u"lo"_s,      u"--rate-limits"_s, u"off"_s};
+const QStringList kJanusFlags{u"--media"_s, u"janus"_s, u"--rate-limits"_s, u"off"_s};
 
 } // namespace
 
@@ -197,8 +197,11 @@ private Q_SLOTS:
     {
         const ApiReply status = m_live->api().get(u"/v1/admin/status"_s);
         QCOMPARE(status.status, 200);
-        QCOMPARE(status.json().value(u"media"_s).toObject().value(u"adapter"_s).toString(),
-                 u"janus"_s);
+        const QJsonObject media = status.json().value(u"media"_s).toObject();
+        QCOMPARE(media.value(u"adapter"_s).toString(), u"janus"_s);
+        const QJsonArray servers = media.value(u"servers"_s).toArray();
+        QCOMPARE(servers.size(), 1);
+        QCOMPARE(servers.first().toObject().value(u"connected"_s).toBool(), true);
 
         // Only the server speaks to it: the configuration is the owner's alone, and Janus's
         // API asks for the secret written there.
@@ -347,6 +350,50 @@ private Q_SLOTS:
         QVERIFY(waitUntil([&] { return look.roomExists(meetingId) == std::optional(true); }));
     }
 
+    void unreachableNodeIsPlain()
+    {
+        // A node nobody listens on: quorumd starts, says so, and refuses media at once.
+        quint16 closedPort = 0;
+        {
+            QTcpServer probe;
+            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+            closedPort = probe.serverPort();
+        }
+        QTemporaryDir files;
+        QVERIFY(files.isValid());
+        QFile nodes(files.filePath(u"nodes.json"_s));
+        QVERIFY(nodes.open(QIODevice::WriteOnly));
+        nodes.write(u"[{\"name\":\"gone\",\"region\":\"local\",\"url\":\"ws://127.0.0.1:%1\"}]"_s
+                        .arg(closedPort)
+                        .toUtf8());
+        nodes.close();
+        LiveScenario live({u"--media"_s, u"janus"_s, u"--janus-nodes"_s, nodes.fileName()});
+        QVERIFY2(live.start(), live.server().standardError().constData());
+
+        const QJsonObject media
+            = live.api().get(u"/v1/admin/status"_s).json().value(u"media"_s).toObject();
+        QCOMPARE(media.value(u"servers"_s).toArray().first().toObject().value(u"connected"_s),
+                 QJsonValue(false));
+
+        const QString meetingId = live.createMeeting(false);
+        QJsonObject joined;
+        auto host = live.join(u"admin"_s, meetingId, &joined);
+        QCOMPARE(joined.value(u"type"_s).toString(), u"joined"_s);
+        host->send({{u"type"_s, u"offer"_s},
+                    {u"id"_s, u"o"_s},
+                    {u"to"_s, u"sfu"_s},
+                    {u"sdp"_s, u"v=0\r\n"_s}});
+        const QJsonObject error = host->waitFor(u"error"_s, 2000);
+        QCOMPARE(error.value(u"code"_s).toString(), u"media_failed"_s);
+        QVERIFY(error.value(u"message"_s).toString().contains(u"cannot be reached"));
+
+        const ApiReply recording
+            = live.api().post(u"/v1/meetings/%1/recordings:start"_s.arg(meetingId), {});
+        QVERIFY2(recording.status >= 400
+                     || recording.json().value(u"state"_s).toString() == u"failed"_s,
+                 recording.body.constData());
+    }
+
     void badJanusSettingsAreRefused_data()
     {
         QTest::addColumn<QString>("nodes");
@@ -368,6 +415,12 @@ private Q_SLOTS:
                                    << u"--janus-public-ip must be an IP address"_s;
         QTest::newRow("rtp ports") << QString() << QStringList{u"--janus-rtp-ports"_s, u"9-5"_s}
                                    << u"--janus-rtp-ports must be LOW-HIGH"_s;
+        QTest::newRow("loopback interface")
+            << QString() << QStringList{u"--janus-ice-interfaces"_s, u"lo"_s}
+            << u"Janus never offers media on loopback"_s;
+        QTest::newRow("unknown interface")
+            << QString() << QStringList{u"--janus-ice-interfaces"_s, u"nonexistent0"_s}
+            << u"no interface or address of this machine matches nonexistent0"_s;
         QTest::newRow("no such binary")
             << QString() << QStringList{u"--janus-binary"_s, u"/nonexistent/janus"_s}
             << u"Janus is not installed"_s;

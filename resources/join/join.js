@@ -20,6 +20,7 @@
     media: 'mesh',
     iceServers: [],
     participants: new Map(), // id -> participant object from the server
+    waitingNotices: new Map(), // waiting participant id -> its "Let in" notice (hosts)
     local: null, // the MediaStream of the camera and microphone
     screen: null, // the screen-sharing track while sharing
     audioMuted: false,
@@ -575,6 +576,8 @@
       forget(participant.id);
       return;
     }
+    if (participant.state !== 'waiting')
+      dropWaitingNotice(participant.id);
     state.participants.set(participant.id, participant);
     if (participant.state === 'present')
       ensureTile(participant);
@@ -583,18 +586,39 @@
   }
 
   function forget(id) {
+    dropWaitingNotice(id);
     state.participants.delete(id);
     closePeer(id);
     removeTile(id);
   }
 
+  // A host's "X is waiting" with its Let in button: one per waiting person, gone once they
+  // are in or have left, however that happened.
   function waitingNotice(participant) {
-    if (!state.me || !['host', 'co_host'].includes(state.me.role))
+    if (!state.me || !['host', 'co_host'].includes(state.me.role)
+        || state.waitingNotices.has(participant.id))
       return;
-    notice(`${participant.display_name} is waiting to join.`, 'info', {
+    const box = notice(`${participant.display_name} is waiting to join.`, 'info', {
       label: 'Let in',
-      run: () => send({ type: 'admit', id: nextId(), participant_id: participant.id }),
+      run: () => {
+        state.waitingNotices.delete(participant.id);
+        send({ type: 'admit', id: nextId(), participant_id: participant.id });
+      },
     }, 0);
+    state.waitingNotices.set(participant.id, box);
+  }
+
+  function dropWaitingNotice(id) {
+    state.waitingNotices.get(id)?.remove();
+    state.waitingNotices.delete(id);
+  }
+
+  // Those who were waiting before this host arrived (or came back).
+  function noticeEveryoneWaiting(participants) {
+    for (const participant of participants) {
+      if (participant.state === 'waiting')
+        waitingNotice(participant);
+    }
   }
 
   // ---- the signalling socket ----
@@ -790,6 +814,7 @@
       }
       for (const participant of frame.participants || [])
         remember(participant);
+      noticeEveryoneWaiting(frame.participants || []);
       return;
     }
     state.audioMuted = Boolean(frame.audio_muted) || state.audioMuted;
@@ -803,6 +828,7 @@
     showCall();
     const participants = frame.participants || [];
     startMedia(participants);
+    noticeEveryoneWaiting(participants);
     setRecording(frame.recording);
     if (frame.audio_muted)
       notice('You joined muted. Unmute when you want to speak.', 'info');
@@ -881,6 +907,8 @@
     state.mesh.clear();
     state.feeds.clear();
     state.publisher = null;
+    for (const id of [...state.waitingNotices.keys()])
+      dropWaitingNotice(id);
     if (state.socket) {
       const socket = state.socket;
       state.socket = null;

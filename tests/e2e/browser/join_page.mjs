@@ -568,8 +568,24 @@ async function main() {
         expectStatus(foreign, 403, 'POST /j/{id}/token from another origin');
         log('POST /j/{id}/token: refused without CSRF token (403), session (401), or origin');
 
+        // Someone already waits when the host arrives: the host page says so at once, and the
+        // notice goes when they are let in some other way (here, through the REST API).
+        const early = await openPage(browser, desktop, offLoopback, problems, 'early');
+        await joinAsGuest(early, meetingB, 'Dana Early', PASSCODE_B);
+        await waitForScreen(early, 'waiting', 'the early guest waiting');
+
         await host.getByRole('button', { name: 'Start meeting' }).click();
         await waitForScreen(host, 'call', 'the host in the call');
+        await noticeShown(host, 'Dana Early is waiting to join.');
+        const earlyInRoster = await participantNamed(meetingB, 'Dana Early');
+        expectStatus(await api('POST', `/v1/meetings/${meetingB}/participants/${earlyInRoster.id}`
+                               + '/admit', {}), 200, 'admit Dana through the API');
+        await waitForScreen(early, 'call', 'the early guest let in');
+        await host.locator('.notice', { hasText: 'Dana Early is waiting' })
+            .waitFor({ state: 'detached' });
+        await early.getByRole('button', { name: 'Leave' }).click();
+        await waitForScreen(early, 'message', 'the early guest gone');
+        log('a host arriving late sees who waits; the notice goes once they are in');
         const hostInRoster = await participantNamed(meetingB, userName);
         expect(hostInRoster.role === 'host', `the host joined as ${hostInRoster.role}`);
         log('start_url: signed in, POST /j/{id}/token, joined as host');

@@ -6,6 +6,7 @@
 #include <QLoggingCategory>
 #include <QNetworkInterface>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -152,7 +153,10 @@ Result<JanusNode> JanusProcess::start(int timeoutMs)
     if (program.isEmpty())
         return Error{
             ErrorCode::Unavailable,
-            u"Janus is not installed (no %1 found; apt install janus)"_s.arg(m_config.program)};
+            m_config.program.contains(u'/')
+                ? u"no Janus at %1 (--janus-binary): not an executable"_s.arg(m_config.program)
+                : u"Janus is not installed (no %1 found; apt install janus)"_s.arg(
+                    m_config.program)};
     m_config.program = program;
 
     if (const Status interfaces = checkIceInterfaces(m_config.iceEnforceList); !interfaces)
@@ -169,15 +173,21 @@ Result<JanusNode> JanusProcess::start(int timeoutMs)
     if (const Status written = writeConfiguration(); !written)
         return written.error();
 
+    // A Janus that dies while starting is a failed start, not one to start again.
+    m_starting = true;
+    const auto started = qScopeGuard([this] { m_starting = false; });
     launch();
     QElapsedTimer waited;
     waited.start();
     while (waited.elapsed() < timeoutMs) {
         if (!m_process || m_process->waitForFinished(100)) {
             const QString said = QString::fromUtf8(m_lastLines).trimmed();
+            const int exitCode = m_process ? m_process->exitCode() : -1;
             stop();
             return Error{ErrorCode::Unavailable,
-                         u"Janus exited at start; its last words: %1"_s.arg(said)};
+                         said.isEmpty() ? u"%1 exited at start with code %2 and said nothing"_s.arg(
+                             m_config.program, QString::number(exitCode))
+                                        : u"Janus exited at start; its last words: %1"_s.arg(said)};
         }
         QTcpSocket probe;
         probe.connectToHost(QHostAddress::LocalHost, m_port);
@@ -298,7 +308,7 @@ void JanusProcess::forwardOutput()
 
 void JanusProcess::onFinished(int exitCode, QProcess::ExitStatus status)
 {
-    if (m_stopping)
+    if (m_stopping || m_starting)
         return;
     const char *how = status == QProcess::CrashExit ? "crash" : "exit";
     qCWarning(lcJanusProcess) << "Janus stopped (" << how << exitCode << "); starting it again in"

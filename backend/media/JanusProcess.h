@@ -57,6 +57,7 @@ private:
     QTimer m_restart;
     QByteArray m_lastLines;
     bool m_stopping = false;
+    bool m_starting = false;
 };
 
 } // namespace quorum::media

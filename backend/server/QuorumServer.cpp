@@ -424,7 +424,11 @@ Status QuorumServer::chooseMediaPlane()
                 || !media::JanusProcess::locate(m_settings.janusProgram).isEmpty()));
     if (!wantsJanus) {
         m_media = std::make_unique<media::BuiltinMediaPlane>();
-        if (automatic)
+        if (automatic && m_settings.janusProgram.contains(u'/'))
+            qCWarning(lcServer).noquote()
+                << "media plane: builtin (a mesh, no cloud recording): no Janus at"
+                << m_settings.janusProgram << "(--janus-binary)";
+        else if (automatic)
             qCInfo(lcServer).noquote()
                 << "media plane: builtin (a mesh for a few people, no cloud recording): Janus "
                    "is not installed; apt install janus janus-tools for the SFU and recordings";

@@ -441,9 +441,10 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
         problems << u"--janus-stun-server must be HOST:PORT"_s;
     s.janusRtpPorts = text(u"janus-rtp-ports"_s).value_or(s.janusRtpPorts);
     if (const auto range = QRegularExpression(u"^(\\d{1,5})-(\\d{1,5})$"_s).match(s.janusRtpPorts);
-        !range.hasMatch() || range.captured(1).toInt() < 1024 || range.captured(2).toInt() > 65535
-        || range.captured(1).toInt() > range.captured(2).toInt())
+        !range.hasMatch() || range.captured(1).toInt() < 1024 || range.captured(2).toInt() > 65535)
         problems << u"--janus-rtp-ports must be LOW-HIGH within 1024-65535"_s;
+    else if (range.captured(1).toInt() > range.captured(2).toInt())
+        problems << u"--janus-rtp-ports: LOW is above HIGH (write it LOW-HIGH)"_s;
     if (const auto value = text(u"rate-limits"_s); value && !parseSwitch(*value, &s.rateLimits))
         problems << u"--rate-limits must be on or off"_s;
     if (const auto value = text(u"webhooks-allow-private-networks"_s);

@@ -19,6 +19,8 @@
 #include "store/RecordingRepository.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QScopeGuard>
@@ -32,6 +34,9 @@ using namespace Qt::StringLiterals;
 namespace quorum {
 
 namespace {
+
+constexpr QFileDevice::Permissions kPrivateDirectory
+    = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
 
 QByteArray toFrame(const QJsonObject &object)
 {
@@ -1479,7 +1484,8 @@ Result<Recording> LiveRoom::beginRecording(const QString &startedBy)
     // A full disk fails the recording now, with a clear reason, rather than its processing
     // later; the database is untouched by it beyond the failed recording itself.
     const QString root = settings.effectiveRecordingsDir();
-    QDir().mkpath(root);
+    if (!QFileInfo::exists(root) && QDir().mkpath(root))
+        QFile::setPermissions(root, kPrivateDirectory);
     const QStorageInfo disk(root);
     if (disk.isValid() && disk.bytesAvailable() < settings.recordingMinFreeBytes) {
         Database::WriteTransaction tx(context().database);
@@ -1524,7 +1530,12 @@ Result<Recording> LiveRoom::beginRecording(const QString &startedBy)
     }
 
     const QString directory = QDir(root).filePath(recording.captureDir);
-    Status capturing = QDir().mkpath(directory)
+    // The meeting's directory and the recording's are the owner's alone: what people said is
+    // in there, whatever the recordings directory allows (a shared disk, say).
+    const bool created = QDir().mkpath(directory)
+        && QFile::setPermissions(QFileInfo(directory).absolutePath(), kPrivateDirectory)
+        && QFile::setPermissions(directory, kPrivateDirectory);
+    Status capturing = created
         ? context().media.startCapture(m_meetingId, recording.id, directory)
         : Status(Error{ErrorCode::Unavailable, u"Cannot create the capture directory."_s});
     if (!capturing) {

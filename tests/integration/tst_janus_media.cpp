@@ -293,6 +293,15 @@ private Q_SLOTS:
         const ApiReply started = api.post(u"/v1/meetings/%1/recordings:start"_s.arg(meetingId), {});
         QCOMPARE(started.status, 202);
         const QString recordingId = started.json().value(u"recording_id"_s).toString();
+        // What a meeting's recordings hold is for the server's account only.
+        const QDir meetingDir(
+            QDir(m_live->server().dataDir()).filePath(u"recordings/"_s + meetingId));
+        const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::ExeGroup
+            | QFileDevice::ReadOther | QFileDevice::ExeOther;
+        QVERIFY(meetingDir.exists());
+        QCOMPARE(QFileInfo(meetingDir.path()).permissions() & others, QFileDevice::Permissions());
+        QCOMPARE(QFileInfo(meetingDir.filePath(recordingId)).permissions() & others,
+                 QFileDevice::Permissions());
         QTest::qWait(500);
         QCOMPARE(api.post(u"/v1/meetings/%1/recordings:stop"_s.arg(meetingId), {}).status, 202);
 
@@ -415,6 +424,9 @@ private Q_SLOTS:
                                    << u"--janus-public-ip must be an IP address"_s;
         QTest::newRow("rtp ports") << QString() << QStringList{u"--janus-rtp-ports"_s, u"9-5"_s}
                                    << u"--janus-rtp-ports must be LOW-HIGH"_s;
+        QTest::newRow("rtp ports reversed")
+            << QString() << QStringList{u"--janus-rtp-ports"_s, u"40000-20000"_s}
+            << u"LOW is above HIGH"_s;
         QTest::newRow("loopback interface")
             << QString() << QStringList{u"--janus-ice-interfaces"_s, u"lo"_s}
             << u"Janus never offers media on loopback"_s;
@@ -423,7 +435,10 @@ private Q_SLOTS:
             << u"no interface or address of this machine matches nonexistent0"_s;
         QTest::newRow("no such binary")
             << QString() << QStringList{u"--janus-binary"_s, u"/nonexistent/janus"_s}
-            << u"Janus is not installed"_s;
+            << u"no Janus at /nonexistent/janus (--janus-binary)"_s;
+        QTest::newRow("binary that exits")
+            << QString() << QStringList{u"--janus-binary"_s, u"/bin/false"_s}
+            << u"/bin/false exited at start with code 1"_s;
     }
 
     void badJanusSettingsAreRefused()

@@ -185,9 +185,8 @@
       let count = 0;
       for (const device of devices.filter((d) => d.kind === kind)) {
         count += 1;
-        const option = new Option(device.label || `${kind === 'videoinput' ? 'Camera'
-                                                                            : 'Microphone'} ${count}`,
-                                  device.deviceId);
+        const fallback = `${kind === 'videoinput' ? 'Camera' : 'Microphone'} ${count}`;
+        const option = new Option(device.label || fallback, device.deviceId);
         option.selected = device.deviceId === currentId;
         select.append(option);
       }

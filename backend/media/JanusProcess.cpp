@@ -26,6 +26,9 @@ namespace {
 
 constexpr int kRestartMs = 1000;
 constexpr int kOutputLinesKept = 20;
+// At most this many of Janus's error lines reach the log in each window.
+constexpr int kErrorsPerWindow = 20;
+constexpr qint64 kErrorWindowMs = 60'000;
 
 // What Debian's janus package ships besides the VideoRoom and the WebSocket transport: loading
 // them would open ports and threads nobody uses.
@@ -299,10 +302,22 @@ void JanusProcess::forwardOutput()
         const QList<QByteArray> lines = m_lastLines.split('\n');
         if (lines.size() > kOutputLinesKept)
             m_lastLines = lines.mid(lines.size() - kOutputLinesKept).join('\n');
-        if (line.contains("[ERR]") || line.contains("[FATAL]"))
+        if (!line.contains("[ERR]") && !line.contains("[FATAL]")) {
+            qCDebug(lcJanusProcess).noquote() << "janus:" << line;
+            continue;
+        }
+        // A participant's bad offers make Janus complain; they must not flood the log.
+        if (!m_errorWindow.isValid() || m_errorWindow.elapsed() > kErrorWindowMs) {
+            if (m_errorsHeldBack > 0)
+                qCWarning(lcJanusProcess) << m_errorsHeldBack << "more Janus errors not shown";
+            m_errorWindow.start();
+            m_errorsShown = 0;
+            m_errorsHeldBack = 0;
+        }
+        if (m_errorsShown++ < kErrorsPerWindow)
             qCWarning(lcJanusProcess).noquote() << "janus:" << line;
         else
-            qCDebug(lcJanusProcess).noquote() << "janus:" << line;
+            ++m_errorsHeldBack;
     }
 }
 

@@ -3,6 +3,7 @@
 #include "JanusNode.h"
 #include "core/Result.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QProcess>
 #include <QTimer>
@@ -56,6 +57,9 @@ private:
     std::unique_ptr<QProcess> m_process;
     QTimer m_restart;
     QByteArray m_lastLines;
+    QElapsedTimer m_errorWindow;
+    int m_errorsShown = 0;
+    int m_errorsHeldBack = 0;
     bool m_stopping = false;
     bool m_starting = false;
 };

@@ -6,7 +6,6 @@
 #include <QDir>
 #include <QJsonArray>
 #include <QLoggingCategory>
-#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTimer>
 
@@ -30,16 +29,6 @@ constexpr int kKeyframeSeconds = 10;
 constexpr int kCaptureSettleMs = 300;
 // VideoRoom's answer to a room that already exists (left by an earlier run of ours).
 constexpr int kRoomExists = 427;
-
-QString randomSecret()
-{
-    quint32 words[6];
-    QRandomGenerator::system()->fillRange(words);
-    QString secret;
-    for (quint32 word : words)
-        secret += QString::number(word, 16).rightJustified(8, u'0');
-    return secret;
-}
 
 // SDP and candidate lines are text; Janus does not answer some control characters at all.
 bool hasControlCharacters(const QString &text)
@@ -157,7 +146,7 @@ Status JanusMediaPlane::prepareRoom(const QString &meetingId)
 
     Room room;
     room.node = node;
-    room.secret = randomSecret();
+    room.secret = newJanusSecret();
     m_rooms.insert(meetingId, room);
     if (node->isReady())
         createRoom(meetingId);

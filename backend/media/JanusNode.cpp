@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 
 using namespace Qt::StringLiterals;
 
@@ -82,6 +83,16 @@ Result<QList<JanusNode>> readJanusNodes(const QString &path)
         nodes.append(node);
     }
     return nodes;
+}
+
+QString newJanusSecret()
+{
+    quint32 words[6];
+    QRandomGenerator::system()->fillRange(words);
+    QString secret;
+    for (quint32 word : words)
+        secret += QString::number(word, 16).rightJustified(8, u'0');
+    return secret;
 }
 
 } // namespace quorum::media

@@ -24,4 +24,8 @@ struct JanusNode
 // readable by their owner only). The secrets are read here; an error names the entry and field.
 Result<QList<JanusNode>> readJanusNodes(const QString &path);
 
+// A fresh secret for Janus (an API secret, an admin key, a room's secret): 192 bits from the
+// system's random source, as hex.
+QString newJanusSecret();
+
 } // namespace quorum::media

@@ -5,7 +5,6 @@
 #include <QFile>
 #include <QLoggingCategory>
 #include <QNetworkInterface>
-#include <QRandomGenerator>
 #include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -43,14 +42,6 @@ const QStringList kEventHandlers{u"libjanus_gelfevh.so"_s,    u"libjanus_mqttevh
 const QStringList kUnusedTransports{u"libjanus_http.so"_s, u"libjanus_mqtt.so"_s,
                                     u"libjanus_nanomsg.so"_s, u"libjanus_pfunix.so"_s,
                                     u"libjanus_rabbitmq.so"_s};
-
-QString randomHex(int words)
-{
-    QString text;
-    for (int i = 0; i < words; ++i)
-        text += QString::number(QRandomGenerator::system()->generate(), 16).rightJustified(8, u'0');
-    return text;
-}
 
 // Where the janus package put its plugins: /usr/lib/<multiarch triplet>/janus on Debian.
 QString janusLibraries()
@@ -171,8 +162,8 @@ Result<JanusNode> JanusProcess::start(int timeoutMs)
     m_node.name = u"local"_s;
     m_node.region = m_config.region;
     m_node.url = QUrl(u"ws://127.0.0.1:%1"_s.arg(m_port));
-    m_node.apiSecret = randomHex(6);
-    m_node.adminKey = randomHex(6);
+    m_node.apiSecret = newJanusSecret();
+    m_node.adminKey = newJanusSecret();
     if (const Status written = writeConfiguration(); !written)
         return written.error();
 

@@ -53,6 +53,13 @@ Result<QList<JanusNode>> readJanusNodes(const QString &path)
     for (qsizetype i = 0; i < entries.size(); ++i) {
         const QJsonObject entry = entries.at(i).toObject();
         const QString where = u"--janus-nodes entry %1"_s.arg(i);
+        static const QStringList known{u"name"_s, u"region"_s, u"url"_s, u"api_secret_file"_s,
+                                       u"admin_key_file"_s};
+        for (const QString &key : entry.keys())
+            if (!known.contains(key))
+                return Error{
+                    ErrorCode::InvalidRequest,
+                    where + u": unknown field `%1` (known: %2)"_s.arg(key, known.join(u", "_s))};
         JanusNode node;
         node.name = entry.value(u"name"_s).toString();
         node.region = entry.value(u"region"_s).toString();

@@ -428,6 +428,8 @@ Result<Settings> SettingsLoader::load(const QCommandLineParser &parser,
         && !extraMediaAdapters.contains(s.media))
         problems << u"--media must be builtin, janus or auto"_s;
     s.janusNodesFile = text(u"janus-nodes"_s).value_or(QString());
+    if (!s.janusNodesFile.isEmpty() && s.media == u"builtin")
+        problems << u"--janus-nodes needs --media janus or auto (builtin uses no Janus)"_s;
     s.janusProgram = text(u"janus-binary"_s).value_or(s.janusProgram);
     s.janusIceInterfaces = text(u"janus-ice-interfaces"_s).value_or(QString());
     s.janusPublicIp = text(u"janus-public-ip"_s).value_or(QString());

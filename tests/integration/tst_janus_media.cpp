@@ -413,6 +413,14 @@ private Q_SLOTS:
         QTest::newRow("not an array") << u"{}"_s << QStringList() << u"JSON array"_s;
         QTest::newRow("no region") << u"[{\"name\":\"a\",\"url\":\"ws://127.0.0.1:1\"}]"_s
                                    << QStringList() << u"`region` is required"_s;
+        QTest::newRow("unknown field")
+            << u"[{\"name\":\"a\",\"region\":\"r\",\"url\":\"ws://127.0.0.1:1\","
+               "\"secret\":\"x\"}]"_s
+            << QStringList() << u"unknown field `secret`"_s;
+        QTest::newRow("nodes with builtin")
+            << u"[{\"name\":\"a\",\"region\":\"r\",\"url\":\"ws://127.0.0.1:1\"}]"_s
+            << QStringList{u"--media"_s, u"builtin"_s}
+            << u"--janus-nodes needs --media janus or auto"_s;
         QTest::newRow("http url")
             << u"[{\"name\":\"a\",\"region\":\"r\",\"url\":\"http://127.0.0.1:1\"}]"_s
             << QStringList() << u"`url` must be ws://"_s;

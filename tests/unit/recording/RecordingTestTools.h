@@ -4,6 +4,8 @@
 // code under test), and a database holding one LIVE meeting for recordings to belong to.
 
 #include "store/Database.h"
+#include "store/EventRepository.h"
+#include "store/RecordingRepository.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -79,6 +81,25 @@ inline bool addLiveMeeting(Database &database)
                    "allow_join_before_host, state, version, created_at, updated_at) VALUES "
                    "('mtg_1', 'wsp_a', 'usr_host', 't', 0, 'UTC', 30, 0, 'none', 0, 0, 'LIVE', "
                    "1, 0, 0)"_s);
+}
+
+// The recording as stored now (deleted ones too), or nothing.
+inline std::optional<Recording> storedRecording(Database &database, const QString &id)
+{
+    auto found = RecordingRepository(database.connection()).byId(id, true);
+    return found ? *found : std::nullopt;
+}
+
+// mtg_1's events of one type, in order.
+inline QList<StoredEvent> meetingEvents(Database &database, const QString &type)
+{
+    using namespace Qt::StringLiterals;
+    QList<StoredEvent> list;
+    auto all = EventRepository(database.connection()).forMeeting(u"mtg_1"_s);
+    for (const StoredEvent &event : all ? *all : QList<StoredEvent>())
+        if (event.type == type)
+            list << event;
+    return list;
 }
 
 } // namespace quorum::testing

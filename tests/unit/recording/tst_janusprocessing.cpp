@@ -150,19 +150,10 @@ private:
 
     std::optional<Recording> recording(const QString &id)
     {
-        auto found = RecordingRepository(m_database->connection()).byId(id, true);
-        return found ? *found : std::nullopt;
+        return storedRecording(*m_database, id);
     }
 
-    QList<StoredEvent> events(const QString &type)
-    {
-        QList<StoredEvent> list;
-        auto all = EventRepository(m_database->connection()).forMeeting(u"mtg_1"_s);
-        for (const StoredEvent &event : all ? *all : QList<StoredEvent>())
-            if (event.type == type)
-                list << event;
-        return list;
-    }
+    QList<StoredEvent> events(const QString &type) { return meetingEvents(*m_database, type); }
 
     QString captureDir(const QString &id) { return m_dir.filePath(u"recordings/mtg_1/"_s + id); }
 

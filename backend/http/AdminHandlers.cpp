@@ -81,7 +81,7 @@ ApiResponse status(ApiRequest &request, Services &services)
                               std::chrono::steady_clock::now() - services.startedAt)
                               .count();
     // `configured` is what was asked (auto, say); `adapter` what it became.
-    QJsonObject media{{u"adapter"_s, services.mediaAdapter},
+    QJsonObject media{{u"adapter"_s, services.media.name()},
                       {u"configured"_s, settings.media},
                       {u"nodes"_s,
                        QJsonArray{QJsonObject{{u"name"_s, settings.nodeName},

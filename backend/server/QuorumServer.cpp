@@ -280,7 +280,6 @@ Status QuorumServer::start()
                                   *m_oauth,
                                   *m_fileUrls,
                                   *m_recordings,
-                                  m_media->name(),
                                   *m_media});
 
     Router router;

@@ -59,8 +59,8 @@ struct Services
     OAuthService &oauth;
     const crypto::SignedUrl &fileUrls; // the links of recording files
     RecordingService &recordings;
-    QString mediaAdapter; // what --media resolved to: "builtin", "janus", ...
-    const media::MediaPlane &media; // serverStatus() only: the rest is the hub's
+    // What --media resolved to: name() and serverStatus() only, the rest is the hub's.
+    const media::MediaPlane &media;
 };
 
 } // namespace quorum
